@@ -1,0 +1,516 @@
+//! One executable file in memory: its object format, architecture, section table and
+//! lazily decompressed section contents. Everything Go- or DWARF-specific builds on this.
+//!
+//! The file is read into memory rather than memory-mapped: a file truncated by another
+//! process while mapped raises SIGBUS, and debugdoctor reads half-written builds.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use object::{Object, ObjectSection, ObjectSymbol};
+
+use crate::error::{Error, Result};
+
+/// Object file format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Format {
+    #[serde(rename = "ELF")]
+    Elf,
+    #[serde(rename = "PE")]
+    Pe,
+    #[serde(rename = "Mach-O")]
+    MachO,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Elf => "ELF",
+            Format::Pe => "PE",
+            Format::MachO => "Mach-O",
+        }
+    }
+}
+
+/// How a section's bytes are stored in the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    /// ELF SHF_COMPRESSED with ELFCOMPRESS_ZLIB.
+    ElfZlib,
+    /// ELF SHF_COMPRESSED with ELFCOMPRESS_ZSTD (not written by Go; objcopy can).
+    ElfZstd,
+    /// `.zdebug_*` / `__zdebug_*`: "ZLIB" + 8-byte big-endian size + zlib stream (Go on PE and Mach-O).
+    ZdebugZlib,
+}
+
+/// One entry of the section table, copied out of the object file.
+#[derive(Clone, Debug)]
+pub struct SectionInfo {
+    pub name: String,
+    /// Mach-O segment name (`__DWARF`, `__DATA`...), empty elsewhere.
+    pub segment: String,
+    pub address: u64,
+    pub size: u64,
+    /// File offset and size of the stored bytes; `None` for bss-like sections.
+    pub file_range: Option<(u64, u64)>,
+    pub compression: Compression,
+    /// Offset of the compressed stream within the stored bytes, and the declared
+    /// uncompressed size (both 0 when not compressed).
+    pub compressed_offset: u64,
+    pub uncompressed_size: u64,
+}
+
+impl SectionInfo {
+    pub fn is_compressed(&self) -> bool {
+        self.compression != Compression::None
+    }
+}
+
+/// Declared decompressed sizes above `file size * FACTOR + SLACK` are refused as hostile.
+const DECOMPRESS_FACTOR: u64 = 64;
+const DECOMPRESS_SLACK: u64 = 64 << 20;
+
+pub struct Image {
+    path: PathBuf,
+    data: Vec<u8>,
+    format: Format,
+    architecture: object::Architecture,
+    is_64: bool,
+    big_endian: bool,
+    kind: object::ObjectKind,
+    entry: u64,
+    macho_pie: bool,
+    sections: Vec<SectionInfo>,
+    decompressed: Vec<OnceLock<std::result::Result<Vec<u8>, String>>>,
+    build_id: Option<Vec<u8>>,
+    debuglink: Option<(String, u32)>,
+    symbol_count: usize,
+    dynamic_symbol_count: usize,
+}
+
+impl std::fmt::Debug for Image {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Image")
+            .field("path", &self.path)
+            .field("format", &self.format)
+            .field("architecture", &self.architecture)
+            .field("sections", &self.sections.len())
+            .finish()
+    }
+}
+
+impl Image {
+    /// Reads and parses an executable. Errors are one-line and name the file.
+    pub fn open(path: &Path) -> Result<Image> {
+        let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        if meta.is_dir() {
+            return Err(Error::IsDirectory {
+                path: path.to_path_buf(),
+            });
+        }
+        let data = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Image::from_bytes(path, data)
+    }
+
+    /// Parses bytes already in memory; `path` is used for messages only.
+    pub fn from_bytes(path: &Path, data: Vec<u8>) -> Result<Image> {
+        if data.is_empty() {
+            return Err(Error::Empty {
+                path: path.to_path_buf(),
+            });
+        }
+        let kind = object::FileKind::parse(&data[..]).map_err(|_| {
+            Error::format(
+                path,
+                format!("not an executable (ELF, PE or Mach-O): {}", sniff(&data)),
+            )
+        })?;
+        let format = match kind {
+            object::FileKind::Elf32 | object::FileKind::Elf64 => Format::Elf,
+            object::FileKind::Pe32 | object::FileKind::Pe64 => Format::Pe,
+            object::FileKind::MachO32 | object::FileKind::MachO64 => Format::MachO,
+            object::FileKind::MachOFat32 | object::FileKind::MachOFat64 => {
+                return Err(Error::format(
+                    path,
+                    "universal (fat) Mach-O; extract one architecture first (lipo -thin arm64)",
+                ))
+            }
+            other => {
+                return Err(Error::format(
+                    path,
+                    format!("unsupported object format {other:?}; expected an executable (ELF, PE or Mach-O)"),
+                ))
+            }
+        };
+        let file = object::File::parse(&data[..])
+            .map_err(|e| Error::format(path, format!("corrupt {} file: {e}", format.as_str())))?;
+        let file_len = data.len() as u64;
+        let mut sections = Vec::new();
+        for s in file.sections() {
+            let name = match s.name() {
+                Ok(n) => n.to_string(),
+                Err(_) => String::from_utf8_lossy(s.name_bytes().unwrap_or(b"?")).into_owned(),
+            };
+            let segment = s.segment_name().ok().flatten().unwrap_or("").to_string();
+            let file_range = s
+                .file_range()
+                .filter(|&(off, size)| off.checked_add(size).is_some_and(|end| end <= file_len));
+            let mut info = SectionInfo {
+                name,
+                segment,
+                address: s.address(),
+                size: s.size(),
+                file_range,
+                compression: Compression::None,
+                compressed_offset: 0,
+                uncompressed_size: 0,
+            };
+            if let Ok(c) = s.compressed_file_range() {
+                match c.format {
+                    object::CompressionFormat::Zlib => {
+                        info.compression = Compression::ElfZlib;
+                    }
+                    object::CompressionFormat::Zstandard => {
+                        info.compression = Compression::ElfZstd;
+                    }
+                    _ => {}
+                }
+                if info.is_compressed() {
+                    if let Some((off, _)) = info.file_range {
+                        info.compressed_offset = c.offset.saturating_sub(off);
+                    }
+                    info.uncompressed_size = c.uncompressed_size;
+                }
+            }
+            // PE and Mach-O `.zdebug_*`: object leaves these alone (see facts.md).
+            if !info.is_compressed()
+                && (info.name.starts_with(".zdebug") || info.name.starts_with("__zdebug"))
+            {
+                if let Some((off, size)) = info.file_range {
+                    let bytes = &data[off as usize..(off + size) as usize];
+                    if size >= 12 && &bytes[..4] == b"ZLIB" {
+                        info.compression = Compression::ZdebugZlib;
+                        info.compressed_offset = 12;
+                        info.uncompressed_size =
+                            u64::from_be_bytes(bytes[4..12].try_into().unwrap());
+                    }
+                }
+            }
+            sections.push(info);
+        }
+        let macho_pie = matches!(file.flags(), object::FileFlags::MachO { flags } if flags.0 & object::macho::MH_PIE.0 != 0);
+        let build_id = file.build_id().ok().flatten().map(|b| b.to_vec());
+        let debuglink = file
+            .gnu_debuglink()
+            .ok()
+            .flatten()
+            .map(|(name, crc)| (String::from_utf8_lossy(name).into_owned(), crc));
+        let symbol_count = file
+            .symbols()
+            .filter(|s| !s.name_bytes().unwrap_or(b"").is_empty())
+            .count();
+        let dynamic_symbol_count = file.dynamic_symbols().count();
+        let decompressed = sections.iter().map(|_| OnceLock::new()).collect();
+        Ok(Image {
+            path: path.to_path_buf(),
+            format,
+            architecture: file.architecture(),
+            is_64: file.is_64(),
+            big_endian: !file.is_little_endian(),
+            kind: file.kind(),
+            entry: file.entry(),
+            macho_pie,
+            sections,
+            decompressed,
+            build_id,
+            debuglink,
+            symbol_count,
+            dynamic_symbol_count,
+            data,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+    pub fn format(&self) -> Format {
+        self.format
+    }
+    pub fn architecture(&self) -> object::Architecture {
+        self.architecture
+    }
+    pub fn is_64(&self) -> bool {
+        self.is_64
+    }
+    pub fn pointer_size(&self) -> usize {
+        if self.is_64 {
+            8
+        } else {
+            4
+        }
+    }
+    pub fn big_endian(&self) -> bool {
+        self.big_endian
+    }
+    pub fn entry(&self) -> u64 {
+        self.entry
+    }
+    /// Position-independent executable: ELF ET_DYN or Mach-O MH_PIE. Addresses we print
+    /// for such binaries are unrelocated (the binary's own virtual addresses).
+    pub fn is_pie(&self) -> bool {
+        match self.format {
+            Format::Elf => self.kind == object::ObjectKind::Dynamic,
+            Format::MachO => self.macho_pie,
+            Format::Pe => false,
+        }
+    }
+    pub fn is_executable(&self) -> bool {
+        matches!(
+            self.kind,
+            object::ObjectKind::Executable | object::ObjectKind::Dynamic
+        )
+    }
+    pub fn build_id(&self) -> Option<&[u8]> {
+        self.build_id.as_deref()
+    }
+    /// `.gnu_debuglink`: file name and CRC-32 of the separate debug file.
+    pub fn debuglink(&self) -> Option<(&str, u32)> {
+        self.debuglink.as_ref().map(|(n, c)| (n.as_str(), *c))
+    }
+    /// Number of named entries in the static symbol table (0 when stripped with `-s`).
+    pub fn symbol_count(&self) -> usize {
+        self.symbol_count
+    }
+    pub fn dynamic_symbol_count(&self) -> usize {
+        self.dynamic_symbol_count
+    }
+
+    /// Architecture as Go names it (GOARCH) and as `file(1)` would ("x86-64").
+    pub fn goarch(&self) -> &'static str {
+        use object::Architecture as A;
+        match self.architecture {
+            A::X86_64 => "amd64",
+            A::X86_64_X32 => "amd64p32",
+            A::I386 => "386",
+            A::Aarch64 => "arm64",
+            A::Arm => "arm",
+            A::Riscv64 => "riscv64",
+            A::PowerPc64 => {
+                if self.big_endian {
+                    "ppc64"
+                } else {
+                    "ppc64le"
+                }
+            }
+            A::S390x => "s390x",
+            A::LoongArch64 => "loong64",
+            A::Mips => {
+                if self.big_endian {
+                    "mips"
+                } else {
+                    "mipsle"
+                }
+            }
+            A::Mips64 => {
+                if self.big_endian {
+                    "mips64"
+                } else {
+                    "mips64le"
+                }
+            }
+            A::Wasm32 => "wasm",
+            _ => "unknown",
+        }
+    }
+    pub fn arch_display(&self) -> &'static str {
+        match self.goarch() {
+            "amd64" => "x86-64",
+            "386" => "x86",
+            other => other,
+        }
+    }
+    /// The operating system the format implies (buildinfo's GOOS is preferred when present).
+    pub fn format_goos(&self) -> &'static str {
+        match self.format {
+            Format::Pe => "windows",
+            Format::MachO => "darwin",
+            Format::Elf => match self.data.get(7) {
+                Some(9) => "freebsd",
+                Some(12) => "openbsd",
+                Some(2) => "netbsd",
+                Some(6) => "solaris",
+                _ => "linux",
+            },
+        }
+    }
+
+    pub fn sections(&self) -> &[SectionInfo] {
+        &self.sections
+    }
+    pub fn section_index(&self, name: &str) -> Option<usize> {
+        self.sections.iter().position(|s| s.name == name)
+    }
+    pub fn section(&self, name: &str) -> Option<&SectionInfo> {
+        self.section_index(name).map(|i| &self.sections[i])
+    }
+
+    /// Raw stored bytes of a section (compressed sections stay compressed).
+    pub fn raw_section_bytes(&self, index: usize) -> Option<&[u8]> {
+        let (off, size) = self.sections.get(index)?.file_range?;
+        self.data.get(off as usize..(off + size) as usize)
+    }
+
+    /// Section contents, decompressed once on first use and cached.
+    pub fn section_bytes(&self, index: usize) -> std::result::Result<&[u8], String> {
+        let info = self.sections.get(index).ok_or("no such section")?;
+        let raw = self.raw_section_bytes(index).unwrap_or(&[]);
+        if !info.is_compressed() {
+            return Ok(raw);
+        }
+        let cached = self.decompressed[index].get_or_init(|| self.decompress(info, raw));
+        match cached {
+            Ok(v) => Ok(v.as_slice()),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    /// Section contents by name; `Ok(None)` when absent.
+    pub fn section_bytes_by_name(&self, name: &str) -> std::result::Result<Option<&[u8]>, String> {
+        match self.section_index(name) {
+            Some(i) => self.section_bytes(i).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn decompress(&self, info: &SectionInfo, raw: &[u8]) -> std::result::Result<Vec<u8>, String> {
+        let cap = (self.data.len() as u64)
+            .saturating_mul(DECOMPRESS_FACTOR)
+            .saturating_add(DECOMPRESS_SLACK);
+        if info.uncompressed_size > cap {
+            return Err(format!(
+                "section {} declares {} bytes uncompressed, over the limit of {} for a file of {} bytes",
+                info.name,
+                info.uncompressed_size,
+                cap,
+                self.data.len()
+            ));
+        }
+        let stream = raw
+            .get(info.compressed_offset as usize..)
+            .ok_or_else(|| format!("section {}: compression header past its end", info.name))?;
+        match info.compression {
+            Compression::None => Ok(raw.to_vec()),
+            Compression::ElfZlib | Compression::ZdebugZlib => {
+                let mut out = Vec::with_capacity(info.uncompressed_size as usize);
+                let mut z = flate2::Decompress::new(true);
+                z.decompress_vec(stream, &mut out, flate2::FlushDecompress::Finish)
+                    .map_err(|e| format!("section {}: corrupt zlib data: {e}", info.name))?;
+                if out.len() as u64 != info.uncompressed_size {
+                    return Err(format!(
+                        "section {}: decompressed to {} bytes, header says {}",
+                        info.name,
+                        out.len(),
+                        info.uncompressed_size
+                    ));
+                }
+                Ok(out)
+            }
+            Compression::ElfZstd => {
+                let c = object::CompressedData {
+                    format: object::CompressionFormat::Zstandard,
+                    data: stream,
+                    uncompressed_size: info.uncompressed_size,
+                };
+                c.decompress()
+                    .map(Cow::into_owned)
+                    .map_err(|e| format!("section {}: corrupt zstd data: {e}", info.name))
+            }
+        }
+    }
+
+    /// Bytes at a virtual address, from any section stored in the file (not decompressed
+    /// ones). Used to follow pointers in Go data structures.
+    pub fn read_va(&self, addr: u64, len: usize) -> Option<&[u8]> {
+        for (i, s) in self.sections.iter().enumerate() {
+            if s.is_compressed() || s.address == 0 {
+                continue;
+            }
+            if addr >= s.address && addr - s.address < s.size {
+                let raw = self.raw_section_bytes(i)?;
+                let start = (addr - s.address) as usize;
+                return raw.get(start..start.checked_add(len)?);
+            }
+        }
+        None
+    }
+
+    /// Reads an unsigned integer of the image's pointer size and byte order.
+    pub fn read_uint(&self, bytes: &[u8], size: usize) -> Option<u64> {
+        let b = bytes.get(..size)?;
+        Some(match (size, self.big_endian) {
+            (8, false) => u64::from_le_bytes(b.try_into().ok()?),
+            (8, true) => u64::from_be_bytes(b.try_into().ok()?),
+            (4, false) => u32::from_le_bytes(b.try_into().ok()?) as u64,
+            (4, true) => u32::from_be_bytes(b.try_into().ok()?) as u64,
+            _ => return None,
+        })
+    }
+
+    /// The re-parsed object file, for the occasional symbol lookup.
+    pub fn object(&self) -> Option<object::File<'_>> {
+        object::File::parse(&self.data[..]).ok()
+    }
+
+    /// Address and size of a symbol from the static symbol table.
+    pub fn symbol(&self, name: &str) -> Option<(u64, u64)> {
+        let file = self.object()?;
+        let sym = file.symbol_by_name(name)?;
+        Some((sym.address(), sym.size()))
+    }
+
+    /// Address range of the executable text (`.text` / `__text`).
+    pub fn text_section(&self) -> Option<&SectionInfo> {
+        self.section(".text").or_else(|| self.section("__text"))
+    }
+}
+
+/// A short description of what non-executable bytes look like, for error messages.
+fn sniff(data: &[u8]) -> String {
+    if data.starts_with(b"\x89PNG") {
+        return "a PNG image".into();
+    }
+    if data.starts_with(b"#!") {
+        let line = data.split(|&b| b == b'\n').next().unwrap_or(b"");
+        return format!(
+            "a script ({})",
+            String::from_utf8_lossy(&line[..line.len().min(60)])
+        );
+    }
+    if data.starts_with(b"PK\x03\x04") {
+        return "a zip archive".into();
+    }
+    if data.starts_with(b"!<arch>") {
+        return "an ar archive (a Go package archive or static library), not an executable".into();
+    }
+    if data.starts_with(b"\x7fELF")
+        || data.starts_with(b"MZ")
+        || data.starts_with(&[0xcf, 0xfa, 0xed, 0xfe])
+    {
+        return "truncated or corrupt executable header".into();
+    }
+    if std::str::from_utf8(&data[..data.len().min(512)]).is_ok() {
+        return "a text file".into();
+    }
+    "unrecognised data".into()
+}

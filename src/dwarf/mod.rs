@@ -1,0 +1,291 @@
+//! DWARF via gimli: compile units with their producer flags, the DWARF version, and
+//! `main.main` after its prologue, the way Delve places `break main.main`.
+
+pub mod producer;
+
+use gimli::{EndianSlice, RunTimeEndian};
+
+pub use producer::ProducerFlags;
+
+use crate::binary::Image;
+
+pub type Reader<'a> = EndianSlice<'a, RunTimeEndian>;
+pub type Dwarf<'a> = gimli::Dwarf<Reader<'a>>;
+
+/// The names a DWARF section may have in a file: ELF `.debug_x`, compressed `.zdebug_x`
+/// (PE, old ELF), Mach-O `__debug_x` / `__zdebug_x`.
+fn section_names(id: gimli::SectionId) -> [String; 4] {
+    let base = id.name().trim_start_matches(".debug_");
+    [
+        format!(".debug_{base}"),
+        format!(".zdebug_{base}"),
+        format!("__debug_{base}"),
+        format!("__zdebug_{base}"),
+    ]
+}
+
+/// Contents of one DWARF section of `image`, decompressed; empty when absent.
+pub fn section<'a>(image: &'a Image, id: gimli::SectionId) -> Result<&'a [u8], String> {
+    for name in section_names(id) {
+        if let Some(i) = image.section_index(&name) {
+            return image.section_bytes(i);
+        }
+    }
+    Ok(&[])
+}
+
+/// The name of the section holding `.debug_info` and whether it is compressed.
+pub fn info_section(image: &Image) -> Option<&crate::binary::SectionInfo> {
+    section_names(gimli::SectionId::DebugInfo)
+        .iter()
+        .find_map(|n| image.section(n))
+        .filter(|s| s.size > 0)
+}
+
+/// Builds a gimli view of the image's DWARF. Sections are decompressed on first use.
+pub fn load(image: &Image) -> Result<Dwarf<'_>, String> {
+    let endian = if image.big_endian() {
+        RunTimeEndian::Big
+    } else {
+        RunTimeEndian::Little
+    };
+    let mut first_err = None;
+    let dwarf = gimli::Dwarf::load(|id| -> Result<Reader<'_>, gimli::Error> {
+        match section(image, id) {
+            Ok(b) => Ok(EndianSlice::new(b, endian)),
+            Err(e) => {
+                first_err.get_or_insert(e);
+                Ok(EndianSlice::new(&[], endian))
+            }
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    match first_err {
+        Some(e) => Err(e),
+        None => Ok(dwarf),
+    }
+}
+
+/// One compile unit: for Go, one package (its name is the import path).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Unit {
+    pub name: String,
+    pub producer: Option<String>,
+    pub flags: ProducerFlags,
+    pub version: u16,
+    pub comp_dir: Option<String>,
+    /// DW_AT_language (0x16 = Go).
+    pub language: Option<u16>,
+    #[serde(skip)]
+    pub offset: usize,
+}
+
+impl Unit {
+    pub fn is_go(&self) -> bool {
+        self.language == Some(gimli::DW_LANG_Go.0)
+            || self
+                .producer
+                .as_deref()
+                .is_some_and(|p| p.starts_with("Go cmd/compile"))
+    }
+}
+
+/// What the DWARF of a binary says at the unit level.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Summary {
+    /// Highest unit version seen (Go writes one version for all units).
+    pub version: u16,
+    pub units: Vec<Unit>,
+}
+
+impl Summary {
+    pub fn go_units(&self) -> impl Iterator<Item = &Unit> {
+        self.units.iter().filter(|u| u.is_go())
+    }
+    pub fn unit(&self, name: &str) -> Option<&Unit> {
+        self.units.iter().find(|u| u.name == name)
+    }
+}
+
+fn attr_string<'a>(
+    dwarf: &Dwarf<'a>,
+    unit: &gimli::Unit<Reader<'a>>,
+    v: gimli::AttributeValue<Reader<'a>>,
+) -> Option<String> {
+    dwarf
+        .attr_string(unit, v)
+        .ok()
+        .map(|s| String::from_utf8_lossy(s.slice()).into_owned())
+}
+
+/// Reads the root DIE of every unit.
+pub fn summarize(dwarf: &Dwarf<'_>) -> Result<Summary, String> {
+    let mut units = Vec::new();
+    let mut version = 0;
+    let mut iter = dwarf.units();
+    while let Some(header) = iter.next().map_err(|e| format!(".debug_info: {e}"))? {
+        let offset = header.offset().0;
+        let unit = dwarf
+            .unit(header)
+            .map_err(|e| format!(".debug_info unit at {offset:#x}: {e}"))?;
+        version = version.max(unit.header.version());
+        let mut entries = unit.entries();
+        let Some(root) = entries.next_dfs().map_err(|e| e.to_string())? else {
+            continue;
+        };
+        let get = |a| root.attr_value(a);
+        let name = get(gimli::DW_AT_name)
+            .and_then(|v| attr_string(dwarf, &unit, v))
+            .unwrap_or_default();
+        let producer = get(gimli::DW_AT_producer).and_then(|v| attr_string(dwarf, &unit, v));
+        let comp_dir = get(gimli::DW_AT_comp_dir).and_then(|v| attr_string(dwarf, &unit, v));
+        let language = match get(gimli::DW_AT_language) {
+            Some(gimli::AttributeValue::Language(l)) => Some(l.0),
+            Some(v) => v.udata_value().map(|x| x as u16),
+            None => None,
+        };
+        units.push(Unit {
+            flags: producer
+                .as_deref()
+                .map(ProducerFlags::parse)
+                .unwrap_or_default(),
+            name,
+            producer,
+            version: unit.header.version(),
+            comp_dir,
+            language,
+            offset,
+        });
+    }
+    Ok(Summary { version, units })
+}
+
+/// Where a function-name breakpoint lands.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FunctionLocation {
+    pub function: String,
+    /// Entry PC (what gdb's `info line FUNC` starts at).
+    pub entry: u64,
+    /// First PC after the prologue (what Delve's `break FUNC` uses).
+    pub pc: u64,
+    pub file: String,
+    pub line: u64,
+    /// Whether `pc` came from a `prologue_end` row (else the first statement of the entry line).
+    pub after_prologue: bool,
+}
+
+/// Finds a function's DW_TAG_subprogram by its full name and computes the breakpoint
+/// address as Delve's `FirstPCAfterPrologue(fn, sameline=false)`: the first line-table
+/// row in [low_pc, high_pc) with `prologue_end`, else the first `is_stmt` row.
+pub fn function_location(
+    dwarf: &Dwarf<'_>,
+    summary: &Summary,
+    name: &str,
+) -> Option<FunctionLocation> {
+    // Go names the unit after the package; try the owning package's unit first.
+    let pkg = name.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
+    let mut order: Vec<&Unit> = summary.units.iter().filter(|u| u.name == pkg).collect();
+    order.extend(summary.units.iter().filter(|u| u.name != pkg));
+    for u in order {
+        let header = dwarf
+            .debug_info
+            .header_from_offset(gimli::DebugInfoOffset(u.offset))
+            .ok()?;
+        let unit = dwarf.unit(header).ok()?;
+        let mut entries = unit.entries();
+        while let Ok(Some(e)) = entries.next_dfs() {
+            if e.tag() != gimli::DW_TAG_subprogram {
+                continue;
+            }
+            let Some(n) = e.attr_value(gimli::DW_AT_name) else {
+                continue;
+            };
+            if attr_string(dwarf, &unit, n).as_deref() != Some(name) {
+                continue;
+            }
+            let low = match e.attr_value(gimli::DW_AT_low_pc) {
+                Some(gimli::AttributeValue::Addr(a)) => a,
+                Some(v @ gimli::AttributeValue::DebugAddrIndex(_)) => {
+                    dwarf.attr_address(&unit, v).ok().flatten()?
+                }
+                _ => continue,
+            };
+            let high = match e.attr_value(gimli::DW_AT_high_pc) {
+                Some(gimli::AttributeValue::Addr(a)) => a,
+                Some(gimli::AttributeValue::Udata(n)) => low + n,
+                Some(v) => v.udata_value().map(|n| low + n).unwrap_or(low + 1),
+                None => low + 1,
+            };
+            return locate_in_lines(dwarf, &unit, name, low, high);
+        }
+    }
+    None
+}
+
+fn locate_in_lines<'a>(
+    dwarf: &Dwarf<'a>,
+    unit: &gimli::Unit<Reader<'a>>,
+    name: &str,
+    low: u64,
+    high: u64,
+) -> Option<FunctionLocation> {
+    let program = unit.line_program.clone()?;
+    let mut rows = program.rows();
+    let mut first_stmt = None;
+    let mut prologue_end = None;
+    while let Ok(Some((header, row))) = rows.next_row() {
+        let a = row.address();
+        if row.end_sequence() || a < low || a >= high {
+            continue;
+        }
+        let file = row
+            .file(header)
+            .and_then(|f| file_path(dwarf, unit, header, f))
+            .unwrap_or_default();
+        let line = row.line().map(|l| l.get()).unwrap_or(0);
+        if row.prologue_end() && prologue_end.is_none() {
+            prologue_end = Some((a, file.clone(), line));
+        }
+        if row.is_stmt() && first_stmt.is_none() {
+            first_stmt = Some((a, file, line));
+        }
+        if prologue_end.is_some() {
+            break;
+        }
+    }
+    let (after, (pc, file, line)) = match (prologue_end, first_stmt) {
+        (Some(p), _) => (true, p),
+        (None, Some(s)) => (false, s),
+        (None, None) => return None,
+    };
+    Some(FunctionLocation {
+        function: name.to_string(),
+        entry: low,
+        pc,
+        file,
+        line,
+        after_prologue: after,
+    })
+}
+
+/// Full path of a line-table file entry: directory joined with the name unless absolute.
+pub fn file_path<'a>(
+    dwarf: &Dwarf<'a>,
+    unit: &gimli::Unit<Reader<'a>>,
+    header: &gimli::LineProgramHeader<Reader<'a>>,
+    file: &gimli::FileEntry<Reader<'a>>,
+) -> Option<String> {
+    let name = attr_string(dwarf, unit, file.path_name())?;
+    if name.starts_with('/') || name.get(1..3) == Some(":\\") || name.get(1..3) == Some(":/") {
+        return Some(name);
+    }
+    let dir = file
+        .directory(header)
+        .and_then(|d| attr_string(dwarf, unit, d))
+        .unwrap_or_default();
+    if dir.is_empty() {
+        Some(name)
+    } else {
+        Some(format!("{}/{}", dir.trim_end_matches('/'), name))
+    }
+}

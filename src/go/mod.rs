@@ -1,0 +1,9 @@
+//! Go-specific readers, hand-written: build info, pclntab, version strings.
+
+pub mod buildinfo;
+pub mod pclntab;
+pub mod version;
+
+pub use buildinfo::BuildInfo;
+pub use pclntab::Pclntab;
+pub use version::GoVersion;

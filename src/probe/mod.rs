@@ -1,0 +1,1 @@
+//! Runs the binary under ptrace and reports which breakpoints are hit. STUB.

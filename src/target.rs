@@ -1,0 +1,173 @@
+//! `Target`: one binary under diagnosis, with every fact computed lazily and once.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use crate::binary::{debugfile, Image};
+use crate::dwarf;
+use crate::error::Result;
+use crate::go::{BuildInfo, Pclntab};
+
+/// How to open a target.
+#[derive(Clone, Debug, Default)]
+pub struct OpenOptions {
+    /// Extra roots to search for separate debug files (`--debug-dir`), before the system ones.
+    pub debug_dirs: Vec<PathBuf>,
+}
+
+pub struct Target {
+    image: Image,
+    options: OpenOptions,
+    debug_file: OnceLock<(
+        debugfile::DebugFileSearch,
+        Option<std::result::Result<Image, String>>,
+    )>,
+    buildinfo: OnceLock<std::result::Result<Option<BuildInfo>, String>>,
+    pclntab: OnceLock<std::result::Result<Option<Pclntab>, String>>,
+    dwarf_summary: OnceLock<std::result::Result<Option<dwarf::Summary>, String>>,
+    main_main: OnceLock<Option<dwarf::FunctionLocation>>,
+}
+
+impl Target {
+    pub fn open(path: impl AsRef<Path>) -> Result<Target> {
+        Target::open_with(path, OpenOptions::default())
+    }
+
+    pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Target> {
+        Ok(Target::from_image(Image::open(path.as_ref())?, options))
+    }
+
+    pub fn from_image(image: Image, options: OpenOptions) -> Target {
+        Target {
+            image,
+            options,
+            debug_file: OnceLock::new(),
+            buildinfo: OnceLock::new(),
+            pclntab: OnceLock::new(),
+            dwarf_summary: OnceLock::new(),
+            main_main: OnceLock::new(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.image.path()
+    }
+    pub fn image(&self) -> &Image {
+        &self.image
+    }
+
+    /// Go build info; `None` when absent (not Go, or older than Go 1.13).
+    pub fn buildinfo(&self) -> Option<&BuildInfo> {
+        self.buildinfo_result()
+            .as_ref()
+            .ok()
+            .and_then(Option::as_ref)
+    }
+    pub fn buildinfo_result(&self) -> &std::result::Result<Option<BuildInfo>, String> {
+        self.buildinfo.get_or_init(|| BuildInfo::read(&self.image))
+    }
+
+    /// The runtime's function table; `None` when absent or unreadable.
+    pub fn pclntab(&self) -> Option<&Pclntab> {
+        self.pclntab_result().as_ref().ok().and_then(Option::as_ref)
+    }
+    pub fn pclntab_result(&self) -> &std::result::Result<Option<Pclntab>, String> {
+        self.pclntab.get_or_init(|| Pclntab::read(&self.image))
+    }
+
+    /// Is this a Go binary at all? Build info or a pclntab says so.
+    pub fn is_go(&self) -> bool {
+        self.buildinfo().is_some() || self.pclntab().is_some()
+    }
+
+    /// The Go version: from build info, else from a DWARF producer string.
+    pub fn go_version(&self) -> Option<String> {
+        if let Some(bi) = self.buildinfo() {
+            return Some(bi.go_version.clone());
+        }
+        let summary = self.dwarf()?;
+        summary
+            .go_units()
+            .find_map(|u| u.producer.as_deref().and_then(dwarf::producer::go_version))
+            .map(str::to_string)
+    }
+
+    /// GOOS/GOARCH: build settings when recorded, else what the format implies.
+    pub fn goos(&self) -> String {
+        self.buildinfo()
+            .and_then(|b| b.setting("GOOS"))
+            .unwrap_or(self.image.format_goos())
+            .to_string()
+    }
+    pub fn goarch(&self) -> String {
+        self.buildinfo()
+            .and_then(|b| b.setting("GOARCH"))
+            .unwrap_or(self.image.goarch())
+            .to_string()
+    }
+
+    /// The separate debug file search (done once, only when the binary itself has no DWARF).
+    pub fn debug_file_search(&self) -> &debugfile::DebugFileSearch {
+        &self.debug_file_state().0
+    }
+
+    fn debug_file_state(
+        &self,
+    ) -> &(
+        debugfile::DebugFileSearch,
+        Option<std::result::Result<Image, String>>,
+    ) {
+        self.debug_file.get_or_init(|| {
+            if dwarf::info_section(&self.image).is_some() {
+                return (debugfile::DebugFileSearch::default(), None);
+            }
+            let search = debugfile::search(&self.image, &self.options.debug_dirs);
+            let image = search
+                .found
+                .as_ref()
+                .map(|p| Image::open(p).map_err(|e| e.to_string()));
+            (search, image)
+        })
+    }
+
+    /// The image DWARF is read from: the binary itself, or its separate debug file.
+    pub fn dwarf_image(&self) -> Option<&Image> {
+        if dwarf::info_section(&self.image).is_some() {
+            return Some(&self.image);
+        }
+        match &self.debug_file_state().1 {
+            Some(Ok(img)) if dwarf::info_section(img).is_some() => Some(img),
+            _ => None,
+        }
+    }
+
+    /// A fresh gimli view over the DWARF (cheap: sections are cached by the image).
+    pub fn gimli(&self) -> Option<dwarf::Dwarf<'_>> {
+        dwarf::load(self.dwarf_image()?).ok()
+    }
+
+    /// Unit-level DWARF facts; `None` when there is no DWARF.
+    pub fn dwarf(&self) -> Option<&dwarf::Summary> {
+        self.dwarf_result().as_ref().ok().and_then(Option::as_ref)
+    }
+    pub fn dwarf_result(&self) -> &std::result::Result<Option<dwarf::Summary>, String> {
+        self.dwarf_summary.get_or_init(|| {
+            let Some(img) = self.dwarf_image() else {
+                return Ok(None);
+            };
+            let d = dwarf::load(img)?;
+            dwarf::summarize(&d).map(Some)
+        })
+    }
+
+    /// Where `break main.main` lands, read from DWARF.
+    pub fn main_main(&self) -> Option<&dwarf::FunctionLocation> {
+        self.main_main
+            .get_or_init(|| {
+                let summary = self.dwarf()?;
+                let d = self.gimli()?;
+                dwarf::function_location(&d, summary, "main.main")
+            })
+            .as_ref()
+    }
+}
