@@ -1,4 +1,53 @@
-fn main() {
-    let t = debugdoctor::Target::open(std::env::args().nth(1).unwrap()).unwrap();
-    println!("{:?} {:?}", t.dwarf().map(|d| d.version), t.main_main());
+//! The `debugdoctor` command: a thin layer over the library. Parses arguments, dispatches
+//! to one command, and maps outcomes to the documented exit codes.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Will this Go breakpoint bind? Diagnoses Go binaries and VS Code launch
+/// configurations, offline.
+#[derive(Parser)]
+#[command(name = "debugdoctor", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(flatten)]
+    global: cli::Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Diagnose the debuggability of Go binaries.
+    Check(cli::check::Args),
+    /// Explain a finding ID (e.g. `DD201`), or `--list` them all.
+    Explain(cli::explain::Args),
+    /// Resolve breakpoint locations as Delve would, and say why one cannot bind.
+    Where(cli::where_::Args),
+    /// Lint a VS Code launch.json for Go, and fix it without losing comments.
+    Launch(cli::launch::Args),
+    /// Is this machine able to debug this binary (Go, Delve, gdb, ptrace)?
+    Env(cli::env::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { cli::EXIT_USAGE } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let ctx = cli::Context::new(&cli.global);
+    let code = match cli.command {
+        Command::Check(a) => cli::check::run(a, &ctx),
+        Command::Explain(a) => cli::explain::run(a, &ctx),
+        Command::Where(a) => cli::where_::run(a, &ctx),
+        Command::Launch(a) => cli::launch::run(a, &ctx),
+        Command::Env(a) => cli::env::run(a, &ctx),
+    };
+    ExitCode::from(code)
 }

@@ -1,0 +1,65 @@
+//! Command implementations: argument structs (clap derive) and output. Each returns the
+//! process exit code (see README "Exit codes").
+
+pub mod check;
+pub mod env;
+pub mod explain;
+pub mod launch;
+pub mod where_;
+
+use clap::ValueEnum;
+
+/// No error-severity finding (or nothing at or above `--fail-on`).
+pub const EXIT_OK: u8 = 0;
+/// At least one finding at error severity.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Usage error, or an input that cannot be diagnosed (missing, not a Go binary, corrupt).
+pub const EXIT_USAGE: u8 = 2;
+/// A requested probe could not run (ptrace not possible).
+#[allow(dead_code)]
+pub const EXIT_NO_PTRACE: u8 = 3;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Global {
+    /// Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+}
+
+/// Settings every command shares.
+pub struct Context {
+    pub style: debugdoctor::report::human::Style,
+}
+
+impl Context {
+    pub fn new(g: &Global) -> Context {
+        use std::io::IsTerminal;
+        let color = match g.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        };
+        Context {
+            style: debugdoctor::report::human::Style { color },
+        }
+    }
+}
+
+/// Prints a JSON document on stdout.
+pub fn print_json(value: &impl serde::Serialize) {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("debugdoctor: cannot render JSON: {e}"),
+    }
+}

@@ -1,0 +1,109 @@
+//! Shared helpers for integration tests: the fixture manifest written by
+//! `scripts/fixtures`, the toolchain that built each fixture, and running commands.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// One fixture binary, as listed in `.cache/fixtures/manifest.json`.
+#[derive(Clone, Debug)]
+pub struct Fixture {
+    /// Absolute path of the executable (for split/buildid kinds: the directory).
+    pub path: PathBuf,
+    /// `1.25.5`, or None for non-Go inputs.
+    pub go: Option<String>,
+    pub program: String,
+    pub variant: String,
+    pub goos: String,
+    pub goarch: String,
+    pub kind: String,
+    pub raw: Value,
+}
+
+impl Fixture {
+    /// `go1.25.5/hello/default`, for messages.
+    pub fn label(&self) -> String {
+        format!("go{}/{}/{}", self.go.as_deref().unwrap_or("-"), self.program, self.variant)
+    }
+    pub fn go_at_least(&self, minor: u32) -> bool {
+        self.go
+            .as_deref()
+            .and_then(|v| v.split('.').nth(1))
+            .and_then(|m| m.parse::<u32>().ok())
+            .is_some_and(|m| m >= minor)
+    }
+    pub fn is_host_platform(&self) -> bool {
+        self.goos == "linux" && self.goarch == "amd64"
+    }
+}
+
+/// All fixtures. Panics with a clear message when `scripts/fixtures` has not run.
+pub fn fixtures() -> Vec<Fixture> {
+    let manifest = repo_root().join(".cache/fixtures/manifest.json");
+    let text = std::fs::read_to_string(&manifest).unwrap_or_else(|e| {
+        panic!("{}: {e}; run scripts/fixtures first (scripts/test does)", manifest.display())
+    });
+    let items: Vec<Value> = serde_json::from_str(&text).expect("manifest.json is valid JSON");
+    items
+        .into_iter()
+        .map(|v| {
+            let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+            Fixture {
+                path: repo_root().join(s("path")),
+                go: v.get("go").and_then(Value::as_str).map(str::to_string),
+                program: s("program"),
+                variant: s("variant"),
+                goos: s("goos"),
+                goarch: s("goarch"),
+                kind: s("kind"),
+                raw: v.clone(),
+            }
+        })
+        .collect()
+}
+
+pub fn fixture(go: &str, program: &str, variant: &str) -> Fixture {
+    fixtures()
+        .into_iter()
+        .find(|f| f.go.as_deref() == Some(go) && f.program == program && f.variant == variant)
+        .unwrap_or_else(|| panic!("no fixture go{go}/{program}/{variant} in the manifest"))
+}
+
+/// The `go` command of a pinned toolchain version.
+pub fn go_tool(version: &str) -> PathBuf {
+    if version.starts_with("1.19") {
+        return PathBuf::from("/usr/lib/go-1.19/bin/go");
+    }
+    repo_root().join(".cache/go").join(version).join("go/bin/go")
+}
+
+/// Runs a command to completion and returns (exit code, stdout, stderr).
+pub fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Environment for running a pinned Go toolchain offline.
+pub fn go_command(version: &str) -> Command {
+    let mut c = Command::new(go_tool(version));
+    c.env("GOTOOLCHAIN", "local")
+        .env("GOPROXY", "off")
+        .env("GOFLAGS", "-mod=mod")
+        .env("GOENV", "off")
+        .env("GOCACHE", repo_root().join(".cache/gocache").join(version));
+    c
+}
+
+pub fn exists(p: &Path) -> bool {
+    p.exists()
+}
