@@ -15,7 +15,7 @@ pub mod resolve;
 pub mod toolchain;
 pub mod vscode;
 
-mod target;
+pub mod target;
 
 pub use error::{Error, Result};
 pub use target::Target;

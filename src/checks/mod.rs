@@ -2,6 +2,20 @@
 //! a default severity, a one-line title and an `explain` text (what / why debugging
 //! breaks / fix / how to verify by hand).
 
+pub mod compressed_dwarf;
+pub mod dwarf5;
+pub mod foreign_platform;
+pub mod go_run_build;
+pub mod inlining;
+pub mod no_dwarf;
+pub mod no_symbols;
+pub mod not_go;
+pub mod optimized;
+pub mod packed;
+pub mod partial_no_opt;
+pub mod split_debug;
+pub mod trimpath;
+
 use crate::report::{Finding, Severity};
 use crate::Target;
 
@@ -38,13 +52,67 @@ pub struct BinaryCheck {
     pub run: fn(&Target) -> Vec<Finding>,
 }
 
-pub const BINARY_CHECKS: &[BinaryCheck] = &[];
+pub const BINARY_CHECKS: &[BinaryCheck] = &[
+    BinaryCheck {
+        rule: &not_go::RULE,
+        run: not_go::run,
+    },
+    BinaryCheck {
+        rule: &no_dwarf::RULE,
+        run: no_dwarf::run,
+    },
+    BinaryCheck {
+        rule: &no_symbols::RULE,
+        run: no_symbols::run,
+    },
+    BinaryCheck {
+        rule: &compressed_dwarf::RULE,
+        run: compressed_dwarf::run,
+    },
+    BinaryCheck {
+        rule: &dwarf5::RULE,
+        run: dwarf5::run,
+    },
+    BinaryCheck {
+        rule: &split_debug::RULE,
+        run: split_debug::run,
+    },
+    BinaryCheck {
+        rule: &packed::RULE,
+        run: packed::run,
+    },
+    BinaryCheck {
+        rule: &foreign_platform::RULE,
+        run: foreign_platform::run,
+    },
+    BinaryCheck {
+        rule: &go_run_build::RULE,
+        run: go_run_build::run,
+    },
+    BinaryCheck {
+        rule: &optimized::RULE,
+        run: optimized::run,
+    },
+    BinaryCheck {
+        rule: &partial_no_opt::RULE,
+        run: partial_no_opt::run,
+    },
+    BinaryCheck {
+        rule: &inlining::RULE,
+        run: inlining::run,
+    },
+    BinaryCheck {
+        rule: &trimpath::RULE,
+        run: trimpath::run,
+    },
+];
 
-/// Runs every binary check, in ID order.
+/// Runs every binary check; findings come out in ID order.
 pub fn run(target: &Target) -> Vec<Finding> {
     let mut out = Vec::new();
     for c in BINARY_CHECKS {
         out.extend((c.run)(target));
     }
+    out.sort_by_key(|f| f.id);
     out
 }

@@ -289,3 +289,43 @@ pub fn file_path<'a>(
         Some(format!("{}/{}", dir.trim_end_matches('/'), name))
     }
 }
+
+/// Opens the unit at a `.debug_info` offset recorded in a [`Unit`].
+pub fn open_unit<'a>(dwarf: &Dwarf<'a>, unit: &Unit) -> Option<gimli::Unit<Reader<'a>>> {
+    let header = dwarf
+        .debug_info
+        .header_from_offset(gimli::DebugInfoOffset(unit.offset))
+        .ok()?;
+    dwarf.unit(header).ok()
+}
+
+/// Number of DW_TAG_inlined_subroutine entries (inlined call sites) in a unit.
+pub fn inlined_call_count(dwarf: &Dwarf<'_>, unit: &Unit) -> usize {
+    let Some(u) = open_unit(dwarf, unit) else {
+        return 0;
+    };
+    let mut entries = u.entries();
+    let mut n = 0;
+    while let Ok(Some(e)) = entries.next_dfs() {
+        if e.tag() == gimli::DW_TAG_inlined_subroutine {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// The source files a unit's line table names (directory joined), in table order.
+pub fn unit_files(dwarf: &Dwarf<'_>, unit: &Unit) -> Vec<String> {
+    let Some(u) = open_unit(dwarf, unit) else {
+        return Vec::new();
+    };
+    let Some(program) = u.line_program.as_ref() else {
+        return Vec::new();
+    };
+    let header = program.header();
+    header
+        .file_names()
+        .iter()
+        .filter_map(|f| file_path(dwarf, &u, header, f))
+        .collect()
+}

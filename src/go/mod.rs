@@ -1,6 +1,7 @@
 //! Go-specific readers, hand-written: build info, pclntab, version strings.
 
 pub mod buildinfo;
+pub mod flags;
 pub mod pclntab;
 pub mod version;
 

@@ -1,5 +1,6 @@
 //! Findings and their renderings: human (colour when a terminal) and JSON.
 
+pub mod binary;
 pub mod finding;
 pub mod human;
 

@@ -1,0 +1,48 @@
+//! DD104 dwarf5: DWARF version 5 (Go 1.25+ default except darwin/ios/aix).
+
+use crate::checks::Rule;
+use crate::report::{Finding, Severity};
+use crate::Target;
+
+pub static RULE: Rule = Rule {
+    id: "DD104",
+    name: "dwarf5",
+    severity: Severity::Info,
+    title: "DWARF 5: needs a Delve built with Go >= 1.25",
+    explain: r#"
+What it does
+  Reads the version of every compile unit header in .debug_info.
+
+Why it matters for debugging
+  Go 1.25 emits DWARF 5 by default (except on darwin, ios and aix). Delve reads DWARF
+  through Go's debug/dwarf of the Go that built Delve, so a Delve built with Go < 1.25
+  cannot read these binaries (dlv PR#3943, dlv#3957, dlv#4268): breakpoints fail or Delve
+  refuses the binary. Distribution packages of Delve are often built with old Go.
+
+Fix
+  Use a Delve built with Go >= 1.25:
+      go install github.com/go-delve/delve/cmd/dlv@latest
+  or build the program with DWARF 4:  GOEXPERIMENT=nodwarf5 go build ...
+  (`debugdoctor env` checks the Delve on this machine.)
+
+How to verify by hand
+  readelf --debug-dump=info app | grep -m1 'Version:'
+  go version -m $(which dlv) | head -1      (the Go that built Delve)
+"#,
+};
+
+pub fn run(t: &Target) -> Vec<Finding> {
+    let Some(d) = t.dwarf() else {
+        return Vec::new();
+    };
+    if d.version < 5 {
+        return Vec::new();
+    }
+    let mut f = Finding::new(&RULE, format!("DWARF {}; needs Delve built with Go >= 1.25", d.version))
+        .evidence(format!("compile unit headers: version {} ({} units)", d.version, d.units.len()))
+        .fix("use a Delve built with Go >= 1.25 (go install github.com/go-delve/delve/cmd/dlv@latest), or build with GOEXPERIMENT=nodwarf5");
+    if let Some(exp) = t.buildinfo().and_then(|b| b.setting("GOEXPERIMENT")) {
+        f = f.evidence(format!("build setting GOEXPERIMENT={exp}"));
+    }
+    vec![f]
+}

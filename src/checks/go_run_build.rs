@@ -1,0 +1,82 @@
+//! DD109 go-run-or-test-build: a temporary binary from `go run` or `go test`.
+
+use crate::checks::Rule;
+use crate::report::{Finding, Severity};
+use crate::Target;
+
+pub static RULE: Rule = Rule {
+    id: "DD109",
+    name: "go-run-or-test-build",
+    severity: Severity::Warning,
+    title: "temporary `go run` / `go test` binary: built without debug info",
+    explain: r#"
+What it does
+  Recognises binaries that `go run` and `go test` build in the go-build temporary
+  directory (…/go-buildNNN/bNNN/exe/… or a *.test there).
+
+Why it breaks debugging
+  `go run` and `go test` (without -c or -o) build with OmitDebug: the compiler gets
+  -dwarf=false and the linker -s -w (cmd/go internal/work/gc.go). The binary has no DWARF,
+  and it is deleted when the run ends. This is why attaching to a `go run` process does
+  not hit breakpoints.
+
+Fix
+  Build a real binary and debug that:
+      go build -gcflags=all=-N -l -o app . && dlv exec ./app
+      go test -c -gcflags=all=-N -l -o pkg.test ./pkg && dlv exec ./pkg.test
+  or let the debugger build it: dlv debug / dlv test, or VS Code's "mode": "debug"/"test".
+
+How to verify by hand
+  readelf -S app | grep debug_info    (nothing) ; the path contains go-build
+"#,
+};
+
+/// `/tmp/go-build123/b001/exe/main` or `…/go-build123/b001/pkg.test`.
+pub fn go_build_temp_path(path: &str) -> bool {
+    let parts: Vec<&str> = path.split(['/', '\\']).collect();
+    parts.windows(2).any(|w| {
+        w[0].strip_prefix("go-build")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            && w[1].len() > 1
+            && w[1].starts_with('b')
+            && w[1][1..].bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+pub fn run(t: &Target) -> Vec<Finding> {
+    if !t.is_go() {
+        return Vec::new();
+    }
+    let path = std::fs::canonicalize(t.path()).unwrap_or_else(|_| t.path().to_path_buf());
+    let p = path.to_string_lossy();
+    if !go_build_temp_path(&p) {
+        return Vec::new();
+    }
+    let kind = if p.ends_with(".test") || p.ends_with(".test.exe") {
+        "go test"
+    } else {
+        "go run"
+    };
+    let mut f = Finding::new(&RULE, format!("temporary {kind} binary: built with -ldflags=\"-s -w\" and -dwarf=false by the go command"))
+        .evidence(format!("path {p} is in a go-build temporary directory"));
+    if t.dwarf_image().is_none() {
+        f = f.evidence("no DWARF sections");
+    }
+    let fix = if kind == "go test" {
+        "go test -c -gcflags=all=-N -l -o pkg.test ./pkg && dlv exec ./pkg.test (or dlv test)"
+    } else {
+        "go build -gcflags=all=-N -l -o app . && dlv exec ./app (or dlv debug)"
+    };
+    vec![f.fix(fix)]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn recognises_go_build_temp_dirs() {
+        assert!(super::go_build_temp_path("/tmp/go-build2951/b001/exe/main"));
+        assert!(super::go_build_temp_path("/tmp/go-build2951/b001/pkg.test"));
+        assert!(!super::go_build_temp_path("/home/u/go-build/b001/exe/main"));
+        assert!(!super::go_build_temp_path("/home/u/app"));
+    }
+}

@@ -1,0 +1,61 @@
+//! DD203 inlining-enabled: functions of the main package were inlined into their callers.
+
+use crate::checks::Rule;
+use crate::report::{Finding, Severity};
+use crate::Target;
+
+pub static RULE: Rule = Rule {
+    id: "DD203",
+    name: "inlining-enabled",
+    severity: Severity::Warning,
+    title: "inlining on: calls in main were inlined",
+    explain: r#"
+What it does
+  Checks whether the main package was compiled without -l, and counts the inlined call
+  sites (DW_TAG_inlined_subroutine) in its compile unit.
+
+Why it matters for debugging
+  An inlined function has no call of its own: a breakpoint on it binds at every inlined
+  copy (or, when every call was inlined and the body dropped, only there), `step` does not
+  enter a frame, and its arguments are often unavailable. Breakpoints on lines of small
+  helper functions may hit in unexpected places.
+
+Fix
+  go build -gcflags=all=-l       (or all=-N -l for full debuggability)
+
+How to verify by hand
+  readelf --debug-dump=info app | grep -c DW_TAG_inlined_subroutine
+"#,
+};
+
+pub fn run(t: &Target) -> Vec<Finding> {
+    let Some(d) = t.dwarf() else {
+        return Vec::new();
+    };
+    let mains: Vec<_> = d.go_units().filter(|u| u.name == "main").collect();
+    if mains.is_empty() || mains.iter().all(|u| u.flags.no_inline) {
+        return Vec::new();
+    }
+    let Some(g) = t.gimli() else {
+        return Vec::new();
+    };
+    let count: usize = mains
+        .iter()
+        .map(|u| crate::dwarf::inlined_call_count(&g, u))
+        .sum();
+    if count == 0 {
+        return Vec::new();
+    }
+    vec![Finding::new(
+        &RULE,
+        format!("{count} call sites inlined into package main"),
+    )
+    .evidence(format!(
+        "DW_AT_producer \"{}\" on main (no -l)",
+        mains[0].producer.as_deref().unwrap_or("")
+    ))
+    .evidence(format!(
+        "{count} DW_TAG_inlined_subroutine entries in the main compile unit"
+    ))
+    .fix("go build -gcflags=all=-N -l")]
+}

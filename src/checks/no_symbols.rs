@@ -1,0 +1,55 @@
+//! DD102 no-symbols: the static symbol table was stripped (`-ldflags=-s`, `strip`).
+
+use crate::checks::Rule;
+use crate::report::{Finding, Severity};
+use crate::Target;
+
+pub static RULE: Rule = Rule {
+    id: "DD102",
+    name: "no-symbols",
+    severity: Severity::Warning,
+    title: "no symbol table (stripped); function names come from pclntab only",
+    explain: r#"
+What it does
+  Counts the entries of the static symbol table (ELF .symtab, PE COFF symbols, Mach-O
+  LC_SYMTAB).
+
+Why it matters for debugging
+  `-ldflags=-s` and `strip` remove the symbol table. Delve reads function names from the
+  Go runtime's pclntab, which survives stripping, so `break main.main` can still bind;
+  gdb, perf and `nm` lose their names. Since Go 1.22 `-s` also removes DWARF (see DD101).
+
+Fix
+  Rebuild without -s in -ldflags (and without running strip on the output).
+
+How to verify by hand
+  nm app | head        ("no symbols" when stripped)
+  readelf -S app | grep -E 'symtab|strtab'
+"#,
+};
+
+pub fn run(t: &Target) -> Vec<Finding> {
+    if !t.is_go() || t.image().symbol_count() > 0 {
+        return Vec::new();
+    }
+    let img = t.image();
+    let mut f = Finding::new(
+        &RULE,
+        "no symbol table: the binary was stripped (-ldflags=-s or strip)",
+    )
+    .evidence(format!("{} static symbols", img.symbol_count()));
+    if img.format() == crate::binary::Format::Elf {
+        f = f.evidence("no .symtab section".to_string());
+    }
+    if let Some(p) = t.pclntab() {
+        f = f.evidence(format!(
+            "pclntab still lists {} functions ({}): Delve can bind function names",
+            p.funcs.len(),
+            p.section
+        ));
+    }
+    if let Some(v) = t.buildinfo().and_then(|b| b.setting("-ldflags")) {
+        f = f.evidence(format!("build setting -ldflags=\"{v}\""));
+    }
+    vec![f.fix("rebuild without -s in -ldflags, and do not run strip on the output")]
+}

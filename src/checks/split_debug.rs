@@ -1,0 +1,83 @@
+//! DD105 split-debug-info: DWARF lives in a separate file (`.gnu_debuglink` / build-id).
+
+use crate::checks::Rule;
+use crate::report::{Finding, Severity};
+use crate::Target;
+
+pub static RULE: Rule = Rule {
+    id: "DD105",
+    name: "split-debug-info",
+    severity: Severity::Info,
+    title: "debug info is in a separate file (found, or not found: error)",
+    explain: r#"
+What it does
+  When the binary has no DWARF but names a separate debug file (.gnu_debuglink, with a
+  CRC-32) or has a GNU build-id, looks for that file where gdb does: the binary's
+  directory, its .debug/ subdirectory, /usr/lib/debug/<dir>/, and
+  /usr/lib/debug/.build-id/ab/cdef.debug, plus every --debug-dir given. A candidate must
+  match the CRC or the build-id.
+
+Why it matters for debugging
+  gdb follows debuglinks; Delve looks in the build-id and debuglink places too, but only
+  under its configured debug-info-directories. When the file is not found, the binary
+  debugs like a stripped one: no file:line breakpoints. (Info when found, error when not.)
+
+Fix
+  Put the .debug file beside the binary or in /usr/lib/debug/.build-id/, or point to it:
+  debugdoctor check --debug-dir DIR; in Delve: config debug-info-directories DIR;
+  in gdb: set debug-file-directory DIR.
+
+How to verify by hand
+  readelf --string-dump=.gnu_debuglink app ; readelf -n app | grep 'Build ID'
+"#,
+};
+
+pub fn run(t: &Target) -> Vec<Finding> {
+    let img = t.image();
+    if crate::dwarf::info_section(img).is_some() {
+        return Vec::new();
+    }
+    let search = t.debug_file_search();
+    let link = img.debuglink();
+    let build_id = img
+        .build_id()
+        .map(|b| b.iter().map(|x| format!("{x:02x}")).collect::<String>());
+    let mut evidence = Vec::new();
+    if let Some((name, crc)) = link {
+        evidence.push(format!(".gnu_debuglink → {name} (CRC-32 {crc:08x})"));
+    }
+    if let Some(id) = &build_id {
+        evidence.push(format!("GNU build-id {id}"));
+    }
+    match (&search.found, t.dwarf_image()) {
+        (Some(path), Some(_)) => {
+            let mut f = Finding::new(
+                &RULE,
+                format!("DWARF read from separate debug file {}", path.display()),
+            );
+            f.evidence = evidence;
+            f = f.evidence(format!("matched by {}", search.matched_by.unwrap_or("?")));
+            vec![f.fix("none needed here; tell Delve where it is if it lives outside the default places: config debug-info-directories DIR")]
+        }
+        _ if link.is_some() => {
+            let mut f = Finding::new(
+                &RULE,
+                "separate debug file not found: breakpoints by file:line cannot bind",
+            )
+            .severity(Severity::Error);
+            f.evidence = evidence;
+            let tried: Vec<String> = search
+                .tried
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            f = f.evidence(format!("searched: {}", tried.join(", ")));
+            for (p, why) in &search.rejected {
+                f = f.evidence(format!("rejected {}: {why}", p.display()));
+            }
+            let name = link.map(|(n, _)| n).unwrap_or("");
+            vec![f.fix(format!("place {name} beside the binary (or under /usr/lib/debug/.build-id/), or pass --debug-dir DIR"))]
+        }
+        _ => Vec::new(),
+    }
+}
