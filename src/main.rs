@@ -26,6 +26,10 @@ enum Command {
     Explain(cli::explain::Args),
     /// Resolve breakpoint locations as Delve would, and say why one cannot bind.
     Where(cli::where_::Args),
+    /// Where the binary thinks its sources are, and the substitutePath rules that map them.
+    Paths(cli::paths::Args),
+    /// Run the binary under ptrace and report whether each breakpoint is really hit.
+    Probe(cli::probe::Args),
     /// Lint a VS Code launch.json for Go, and fix it without losing comments.
     Launch(cli::launch::Args),
     /// Is this machine able to debug this binary (Go, Delve, gdb, ptrace)?
@@ -46,6 +50,8 @@ fn main() -> ExitCode {
         Command::Check(a) => cli::check::run(a, &ctx),
         Command::Explain(a) => cli::explain::run(a, &ctx),
         Command::Where(a) => cli::where_::run(a, &ctx),
+        Command::Paths(a) => cli::paths::run(a, &ctx),
+        Command::Probe(a) => cli::probe::run(a, &ctx),
         Command::Launch(a) => cli::launch::run(a, &ctx),
         Command::Env(a) => cli::env::run(a, &ctx),
     };

@@ -5,6 +5,8 @@ pub mod check;
 pub mod env;
 pub mod explain;
 pub mod launch;
+pub mod paths;
+pub mod probe;
 pub mod where_;
 
 use clap::ValueEnum;
@@ -16,7 +18,6 @@ pub const EXIT_FINDINGS: u8 = 1;
 /// Usage error, or an input that cannot be diagnosed (missing, not a Go binary, corrupt).
 pub const EXIT_USAGE: u8 = 2;
 /// A requested probe could not run (ptrace not possible).
-#[allow(dead_code)]
 pub const EXIT_NO_PTRACE: u8 = 3;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
