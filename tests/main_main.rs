@@ -1,0 +1,103 @@
+//! `main.main`: file, line and PCs agree with gdb (`info line main.main`: the entry) and
+//! Delve (`break main.main`: after the prologue) on every fixture they can read.
+
+mod common;
+
+use std::process::Command;
+
+use common::Fixture;
+
+/// Fixtures of this machine's platform that keep DWARF (in the binary or beside it).
+fn readable_fixtures() -> Vec<Fixture> {
+    common::fixtures()
+        .into_iter()
+        .filter(|f| f.go.is_some() && f.is_host_platform() && f.kind == "exe")
+        .filter(|f| !matches!(f.variant.as_str(), "sw" | "w") && !(f.variant == "s" && f.go_at_least(22)))
+        .filter(|f| f.program != "testpkg")
+        .collect()
+}
+
+/// gdb: `Line 5 of "/p/main.go" starts at address 0x480fc0 <main.main> and ends at ...`
+fn gdb_info_line(bin: &std::path::Path) -> Option<(String, u64, u64)> {
+    let (_, out, _) = common::run(
+        Command::new("gdb")
+            .args(["-nx", "-batch", "-ex", "info line main.main"])
+            .arg(bin),
+    );
+    let line = out.lines().find(|l| l.starts_with("Line "))?;
+    let n: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    let file = line.split('"').nth(1)?.to_string();
+    let addr = line.split("starts at address ").nth(1)?.split_whitespace().next()?;
+    Some((file, n, u64::from_str_radix(addr.trim_start_matches("0x"), 16).ok()?))
+}
+
+/// Delve: `Breakpoint 1 set at 0x480fc6 for main.main() ./main.go:5`
+fn dlv_break(bin: &std::path::Path) -> Result<(u64, String, u64), String> {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("init");
+    std::fs::write(&script, "break main.main\nexit\n").unwrap();
+    let (_, out, err) = common::run(
+        Command::new("dlv")
+            .arg("exec")
+            .arg(bin)
+            .args(["--check-go-version=false", "--allow-non-terminal-interactive=true", "--init"])
+            .arg(&script)
+            .current_dir(bin.parent().unwrap())
+            .stdin(std::process::Stdio::null()),
+    );
+    let all = format!("{out}{err}");
+    let line = all
+        .lines()
+        .find(|l| l.contains("Breakpoint 1 set at"))
+        .ok_or_else(|| format!("dlv did not set the breakpoint:\n{all}"))?;
+    let addr = line.split("set at ").nth(1).and_then(|s| s.split_whitespace().next()).unwrap();
+    let loc = line.rsplit(' ').next().unwrap();
+    let (file, n) = loc.rsplit_once(':').unwrap();
+    Ok((u64::from_str_radix(addr.trim_start_matches("0x"), 16).unwrap(), file.to_string(), n.parse().unwrap()))
+}
+
+fn ours(f: &Fixture) -> debugdoctor::dwarf::FunctionLocation {
+    let t = debugdoctor::Target::open(&f.path).unwrap();
+    t.main_main()
+        .unwrap_or_else(|| panic!("{}: main.main not found", f.label()))
+        .clone()
+}
+
+#[test]
+fn main_main_matches_gdb_info_line() {
+    let mut compared = 0;
+    for f in readable_fixtures() {
+        let m = ours(&f);
+        let (file, line, addr) =
+            gdb_info_line(&f.path).unwrap_or_else(|| panic!("{}: gdb printed no line for main.main", f.label()));
+        assert_eq!((m.file.as_str(), m.line), (file.as_str(), line), "{}: file:line", f.label());
+        assert_eq!(m.entry, addr, "{}: entry {:#x} vs gdb {:#x}", f.label(), m.entry, addr);
+        compared += 1;
+    }
+    assert!(compared >= 20, "only {compared} fixtures compared with gdb");
+}
+
+#[test]
+fn main_main_matches_delve_break() {
+    // Debian's Delve 1.20.2 reads DWARF 4 only: Go 1.19, 1.21, and nodwarf5 builds.
+    let mut compared = 0;
+    for f in readable_fixtures() {
+        let dwarf4 = !f.go_at_least(25) || f.variant == "nodwarf5";
+        if !dwarf4 {
+            continue;
+        }
+        let m = ours(&f);
+        let (pc, file, line) = dlv_break(&f.path).unwrap_or_else(|e| panic!("{}: {e}", f.label()));
+        assert_eq!(line, m.line, "{}: line", f.label());
+        assert!(m.file.ends_with(file.trim_start_matches("./")), "{}: {} vs dlv {}", f.label(), m.file, file);
+        let t = debugdoctor::Target::open(&f.path).unwrap();
+        if t.image().is_pie() {
+            // Delve runs the program: its addresses are relocated by a page-aligned base.
+            assert_eq!((pc - m.pc) % 0x1000, 0, "{}: PIE pc {pc:#x} vs ours {:#x}", f.label(), m.pc);
+        } else {
+            assert_eq!(pc, m.pc, "{}: pc {pc:#x} vs ours {:#x}", f.label(), m.pc);
+        }
+        compared += 1;
+    }
+    assert!(compared >= 8, "only {compared} fixtures compared with dlv");
+}
