@@ -39,7 +39,11 @@ pub fn run(t: &Target) -> Vec<Finding> {
         return Vec::new();
     }
     let mut f = Finding::new(&RULE, format!("DWARF {}; needs Delve built with Go >= 1.25", d.version))
-        .evidence(format!("compile unit headers: version {} ({} units)", d.version, d.units.len()))
+        .evidence(format!(
+            "compile unit headers: version {} ({} Go units)",
+            d.version,
+            d.go_units().filter(|u| u.version >= 5).count()
+        ))
         .fix("use a Delve built with Go >= 1.25 (go install github.com/go-delve/delve/cmd/dlv@latest), or build with GOEXPERIMENT=nodwarf5");
     if let Some(exp) = t.buildinfo().and_then(|b| b.setting("GOEXPERIMENT")) {
         f = f.evidence(format!("build setting GOEXPERIMENT={exp}"));

@@ -93,7 +93,10 @@ impl Unit {
 /// What the DWARF of a binary says at the unit level.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Summary {
-    /// Highest unit version seen (Go writes one version for all units).
+    /// DWARF version of the Go units (Go writes one version for all of them); the highest
+    /// version of any unit when there is no Go unit. C units linked in by cgo or the
+    /// external linker follow the C compiler's default (gcc 11+: DWARF 5) and do not
+    /// decide whether Delve can read the Go code (Delve 1.20.2 debugs such binaries).
     pub version: u16,
     pub units: Vec<Unit>,
 }
@@ -157,7 +160,11 @@ pub fn summarize(dwarf: &Dwarf<'_>) -> Result<Summary, String> {
             offset,
         });
     }
-    Ok(Summary { version, units })
+    let go_version = units.iter().filter(|u| u.is_go()).map(|u| u.version).max();
+    Ok(Summary {
+        version: go_version.unwrap_or(version),
+        units,
+    })
 }
 
 /// Where a function-name breakpoint lands.
