@@ -12,7 +12,9 @@ fn readable_fixtures() -> Vec<Fixture> {
     common::fixtures()
         .into_iter()
         .filter(|f| f.go.is_some() && f.is_host_platform() && f.kind == "exe")
-        .filter(|f| !matches!(f.variant.as_str(), "sw" | "w") && !(f.variant == "s" && f.go_at_least(22)))
+        .filter(|f| {
+            !matches!(f.variant.as_str(), "sw" | "w") && !(f.variant == "s" && f.go_at_least(22))
+        })
         .filter(|f| f.program != "testpkg")
         .collect()
 }
@@ -27,8 +29,16 @@ fn gdb_info_line(bin: &std::path::Path) -> Option<(String, u64, u64)> {
     let line = out.lines().find(|l| l.starts_with("Line "))?;
     let n: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     let file = line.split('"').nth(1)?.to_string();
-    let addr = line.split("starts at address ").nth(1)?.split_whitespace().next()?;
-    Some((file, n, u64::from_str_radix(addr.trim_start_matches("0x"), 16).ok()?))
+    let addr = line
+        .split("starts at address ")
+        .nth(1)?
+        .split_whitespace()
+        .next()?;
+    Some((
+        file,
+        n,
+        u64::from_str_radix(addr.trim_start_matches("0x"), 16).ok()?,
+    ))
 }
 
 /// Delve: `Breakpoint 1 set at 0x480fc6 for main.main() ./main.go:5`
@@ -40,7 +50,11 @@ fn dlv_break(bin: &std::path::Path) -> Result<(u64, String, u64), String> {
         Command::new("dlv")
             .arg("exec")
             .arg(bin)
-            .args(["--check-go-version=false", "--allow-non-terminal-interactive=true", "--init"])
+            .args([
+                "--check-go-version=false",
+                "--allow-non-terminal-interactive=true",
+                "--init",
+            ])
             .arg(&script)
             .current_dir(bin.parent().unwrap())
             .stdin(std::process::Stdio::null()),
@@ -50,10 +64,18 @@ fn dlv_break(bin: &std::path::Path) -> Result<(u64, String, u64), String> {
         .lines()
         .find(|l| l.contains("Breakpoint 1 set at"))
         .ok_or_else(|| format!("dlv did not set the breakpoint:\n{all}"))?;
-    let addr = line.split("set at ").nth(1).and_then(|s| s.split_whitespace().next()).unwrap();
+    let addr = line
+        .split("set at ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap();
     let loc = line.rsplit(' ').next().unwrap();
     let (file, n) = loc.rsplit_once(':').unwrap();
-    Ok((u64::from_str_radix(addr.trim_start_matches("0x"), 16).unwrap(), file.to_string(), n.parse().unwrap()))
+    Ok((
+        u64::from_str_radix(addr.trim_start_matches("0x"), 16).unwrap(),
+        file.to_string(),
+        n.parse().unwrap(),
+    ))
 }
 
 fn ours(f: &Fixture) -> debugdoctor::dwarf::FunctionLocation {
@@ -68,10 +90,22 @@ fn main_main_matches_gdb_info_line() {
     let mut compared = 0;
     for f in readable_fixtures() {
         let m = ours(&f);
-        let (file, line, addr) =
-            gdb_info_line(&f.path).unwrap_or_else(|| panic!("{}: gdb printed no line for main.main", f.label()));
-        assert_eq!((m.file.as_str(), m.line), (file.as_str(), line), "{}: file:line", f.label());
-        assert_eq!(m.entry, addr, "{}: entry {:#x} vs gdb {:#x}", f.label(), m.entry, addr);
+        let (file, line, addr) = gdb_info_line(&f.path)
+            .unwrap_or_else(|| panic!("{}: gdb printed no line for main.main", f.label()));
+        assert_eq!(
+            (m.file.as_str(), m.line),
+            (file.as_str(), line),
+            "{}: file:line",
+            f.label()
+        );
+        assert_eq!(
+            m.entry,
+            addr,
+            "{}: entry {:#x} vs gdb {:#x}",
+            f.label(),
+            m.entry,
+            addr
+        );
         compared += 1;
     }
     assert!(compared >= 20, "only {compared} fixtures compared with gdb");
@@ -89,11 +123,23 @@ fn main_main_matches_delve_break() {
         let m = ours(&f);
         let (pc, file, line) = dlv_break(&f.path).unwrap_or_else(|e| panic!("{}: {e}", f.label()));
         assert_eq!(line, m.line, "{}: line", f.label());
-        assert!(m.file.ends_with(file.trim_start_matches("./")), "{}: {} vs dlv {}", f.label(), m.file, file);
+        assert!(
+            m.file.ends_with(file.trim_start_matches("./")),
+            "{}: {} vs dlv {}",
+            f.label(),
+            m.file,
+            file
+        );
         let t = debugdoctor::Target::open(&f.path).unwrap();
         if t.image().is_pie() {
             // Delve runs the program: its addresses are relocated by a page-aligned base.
-            assert_eq!((pc - m.pc) % 0x1000, 0, "{}: PIE pc {pc:#x} vs ours {:#x}", f.label(), m.pc);
+            assert_eq!(
+                (pc - m.pc) % 0x1000,
+                0,
+                "{}: PIE pc {pc:#x} vs ours {:#x}",
+                f.label(),
+                m.pc
+            );
         } else {
             assert_eq!(pc, m.pc, "{}: pc {pc:#x} vs ours {:#x}", f.label(), m.pc);
         }

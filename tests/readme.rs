@@ -2,13 +2,17 @@
 
 #[test]
 fn readme_lists_every_finding_id() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let missing: Vec<&str> = debugdoctor::checks::all_rules()
         .into_iter()
         .filter(|r| !readme.contains(&format!("| {} | {} |", r.id, r.name)))
         .map(|r| r.id)
         .collect();
-    assert!(missing.is_empty(), "README.md findings table lacks rows for {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "README.md findings table lacks rows for {missing:?}"
+    );
 }
 
 #[test]
@@ -19,7 +23,9 @@ fn every_rule_has_a_full_explanation() {
         assert!(ids.insert(r.id), "duplicate rule ID {}", r.id);
         assert!(r.id.len() == 5 && r.id.starts_with("DD"), "bad ID {}", r.id);
         assert!(
-            r.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            r.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
             "{} name {:?} is not kebab-case",
             r.id,
             r.name

@@ -19,8 +19,10 @@ Why it breaks debugging
   Delve and gdb map source lines to addresses with DWARF line tables. Without DWARF,
   `break main.go:12` fails ("could not find file ..., binary is stripped" in Delve).
   Delve can still stop on function names through the Go runtime's pclntab, but shows no
-  variables and no source. The usual cause is `-ldflags="-s -w"` (or `-w`). Since Go 1.22,
-  `-s` alone implies `-w` and also removes DWARF: the folklore that `-s` keeps DWARF is false.
+  variables and no source. The usual cause is `-ldflags="-s -w"` (or `-w`). `-s` alone
+  removes DWARF too: the Go linker has always skipped DWARF with -s on ELF and PE
+  (cmd/link dwarfEnabled, Go 1.19), and since Go 1.22 `-s` implies `-w` on every platform,
+  Mach-O included. The folklore that `-s` keeps DWARF is false.
 
 Fix
   Rebuild without `-s` and `-w` in -ldflags, e.g.
@@ -47,10 +49,14 @@ pub fn run(t: &Target) -> Vec<Finding> {
         .go_version()
         .and_then(|v| crate::go::GoVersion::parse(&v))
         .is_some_and(|v| v.at_least(1, 22));
+    let macho = t.image().format() == crate::binary::Format::MachO;
     let cause = match (s, w) {
         (_, true) => format!("built with -ldflags=\"{ldflags}\": -w omits DWARF"),
         (true, false) if go_122 => {
-            format!("built with -ldflags=\"{ldflags}\": since Go 1.22 -s also omits DWARF (it implies -w)")
+            format!("built with -ldflags=\"{ldflags}\": -s implies -w since Go 1.22")
+        }
+        (true, false) if !macho => {
+            format!("built with -ldflags=\"{ldflags}\": the Go linker omits DWARF with -s outside Mach-O")
         }
         (true, false) => format!("built with -ldflags=\"{ldflags}\""),
         _ => "the binary has no DWARF sections".to_string(),

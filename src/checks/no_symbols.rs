@@ -17,7 +17,7 @@ What it does
 Why it matters for debugging
   `-ldflags=-s` and `strip` remove the symbol table. Delve reads function names from the
   Go runtime's pclntab, which survives stripping, so `break main.main` can still bind;
-  gdb, perf and `nm` lose their names. Since Go 1.22 `-s` also removes DWARF (see DD101).
+  gdb, perf and `nm` lose their names. `-s` also removes DWARF (see DD101).
 
 Fix
   Rebuild without -s in -ldflags (and without running strip on the output).

@@ -29,7 +29,12 @@ pub struct Fixture {
 impl Fixture {
     /// `go1.25.5/hello/default`, for messages.
     pub fn label(&self) -> String {
-        format!("go{}/{}/{}", self.go.as_deref().unwrap_or("-"), self.program, self.variant)
+        format!(
+            "go{}/{}/{}",
+            self.go.as_deref().unwrap_or("-"),
+            self.program,
+            self.variant
+        )
     }
     pub fn go_at_least(&self, minor: u32) -> bool {
         self.go
@@ -47,7 +52,10 @@ impl Fixture {
 pub fn fixtures() -> Vec<Fixture> {
     let manifest = repo_root().join(".cache/fixtures/manifest.json");
     let text = std::fs::read_to_string(&manifest).unwrap_or_else(|e| {
-        panic!("{}: {e}; run scripts/fixtures first (scripts/test does)", manifest.display())
+        panic!(
+            "{}: {e}; run scripts/fixtures first (scripts/test does)",
+            manifest.display()
+        )
     });
     let items: Vec<Value> = serde_json::from_str(&text).expect("manifest.json is valid JSON");
     items
@@ -80,12 +88,17 @@ pub fn go_tool(version: &str) -> PathBuf {
     if version.starts_with("1.19") {
         return PathBuf::from("/usr/lib/go-1.19/bin/go");
     }
-    repo_root().join(".cache/go").join(version).join("go/bin/go")
+    repo_root()
+        .join(".cache/go")
+        .join(version)
+        .join("go/bin/go")
 }
 
 /// Runs a command to completion and returns (exit code, stdout, stderr).
 pub fn run(cmd: &mut Command) -> (i32, String, String) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -1,0 +1,282 @@
+//! `check` on every fixture of the matrix reports exactly the expected finding set.
+//!
+//! The expectation is derived from how each fixture was built (Go version, variant,
+//! platform), from what the Go toolchain is documented and measured to do — not copied
+//! from debugdoctor's output. A finding added or missing fails the test.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use assert_cmd::Command;
+use common::Fixture;
+use serde_json::Value;
+
+/// Variants built without DWARF in the binary itself.
+fn dwarf_stripped(f: &Fixture) -> bool {
+    match f.variant.as_str() {
+        // -w drops DWARF. So does -s: cmd/link's dwarfEnabled returns false for -s on
+        // every format but Mach-O (Go 1.19 source), and since Go 1.22 -s implies -w.
+        "sw" | "w" | "s" => true,
+        // `go run` and `go test` link with -s -w (cmd/go/internal/work/gc.go, test.go).
+        "gorun" | "gotest" => true,
+        // objcopy --strip-debug moved DWARF out.
+        "split" | "split-missing" | "buildid" => true,
+        _ => false,
+    }
+}
+
+/// Variants without a symbol table.
+fn symtab_stripped(f: &Fixture) -> bool {
+    matches!(f.variant.as_str(), "sw" | "s" | "gorun" | "gotest")
+}
+
+fn expected(f: &Fixture) -> BTreeSet<&'static str> {
+    let mut ids = BTreeSet::new();
+    if !f.is_host_platform() {
+        ids.insert("DD108");
+    }
+    if matches!(f.variant.as_str(), "gorun" | "gotest") {
+        ids.insert("DD109");
+    }
+    if symtab_stripped(f) {
+        ids.insert("DD102");
+    }
+    // The separate debug file is found for `split` (beside the binary, via
+    // .gnu_debuglink); `buildid` has no debuglink and its debug dir is not passed here.
+    let dwarf_readable = !dwarf_stripped(f) || f.variant == "split";
+    match f.variant.as_str() {
+        "split" => {
+            ids.insert("DD105");
+        }
+        "split-missing" => {
+            ids.insert("DD105");
+        }
+        _ if !dwarf_readable => {
+            ids.insert("DD101");
+        }
+        _ => {}
+    }
+    if dwarf_readable {
+        if f.variant != "nocompress" {
+            // Go compresses DWARF by default (ELF SHF_COMPRESSED, PE/Mach-O .zdebug_*).
+            ids.insert("DD103");
+        }
+        // DWARF 5 from Go 1.25 except on darwin and with GOEXPERIMENT=nodwarf5.
+        if f.go_at_least(25) && f.goos != "darwin" && f.variant != "nodwarf5" {
+            ids.insert("DD104");
+        }
+        let no_opt_all = matches!(f.variant.as_str(), "noopt" | "test-noopt");
+        let no_opt_main = f.variant == "noopt-main";
+        if !no_opt_all && !no_opt_main {
+            ids.insert("DD201");
+            // Default builds inline into main.main (fmt.Println's wrappers and the
+            // program's small helpers). The generated test main of Go 1.25+ keeps no
+            // inlined calls in package main (m.Run is not inlined).
+            if f.kind != "test" || !f.go_at_least(25) {
+                ids.insert("DD203");
+            }
+        }
+        if no_opt_main {
+            ids.insert("DD202");
+        }
+        if f.variant == "trimpath" {
+            ids.insert("DD301");
+        }
+    }
+    ids
+}
+
+fn check_json(path: &std::path::Path, extra: &[&str]) -> (i32, Value) {
+    let out = Command::cargo_bin("debugdoctor")
+        .unwrap()
+        .arg("check")
+        .arg("--json")
+        .args(extra)
+        .arg(path)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: stdout is not JSON ({e}); stderr: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), v)
+}
+
+fn finding_ids(v: &Value) -> BTreeSet<String> {
+    v["binaries"][0]["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| f["id"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_go_fixture_reports_exactly_the_expected_findings() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for f in common::fixtures().into_iter().filter(|f| f.go.is_some()) {
+        let (code, v) = check_json(&f.path, &[]);
+        let got = finding_ids(&v);
+        let want: BTreeSet<String> = expected(&f).into_iter().map(String::from).collect();
+        if got != want {
+            let missing: Vec<_> = want.difference(&got).collect();
+            let extra: Vec<_> = got.difference(&want).collect();
+            failures.push(format!(
+                "{}: missing {missing:?}, unexpected {extra:?}",
+                f.label()
+            ));
+        }
+        // Exit code 1 exactly when an error-severity finding is present.
+        let has_error = v["binaries"][0]["findings"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|f| f["severity"] == "error"));
+        if code != i32::from(has_error) {
+            failures.push(format!(
+                "{}: exit code {code}, error findings: {has_error}",
+                f.label()
+            ));
+        }
+        checked += 1;
+    }
+    assert!(checked > 100, "only {checked} Go fixtures in the manifest");
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn go_facts_in_the_report_match_the_build() {
+    for f in common::fixtures().into_iter().filter(|f| f.go.is_some()) {
+        let (_, v) = check_json(&f.path, &[]);
+        let b = &v["binaries"][0];
+        let go = f.go.as_deref().unwrap();
+        assert_eq!(b["go_version"], format!("go{go}"), "{}", f.label());
+        assert_eq!(b["goos"], f.goos.as_str(), "{}", f.label());
+        assert_eq!(b["goarch"], f.goarch.as_str(), "{}", f.label());
+        let funcs = b["functions"].as_u64().unwrap_or(0);
+        assert!(
+            funcs > 500,
+            "{}: only {funcs} functions in pclntab",
+            f.label()
+        );
+        let format = match f.goos.as_str() {
+            "windows" => "PE",
+            "darwin" => "Mach-O",
+            _ => "ELF",
+        };
+        assert_eq!(b["format"], format, "{}", f.label());
+    }
+}
+
+#[test]
+fn build_id_debug_file_is_found_with_debug_dir() {
+    for f in common::fixtures()
+        .into_iter()
+        .filter(|f| f.variant == "buildid")
+    {
+        let dir = common::repo_root().join(f.raw["debug_dir"].as_str().unwrap());
+        let (_, v) = check_json(&f.path, &["--debug-dir", dir.to_str().unwrap()]);
+        let ids = finding_ids(&v);
+        assert!(ids.contains("DD105"), "{}: {ids:?}", f.label());
+        assert!(!ids.contains("DD101"), "{}: {ids:?}", f.label());
+        let file = v["binaries"][0]["dwarf"]["file"].as_str().unwrap_or("");
+        let want = f.raw["debug_file"].as_str().unwrap();
+        assert!(
+            file.ends_with(want),
+            "{}: DWARF read from {file:?}, want {want}",
+            f.label()
+        );
+        assert!(v["binaries"][0]["main_main"].is_object(), "{}", f.label());
+    }
+}
+
+#[test]
+fn split_debug_main_main_matches_the_unsplit_binary() {
+    for f in common::fixtures()
+        .into_iter()
+        .filter(|f| f.variant == "split")
+    {
+        let go = f.go.clone().unwrap();
+        let (_, split) = check_json(&f.path, &[]);
+        let (_, whole) = check_json(&common::fixture(&go, "hello", "default").path, &[]);
+        assert_eq!(
+            split["binaries"][0]["main_main"],
+            whole["binaries"][0]["main_main"],
+            "{}",
+            f.label()
+        );
+    }
+}
+
+/// Non-Go and broken inputs: exit 2 and one line on stderr naming the file; never a panic.
+#[test]
+fn non_go_and_broken_inputs_exit_2_with_one_line() {
+    let nongo: Vec<Fixture> = common::fixtures()
+        .into_iter()
+        .filter(|f| f.kind == "nongo")
+        .collect();
+    assert!(nongo.len() >= 6);
+    for f in nongo {
+        let out = Command::cargo_bin("debugdoctor")
+            .unwrap()
+            .arg("check")
+            .arg("--color=never")
+            .arg(&f.path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{}: {stdout}{stderr}",
+            f.label()
+        );
+        assert!(!stderr.contains("panicked"), "{}: {stderr}", f.label());
+        if f.variant == "c-binary" {
+            // A valid executable that is not Go: reported as a finding.
+            assert!(stdout.contains("DD107"), "{}: {stdout}", f.label());
+        } else {
+            assert_eq!(stderr.lines().count(), 1, "{}: {stderr:?}", f.label());
+            let name = f.path.file_name().unwrap().to_string_lossy().into_owned();
+            assert!(stderr.contains(&name), "{}: {stderr}", f.label());
+        }
+    }
+    let out = Command::cargo_bin("debugdoctor")
+        .unwrap()
+        .args(["check", "/nonexistent/server"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("/nonexistent/server"), "{stderr}");
+}
+
+/// The committed samples say what examples/README.md promises.
+#[test]
+fn committed_examples() {
+    let root = common::repo_root().join("examples");
+    let cases = [
+        ("hello-debug", &["DD103", "DD104"][..]),
+        ("hello-release", &["DD103", "DD104", "DD201", "DD203"][..]),
+        ("hello-stripped", &["DD101", "DD102"][..]),
+    ];
+    for (name, want) in cases {
+        let (_, v) = check_json(&root.join(name), &[]);
+        let got = finding_ids(&v);
+        let want: BTreeSet<String> = want.iter().map(|s| s.to_string()).collect();
+        assert_eq!(got, want, "examples/{name}");
+        assert_eq!(v["binaries"][0]["go_version"], "go1.25.5");
+    }
+}
