@@ -12,9 +12,8 @@ fn readable_fixtures() -> Vec<Fixture> {
     common::fixtures()
         .into_iter()
         .filter(|f| f.go.is_some() && f.is_host_platform() && f.kind == "exe")
-        .filter(|f| {
-            !matches!(f.variant.as_str(), "sw" | "w") && !(f.variant == "s" && f.go_at_least(22))
-        })
+        // -w, and -s on ELF in every Go version, drop DWARF.
+        .filter(|f| !matches!(f.variant.as_str(), "sw" | "w" | "s" | "gorun"))
         .filter(|f| f.program != "testpkg")
         .collect()
 }

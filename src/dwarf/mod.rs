@@ -25,7 +25,7 @@ fn section_names(id: gimli::SectionId) -> [String; 4] {
 }
 
 /// Contents of one DWARF section of `image`, decompressed; empty when absent.
-pub fn section<'a>(image: &'a Image, id: gimli::SectionId) -> Result<&'a [u8], String> {
+pub fn section(image: &Image, id: gimli::SectionId) -> Result<&[u8], String> {
     for name in section_names(id) {
         if let Some(i) = image.section_index(&name) {
             return image.section_bytes(i);
