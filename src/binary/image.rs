@@ -194,9 +194,11 @@ impl Image {
             if !info.is_compressed()
                 && (info.name.starts_with(".zdebug") || info.name.starts_with("__zdebug"))
             {
-                if let Some((off, size)) = info.file_range {
-                    let bytes = &data[off as usize..(off + size) as usize];
-                    if size >= 12 && &bytes[..4] == b"ZLIB" {
+                let stored = info.file_range.and_then(|(off, size)| {
+                    data.get(off as usize..(off as usize).checked_add(size as usize)?)
+                });
+                if let Some(bytes) = stored {
+                    if bytes.len() >= 12 && &bytes[..4] == b"ZLIB" {
                         info.compression = Compression::ZdebugZlib;
                         info.compressed_offset = 12;
                         info.uncompressed_size =
@@ -368,7 +370,8 @@ impl Image {
     /// Raw stored bytes of a section (compressed sections stay compressed).
     pub fn raw_section_bytes(&self, index: usize) -> Option<&[u8]> {
         let (off, size) = self.sections.get(index)?.file_range?;
-        self.data.get(off as usize..(off + size) as usize)
+        self.data
+            .get(off as usize..(off as usize).checked_add(size as usize)?)
     }
 
     /// Section contents, decompressed once on first use and cached.

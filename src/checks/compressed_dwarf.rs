@@ -49,8 +49,9 @@ pub fn run(t: &Target) -> Vec<Finding> {
     };
     let (stored, full): (u64, u64) = compressed.iter().fold((0, 0), |(a, b), s| {
         (
-            a + s.file_range.map(|r| r.1).unwrap_or(0),
-            b + s.uncompressed_size,
+            // Sizes come from the file: saturate rather than trust them.
+            a.saturating_add(s.file_range.map(|r| r.1).unwrap_or(0)),
+            b.saturating_add(s.uncompressed_size),
         )
     });
     let f = Finding::new(

@@ -219,9 +219,12 @@ pub fn function_location(
             };
             let high = match e.attr_value(gimli::DW_AT_high_pc) {
                 Some(gimli::AttributeValue::Addr(a)) => a,
-                Some(gimli::AttributeValue::Udata(n)) => low + n,
-                Some(v) => v.udata_value().map(|n| low + n).unwrap_or(low + 1),
-                None => low + 1,
+                Some(gimli::AttributeValue::Udata(n)) => low.saturating_add(n),
+                Some(v) => v
+                    .udata_value()
+                    .map(|n| low.saturating_add(n))
+                    .unwrap_or(low.saturating_add(1)),
+                None => low.saturating_add(1),
             };
             return locate_in_lines(dwarf, &unit, name, low, high);
         }
