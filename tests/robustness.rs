@@ -222,6 +222,9 @@ fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// What one worker is doing: since when, and which mutant.
+type Running = Option<(Instant, String)>;
+
 thread_local! {
     static LAST_PANIC: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
@@ -239,7 +242,7 @@ fn run_mutants(bases: &[Base], count: usize, seed0: u64, deadline: Option<Instan
     let max_ms = AtomicU64::new(0);
     let done = AtomicUsize::new(0);
     // Watchdog: a mutant running longer than HANG would hang CI; print it and abort.
-    let running: Arc<Mutex<Vec<Option<(Instant, String)>>>> =
+    let running: Arc<Mutex<Vec<Running>>> =
         Arc::new(Mutex::new(vec![None; rayon::current_num_threads() + 1]));
     let stop = Arc::new(AtomicBool::new(false));
     let watchdog = {
