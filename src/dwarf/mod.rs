@@ -4,6 +4,7 @@
 pub mod producer;
 
 use gimli::{EndianSlice, RunTimeEndian};
+use rayon::prelude::*;
 
 pub use producer::ProducerFlags;
 
@@ -42,15 +43,46 @@ pub fn info_section(image: &Image) -> Option<&crate::binary::SectionInfo> {
         .filter(|s| s.size > 0)
 }
 
-/// Builds a gimli view of the image's DWARF. Sections are decompressed on first use.
+/// The DWARF sections debugdoctor reads (everything but location lists and the
+/// type/macro/pubnames sections Go does not emit or we do not use).
+const LOADED: &[gimli::SectionId] = &[
+    gimli::SectionId::DebugAbbrev,
+    gimli::SectionId::DebugAddr,
+    gimli::SectionId::DebugInfo,
+    gimli::SectionId::DebugLine,
+    gimli::SectionId::DebugLineStr,
+    gimli::SectionId::DebugRanges,
+    gimli::SectionId::DebugRngLists,
+    gimli::SectionId::DebugStr,
+    gimli::SectionId::DebugStrOffsets,
+];
+
+/// Builds a gimli view of the image's DWARF. Sections are decompressed once, in parallel.
 pub fn load(image: &Image) -> Result<Dwarf<'_>, String> {
     let endian = if image.big_endian() {
         RunTimeEndian::Big
     } else {
         RunTimeEndian::Little
     };
+    // Inflate the sections gimli will touch in parallel (the dominant cost on big
+    // binaries), and never the location lists: debugdoctor reads no variable locations,
+    // and they are a quarter of Go's DWARF.
+    let wanted: Vec<usize> = LOADED
+        .iter()
+        .filter_map(|&id| {
+            section_names(id)
+                .iter()
+                .find_map(|n| image.section_index(n))
+        })
+        .collect();
+    wanted.par_iter().for_each(|&i| {
+        let _ = image.section_bytes(i);
+    });
     let mut first_err = None;
     let dwarf = gimli::Dwarf::load(|id| -> Result<Reader<'_>, gimli::Error> {
+        if !LOADED.contains(&id) {
+            return Ok(EndianSlice::new(&[], endian));
+        }
         match section(image, id) {
             Ok(b) => Ok(EndianSlice::new(b, endian)),
             Err(e) => {
