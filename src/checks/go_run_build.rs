@@ -49,25 +49,58 @@ pub fn run(t: &Target) -> Vec<Finding> {
     }
     let path = std::fs::canonicalize(t.path()).unwrap_or_else(|_| t.path().to_path_buf());
     let p = path.to_string_lossy();
-    if !go_build_temp_path(&p) {
+    let test = p.ends_with(".test") || p.ends_with(".test.exe");
+    let kind = if test { "go test" } else { "go run" };
+    if go_build_temp_path(&p) {
+        let mut f = Finding::new(
+            &RULE,
+            format!("temporary {kind} binary: built with -ldflags=\"-s -w\" by the go command"),
+        )
+        .evidence(format!("path {p} is in a go-build temporary directory"));
+        if t.dwarf_image().is_none() {
+            f = f.evidence("no DWARF sections");
+        }
+        return vec![f.fix(fix(test))];
+    }
+    // A binary kept from `go run`/`go test` (copied out, or run through -exec) no longer
+    // sits in a go-build directory, but it carries the go command's signature: no DWARF
+    // and no symbol table although the recorded -ldflags has neither -s nor -w. cmd/go
+    // adds `-s -w` for those builds without recording them (cmd/go/internal/work/gc.go
+    // and load.go: "Strip symbol table for go run / go test binaries"). Running
+    // strip(1) on a `go build` output looks the same; the evidence says so.
+    let Some(bi) = t.buildinfo() else {
+        return Vec::new();
+    };
+    let ldflags = bi.setting("-ldflags").unwrap_or("");
+    let recorded_strip =
+        crate::go::flags::linker_bool(ldflags, "s") || crate::go::flags::linker_bool(ldflags, "w");
+    let stripped = t.dwarf_image().is_none()
+        && t.image().symbol_count() == 0
+        && t.image().debuglink().is_none();
+    // -trimpath builds do not record -ldflags at all, so nothing can be concluded.
+    if !stripped || recorded_strip || bi.setting("-trimpath") == Some("true") {
         return Vec::new();
     }
-    let kind = if p.ends_with(".test") || p.ends_with(".test.exe") {
-        "go test"
+    let f = Finding::new(
+        &RULE,
+        format!("looks like a kept {kind} binary: stripped, but the build settings ask for no stripping"),
+    )
+    .evidence("no DWARF, no symbol table, no .gnu_debuglink")
+    .evidence(if ldflags.is_empty() {
+        "build setting -ldflags absent: the build itself did not pass -s or -w".to_string()
     } else {
-        "go run"
-    };
-    let mut f = Finding::new(&RULE, format!("temporary {kind} binary: built with -ldflags=\"-s -w\" and -dwarf=false by the go command"))
-        .evidence(format!("path {p} is in a go-build temporary directory"));
-    if t.dwarf_image().is_none() {
-        f = f.evidence("no DWARF sections");
-    }
-    let fix = if kind == "go test" {
+        format!("build setting -ldflags=\"{ldflags}\" has neither -s nor -w")
+    })
+    .evidence(format!("{kind} links with -s -w without recording it; strip(1) after `go build` leaves the same marks"));
+    vec![f.fix(fix(test))]
+}
+
+fn fix(test: bool) -> &'static str {
+    if test {
         "go test -c -gcflags=all=-N -l -o pkg.test ./pkg && dlv exec ./pkg.test (or dlv test)"
     } else {
         "go build -gcflags=all=-N -l -o app . && dlv exec ./app (or dlv debug)"
-    };
-    vec![f.fix(fix)]
+    }
 }
 
 #[cfg(test)]

@@ -37,7 +37,9 @@ How to verify by hand
 };
 
 pub fn run(t: &Target) -> Vec<Finding> {
-    if !t.is_go() || t.dwarf_image().is_some() {
+    // A .gnu_debuglink names the separate file that should hold the DWARF: DD105 reports
+    // whether it was found, with the places searched.
+    if !t.is_go() || t.dwarf_image().is_some() || t.image().debuglink().is_some() {
         return Vec::new();
     }
     let ldflags = t

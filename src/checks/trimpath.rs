@@ -39,6 +39,12 @@ fn is_absolute(p: &str) -> bool {
         || p.starts_with("\\\\")
 }
 
+/// Files the go command generates; Go ignores source files whose name starts with `_`.
+fn generated(path: &str) -> bool {
+    let base = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    base.starts_with('_') || path.starts_with("./") || path.starts_with("$WORK")
+}
+
 pub fn run(t: &Target) -> Vec<Finding> {
     if !t.is_go() {
         return Vec::new();
@@ -52,7 +58,9 @@ pub fn run(t: &Target) -> Vec<Finding> {
         d.go_units()
             .filter(|u| u.name == "main")
             .flat_map(|u| crate::dwarf::unit_files(&g, u))
-            .find(|f| f.ends_with(".go") && !f.starts_with('<'))
+            // Generated files (_cgo_gotypes.go, _testmain.go) live in the build's $WORK
+            // and are always recorded relative ("./_testmain.go"): not a sign of -trimpath.
+            .find(|f| f.ends_with(".go") && !f.starts_with('<') && !generated(f))
     });
     let relative = sample.as_deref().is_some_and(|p| !is_absolute(p));
     if !setting && !relative {
