@@ -92,8 +92,9 @@ pub fn run(t: &Target) -> Vec<Finding> {
     let search = t.debug_file_search();
     if !search.tried.is_empty() {
         f = f.evidence(format!(
-            "no separate debug file found ({} places searched)",
-            search.tried.len()
+            "no separate debug file found ({} {} searched)",
+            search.tried.len(),
+            if search.tried.len() == 1 { "place" } else { "places" }
         ));
     }
     let fix = if s || w {
