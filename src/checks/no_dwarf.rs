@@ -94,7 +94,11 @@ pub fn run(t: &Target) -> Vec<Finding> {
         f = f.evidence(format!(
             "no separate debug file found ({} {} searched)",
             search.tried.len(),
-            if search.tried.len() == 1 { "place" } else { "places" }
+            if search.tried.len() == 1 {
+                "place"
+            } else {
+                "places"
+            }
         ));
     }
     let fix = if s || w {
