@@ -317,7 +317,9 @@ pub fn drift(old: &BuildFacts, new: &BuildFacts) -> Vec<Finding> {
                     ),
                 )
                 .evidence("DW_AT_producer of the main compile unit")
-                .fix("restore the -gcflags of the build, or accept the change with --write-baseline"),
+                .fix(
+                    "restore the -gcflags of the build, or accept the change with --write-baseline",
+                ),
             );
         }
     }
@@ -325,7 +327,11 @@ pub fn drift(old: &BuildFacts, new: &BuildFacts) -> Vec<Finding> {
         have_settings && old.settings.get("-trimpath") != new.settings.get("-trimpath");
     if let (Some(a), Some(b)) = (old.trimmed_paths, new.trimmed_paths) {
         if a != b && !trim_reported {
-            let what = if b { "now trimmed" } else { "no longer trimmed" };
+            let what = if b {
+                "now trimmed"
+            } else {
+                "no longer trimmed"
+            };
             out.push(
                 Finding::new(
                     &setting_changed::RULE,

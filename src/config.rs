@@ -49,7 +49,8 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 
 /// Parses a config text; `dir` is the directory relative paths in it refer to.
 pub fn parse(text: &str, dir: &Path) -> Result<CheckConfig, String> {
-    let mut table: toml::Table = toml::from_str(text).map_err(|e| e.message().trim().to_string())?;
+    let mut table: toml::Table =
+        toml::from_str(text).map_err(|e| e.message().trim().to_string())?;
     let section = match table.remove("check") {
         Some(toml::Value::Table(check)) if table.is_empty() => check,
         Some(toml::Value::Table(_)) => {
