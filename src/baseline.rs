@@ -21,7 +21,7 @@ use std::path::{Component, Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::checks::Rule;
-use crate::report::Finding;
+use crate::report::{Finding, Severity};
 use crate::Target;
 
 /// Version of the baseline file format; bumped on any incompatible change.
@@ -307,20 +307,24 @@ pub fn drift(old: &BuildFacts, new: &BuildFacts) -> Vec<Finding> {
     let gc_reported = have_settings && old.settings.get("-gcflags") != new.settings.get("-gcflags");
     if let (Some(a), Some(b)) = (&old.main_flags, &new.main_flags) {
         if a != b && !gc_reported {
-            out.push(
-                Finding::new(
-                    &setting_changed::RULE,
-                    format!(
-                        "compiler flags of package main changed: \"{}\" → \"{}\"",
-                        a.join(" "),
-                        b.join(" ")
-                    ),
-                )
-                .evidence("DW_AT_producer of the main compile unit")
-                .fix(
-                    "restore the -gcflags of the build, or accept the change with --write-baseline",
+            let f = Finding::new(
+                &setting_changed::RULE,
+                format!(
+                    "compiler flags of package main changed: \"{}\" → \"{}\"",
+                    a.join(" "),
+                    b.join(" ")
                 ),
-            );
+            )
+            .evidence("DW_AT_producer of the main compile unit")
+            .fix("restore the -gcflags of the build, or accept the change with --write-baseline");
+            // Gaining -N -l makes main more debuggable: a note (refresh the baseline), not
+            // a failed gate.
+            let no_opt = |v: &[String]| v.iter().any(|t| t == "-N") && v.iter().any(|t| t == "-l");
+            out.push(if no_opt(b) && !no_opt(a) {
+                f.severity(Severity::Info)
+            } else {
+                f
+            });
         }
     }
     let trim_reported =
@@ -332,16 +336,18 @@ pub fn drift(old: &BuildFacts, new: &BuildFacts) -> Vec<Finding> {
             } else {
                 "no longer trimmed"
             };
-            out.push(
-                Finding::new(
-                    &setting_changed::RULE,
-                    format!("source paths are {what} (-trimpath)"),
-                )
-                .evidence("file names in the DWARF line table of package main")
-                .fix("restore -trimpath as it was, or accept the change with --write-baseline"),
-            );
+            let f = Finding::new(
+                &setting_changed::RULE,
+                format!("source paths are {what} (-trimpath)"),
+            )
+            .evidence("file names in the DWARF line table of package main")
+            .fix("restore -trimpath as it was, or accept the change with --write-baseline");
+            // No longer trimmed: editor paths match again, an improvement.
+            out.push(if b { f } else { f.severity(Severity::Info) });
         }
     }
+    // A new DWARF version or compression changes the format, not what a debugger can
+    // see, as long as the debugger reads it: a warning.
     if old.dwarf && new.dwarf {
         if old.dwarf_version != new.dwarf_version {
             out.push(
@@ -353,6 +359,7 @@ pub fn drift(old: &BuildFacts, new: &BuildFacts) -> Vec<Finding> {
                         opt(new.dwarf_version)
                     ),
                 )
+                .severity(Severity::Warning)
                 .evidence("compile unit headers")
                 .fix("check that the team's Delve reads the new version (DD104), then --write-baseline"),
             );
@@ -367,6 +374,7 @@ pub fn drift(old: &BuildFacts, new: &BuildFacts) -> Vec<Finding> {
                         new.dwarf_compressed.as_deref().unwrap_or("none")
                     ),
                 )
+                .severity(Severity::Warning)
                 .evidence("section header flags / .zdebug_ names")
                 .fix("restore -ldflags=-compressdwarf as it was, or accept the change with --write-baseline"),
             );
@@ -520,6 +528,12 @@ mod tests {
         };
         let ids: Vec<_> = drift(&old, &opt).iter().map(|f| f.id).collect();
         assert_eq!(ids, vec!["DD801", "DD803"]);
+        // Losing -N -l fails the gate; gaining it back is only a note.
+        let d = drift(&old, &opt);
+        assert_eq!(d[0].severity, Severity::Error);
+        let d = drift(&opt, &old);
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].id, d[0].severity), ("DD801", Severity::Info));
     }
 
     #[test]

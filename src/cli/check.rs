@@ -304,7 +304,13 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
             return super::EXIT_USAGE;
         }
     };
+    // A baseline named only in debugdoctor.toml may not exist yet when this very run
+    // is the one that writes it.
+    let from_config_missing = args.baseline.is_none()
+        && args.write_baseline.is_some()
+        && s.baseline.as_deref().is_some_and(|p| !p.exists());
     let base = match &s.baseline {
+        Some(_) if from_config_missing => None,
         Some(p) => match Baseline::read(p) {
             Ok(b) => Some((b, p.clone())),
             Err(e) => {
@@ -520,19 +526,25 @@ fn print_human(shown: &[Outcome], ctx: &Context, baseline: Option<&Path>, suppre
     }
     if reports > 1 || baseline.is_some() {
         let mut line = format!(
-            "\n{reports} binaries: {} errors, {} warnings, {} info",
-            counts[Severity::Error as usize],
-            counts[Severity::Warning as usize],
+            "\n{}: {}, {}, {} info",
+            plural(reports, "binary", "binaries"),
+            plural(counts[Severity::Error as usize], "error", "errors"),
+            plural(counts[Severity::Warning as usize], "warning", "warnings"),
             counts[Severity::Info as usize]
         );
         if let Some(b) = baseline {
             line.push_str(&format!(
-                "; {suppressed} findings already in baseline {} not shown",
+                "; {} already in baseline {} not shown",
+                plural(suppressed, "finding", "findings"),
                 b.display()
             ));
         }
         println!("{line}");
     }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The human form of one report (also used by snapshot tests through the binary).
