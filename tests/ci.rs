@@ -141,6 +141,15 @@ fn directory_in_one_call_equals_one_by_one_in_a_deterministic_order() {
 }
 
 #[test]
+fn a_directory_without_go_binaries_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a binary").unwrap();
+    let (code, out, err) = common::run(dd().arg(dir.path()));
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("no Go binaries found"), "{err}");
+}
+
+#[test]
 fn named_non_go_files_are_still_errors() {
     let (code, _, err) = common::run(dd().args([".cache/fixtures/go1.25.5/stamp.json", MATRIX]));
     assert_eq!(code, 2, "{err}");

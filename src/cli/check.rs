@@ -399,6 +399,19 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
         }
     }
 
+    // A directory with no Go binary in it is an error: in CI it usually means the build
+    // wrote elsewhere, and a gate that checks nothing must not pass.
+    for dir in args.paths.iter().filter(|p| p.is_dir()) {
+        let found = shown.iter().any(|o| match o {
+            Outcome::Report { report, .. } => Path::new(&report.path).starts_with(dir),
+            _ => false,
+        });
+        if !found {
+            eprintln!("debugdoctor: {}: no Go binaries found", dir.display());
+            code = code.max(super::EXIT_USAGE);
+        }
+    }
+
     if let Some(path) = &args.write_baseline {
         match new_baseline.write(path) {
             Ok(()) => eprintln!(
