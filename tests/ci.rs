@@ -494,6 +494,26 @@ fn baseline_survives_an_identical_rebuild_and_reports_drift_after_s_w() {
         before.values().next().unwrap().len()
     );
 
+    // A baseline from an older toolchain with fewer optimised packages: DD804 (warning)
+    // and DD803 (error), read from the DWARF facts of the same binary.
+    let mut old = b.clone();
+    old["binaries"]["../dist/hello"]["facts"]["go_version"] = "go1.24.0".into();
+    old["binaries"]["../dist/hello"]["facts"]["optimized_packages"] = 1.into();
+    let older = work.path().join("ci/older.json");
+    std::fs::write(&older, old.to_string()).unwrap();
+    let (_, out, err) = check(&["--baseline", "ci/older.json", "--fail-on", "never"]);
+    let ids = findings_by_path(&json_of(&out))
+        .into_values()
+        .next()
+        .unwrap();
+    assert_eq!(ids, vec!["DD803 error", "DD804 warning"], "{err}");
+    let (_, out, _) = check(&["--baseline", "ci/older.json", "--ignore", "DD804"]);
+    let ids = findings_by_path(&json_of(&out))
+        .into_values()
+        .next()
+        .unwrap();
+    assert_eq!(ids, vec!["DD803 error"], "--ignore applies to drift");
+
     // -ldflags=-s -w: DWARF lost (from DWARF facts alone), -ldflags changed (build info).
     std::fs::remove_file(&bin).unwrap();
     build_hello(&src, &bin, &["-ldflags=-s -w"]);
