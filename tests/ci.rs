@@ -156,37 +156,57 @@ fn named_non_go_files_are_still_errors() {
     assert!(err.contains("stamp.json"), "{err}");
 }
 
-/// `(schema path, python path with jsonschema)`, installed once from registries into
-/// target/: the SARIF 2.1.0 schema from the npm package @microsoft/jest-sarif (it ships
-/// lib/schemas/sarif-2.1.0-rtm.5.json, the schema OASIS published as 2.1.0), and the
-/// validator from PyPI's jsonschema.
-fn sarif_validator() -> (PathBuf, PathBuf) {
-    static ONCE: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
+/// Fetches `package` from npm once into `dir` and extracts `member` from it.
+fn npm_file(dir: &Path, package: &str, tgz: &str, member: &str) -> PathBuf {
+    let file = dir.join(member);
+    if file.is_file() {
+        return file;
+    }
+    std::fs::create_dir_all(dir).unwrap();
+    let (c, o, e) = common::run(
+        Command::new("npm")
+            .args(["pack", package, "--pack-destination"])
+            .arg(dir),
+    );
+    assert_eq!(c, 0, "npm pack {package} failed: {o}{e}");
+    let (c, o, e) = common::run(
+        Command::new("tar")
+            .arg("xzf")
+            .arg(dir.join(tgz))
+            .arg("-C")
+            .arg(dir)
+            .arg(member),
+    );
+    assert_eq!(c, 0, "tar failed: {o}{e}");
+    // Only the schema is kept; the archive can be large.
+    let _ = std::fs::remove_file(dir.join(tgz));
+    file
+}
+
+/// `(schema paths, python path with jsonschema)`, installed once from registries into
+/// target/. Two copies of the SARIF 2.1.0 schema, both from npm: the final OASIS 2.1.0
+/// schema (JSON Schema 2020-12) that Microsoft's SARIF multitool ships as
+/// `sarif-2.1.0.json` (@microsoft/sarif-multitool-linux 5.7.0), and the 2.1.0-rtm.5
+/// schema (draft-04, the one SchemaStore serves for 2.1.0) shipped by
+/// @microsoft/jest-sarif 1.0.0-beta.0. The validator is PyPI's jsonschema.
+fn sarif_validator() -> (Vec<PathBuf>, PathBuf) {
+    static ONCE: OnceLock<(Vec<PathBuf>, PathBuf)> = OnceLock::new();
     ONCE.get_or_init(|| {
         let target = common::repo_root().join("target");
-        let dir = target.join("sarif-schema");
-        let schema = dir.join("package/lib/schemas/sarif-2.1.0-rtm.5.json");
-        if !schema.is_file() {
-            std::fs::create_dir_all(&dir).unwrap();
-            let (c, o, e) = common::run(
-                Command::new("npm")
-                    .args([
-                        "pack",
-                        "@microsoft/jest-sarif@1.0.0-beta.0",
-                        "--pack-destination",
-                    ])
-                    .arg(&dir),
-            );
-            assert_eq!(c, 0, "npm pack failed: {o}{e}");
-            let (c, o, e) = common::run(
-                Command::new("tar")
-                    .arg("xzf")
-                    .arg(dir.join("microsoft-jest-sarif-1.0.0-beta.0.tgz"))
-                    .arg("-C")
-                    .arg(&dir),
-            );
-            assert_eq!(c, 0, "tar failed: {o}{e}");
-        }
+        let schemas = vec![
+            npm_file(
+                &target.join("sarif-schema/multitool"),
+                "@microsoft/sarif-multitool-linux@5.7.0",
+                "microsoft-sarif-multitool-linux-5.7.0.tgz",
+                "package/sarif-2.1.0.json",
+            ),
+            npm_file(
+                &target.join("sarif-schema/jest-sarif"),
+                "@microsoft/jest-sarif@1.0.0-beta.0",
+                "microsoft-jest-sarif-1.0.0-beta.0.tgz",
+                "package/lib/schemas/sarif-2.1.0-rtm.5.json",
+            ),
+        ];
         let py = target.join("py");
         if !py.join("jsonschema").is_dir() {
             let (c, o, e) = common::run(
@@ -197,33 +217,36 @@ fn sarif_validator() -> (PathBuf, PathBuf) {
             );
             assert_eq!(c, 0, "pip install jsonschema failed: {o}{e}");
         }
-        (schema, py)
+        (schemas, py)
     })
     .clone()
 }
 
-/// Validation errors of `doc` against the SARIF schema (empty when valid).
+/// Validation errors of `doc` against both SARIF schemas (empty when valid).
 fn sarif_errors(doc: &str) -> String {
-    let (schema, py) = sarif_validator();
+    let (schemas, py) = sarif_validator();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("log.sarif");
     std::fs::write(&file, doc).unwrap();
+    // validator_for picks the draft the schema declares ($schema).
     let script = r#"
 import json, sys, jsonschema
-schema = json.load(open(sys.argv[1]))
-doc = json.load(open(sys.argv[2]))
-v = jsonschema.Draft4Validator(schema)
-errs = sorted(v.iter_errors(doc), key=lambda e: list(e.absolute_path))
-for e in errs[:20]:
-    print("/".join(map(str, e.absolute_path)), e.message[:200])
+doc = json.load(open(sys.argv[1]))
+for path in sys.argv[2:]:
+    schema = json.load(open(path))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    errs = sorted(cls(schema).iter_errors(doc), key=lambda e: list(e.absolute_path))
+    for e in errs[:20]:
+        print(path.rsplit("/", 1)[-1], cls.__name__, "/".join(map(str, e.absolute_path)), e.message[:200])
 "#;
     let (c, out, err) = common::run(
         Command::new("python3")
             .env("PYTHONPATH", &py)
             .arg("-c")
             .arg(script)
-            .arg(&schema)
-            .arg(&file),
+            .arg(&file)
+            .args(&schemas),
     );
     assert_eq!(c, 0, "validator crashed: {err}");
     out
