@@ -3,8 +3,10 @@
 //! Library first: [`Target::open`] reads a binary and computes facts lazily (build info,
 //! pclntab, DWARF); [`checks::run`] turns them into findings. The CLI is a thin layer.
 
+pub mod baseline;
 pub mod binary;
 pub mod checks;
+pub mod config;
 pub mod dwarf;
 pub mod error;
 pub mod go;

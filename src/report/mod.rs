@@ -3,6 +3,7 @@
 pub mod binary;
 pub mod finding;
 pub mod human;
+pub mod sarif;
 
 pub use finding::{Finding, Location, Severity};
 

@@ -1,0 +1,33 @@
+//! DD804 go-version-changed: the binary was built with another Go version than the
+//! baseline recorded (build info, or the DWARF producer when build info is missing).
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    id: "DD804",
+    name: "go-version-changed",
+    severity: Severity::Warning,
+    title: "built with a different Go version than in the baseline",
+    explain: r#"
+What it does
+  With `check --baseline FILE`, compares the Go version that built the binary (build
+  info, else the DW_AT_producer "Go cmd/compile go1.25.5") with the baseline's.
+
+Why it matters for debugging
+  Delve refuses or misreads binaries from a Go version newer than it supports
+  ("Go version go1.27 is too recent for this version of Delve"), and Go versions change
+  the DWARF they write (DWARF 5 since Go 1.25, see DD104). A toolchain upgrade is
+  routine, so this is a warning: check that the team's Delve and VS Code Go extension
+  support the new version.
+
+Fix
+  Upgrade Delve (`go install github.com/go-delve/delve/cmd/dlv@latest`) and record the
+  new state with `check --write-baseline FILE`; or pin the toolchain (`toolchain` line in
+  go.mod, GOTOOLCHAIN) if the change was not intended.
+
+How to verify by hand
+  go version app
+  dlv version
+"#,
+};

@@ -1,0 +1,32 @@
+//! DD803 optimized-packages-grown: more Go packages are compiled with optimisation than
+//! the baseline recorded (read from each compile unit's DW_AT_producer).
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    id: "DD803",
+    name: "optimized-packages-grown",
+    severity: Severity::Error,
+    title: "more packages compiled with optimisation than in the baseline",
+    explain: r#"
+What it does
+  With `check --baseline FILE`, counts the Go compile units whose DW_AT_producer lacks
+  `-N -l` (the packages Delve treats as optimised, as DD201 does) and compares the count
+  with the one the baseline recorded for the same binary.
+
+Why it breaks debugging
+  A debug build that used `-gcflags=all=-N -l` and now uses `-gcflags=-N -l` (without
+  `all=`), or a build script that lost the flag for some packages, makes stepping into
+  those packages jump around and their variables unreadable, while main may still look
+  fine. New dependencies built without the flag show up here too.
+
+Fix
+  Build the debug binary with `-gcflags=all=-N -l` (`all=` applies it to every package).
+  If the growth is expected (new dependencies in an optimised build), write a new
+  baseline with `check --write-baseline FILE`.
+
+How to verify by hand
+  readelf --debug-dump=info app | grep DW_AT_producer | sort | uniq -c
+"#,
+};
