@@ -35,6 +35,7 @@ pub fn all_rules() -> Vec<&'static Rule> {
     rules.extend(crate::vscode::rules());
     rules.extend(crate::toolchain::rules());
     rules.extend(crate::resolve::rules());
+    rules.extend(crate::baseline::rules());
     rules.sort_by_key(|r| r.id);
     rules
 }
