@@ -290,3 +290,30 @@ fn committed_examples() {
         assert_eq!(v["binaries"][0]["go_version"], "go1.25.5");
     }
 }
+
+/// DD103 names the mechanism actually in the file: SHF_COMPRESSED on ELF, `.zdebug_*`
+/// ("ZLIB" + size) on PE and Mach-O.
+#[test]
+fn compression_mechanism_matches_the_format() {
+    for f in common::fixtures().into_iter().filter(|f| {
+        f.program == "hello" && f.variant.as_str() == "default"
+            || f.variant == "windows"
+            || f.variant == "darwin-arm64"
+    }) {
+        let (_, v) = check_json(&f.path, &[]);
+        let dd103 = v["binaries"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == "DD103")
+            .unwrap_or_else(|| panic!("{}: no DD103", f.label()))
+            .clone();
+        let msg = dd103["message"].as_str().unwrap();
+        let want = if f.goos == "linux" {
+            "SHF_COMPRESSED"
+        } else {
+            ".zdebug"
+        };
+        assert!(msg.contains(want), "{}: {msg}", f.label());
+    }
+}

@@ -175,6 +175,14 @@ impl Image {
             };
             if let Ok(c) = s.compressed_file_range() {
                 match c.format {
+                    // object also decodes Mach-O `__zdebug_*` ("ZLIB" + size): name it
+                    // by what is in the file, not by ELF's mechanism.
+                    object::CompressionFormat::Zlib
+                        if info.name.starts_with(".zdebug")
+                            || info.name.starts_with("__zdebug") =>
+                    {
+                        info.compression = Compression::ZdebugZlib;
+                    }
                     object::CompressionFormat::Zlib => {
                         info.compression = Compression::ElfZlib;
                     }
