@@ -1,0 +1,90 @@
+//! Applies safe fixes to a launch.json through jsonc-parser's concrete syntax tree, so
+//! comments, property order, indentation and trailing commas outside the edited spans
+//! stay byte-for-byte.
+
+use jsonc_parser::cst::{CstInputValue, CstObject, CstRootNode, ObjectPropName};
+
+use super::lint::{ElemEdit, Fix, FlagsEdit};
+use super::load::parse_options;
+
+/// `text` with every fix applied (duplicates applied once). A fix whose target is gone
+/// is skipped: the caller re-lints the result anyway.
+pub fn apply_fixes(text: &str, fixes: &[Fix]) -> Result<String, String> {
+    let root = CstRootNode::parse(text, &parse_options()).map_err(|e| e.to_string())?;
+    let mut seen: Vec<&Fix> = Vec::new();
+    for f in fixes {
+        if seen.contains(&f) {
+            continue;
+        }
+        seen.push(f);
+        apply(&root, f);
+    }
+    Ok(root.to_string())
+}
+
+fn config(root: &CstRootNode, index: usize) -> Option<CstObject> {
+    let top = root.object_value()?;
+    let configs = top
+        .array_value("configurations")
+        .or_else(|| top.object_value("launch")?.array_value("configurations"))?;
+    configs.elements().get(index)?.as_object()
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+}
+
+fn apply(root: &CstRootNode, fix: &Fix) -> Option<()> {
+    match fix {
+        Fix::RenameKey { config: c, key, to } => {
+            let prop = config(root, *c)?.get(key)?;
+            match prop.name()? {
+                ObjectPropName::String(s) => s.set_raw_value(json_string(to)),
+                ObjectPropName::Word(w) => w.set_raw_value(to.clone()),
+            }
+        }
+        Fix::RemoveKey { config: c, key } => config(root, *c)?.get(key)?.remove(),
+        Fix::RemotePathToSubstitute { config: c, remote } => {
+            let prop = config(root, *c)?.get("remotePath")?;
+            let entry = CstInputValue::Object(vec![
+                (
+                    "from".to_string(),
+                    CstInputValue::String("${workspaceFolder}".into()),
+                ),
+                ("to".to_string(), CstInputValue::String(remote.clone())),
+            ]);
+            prop.replace_with("substitutePath", CstInputValue::Array(vec![entry]));
+        }
+        Fix::SetBuildFlags { config: c, edit } => {
+            let prop = config(root, *c)?.get("buildFlags")?;
+            match edit {
+                FlagsEdit::String(s) => prop
+                    .value()?
+                    .as_string_lit()?
+                    .set_raw_value(json_string(s)),
+                FlagsEdit::Array(edits) => {
+                    let elements = prop.array_value()?.elements();
+                    // Back to front so earlier indices stay valid.
+                    for (i, e) in edits.iter().enumerate().rev() {
+                        let Some(node) = elements.get(i) else { continue };
+                        match e {
+                            ElemEdit::Keep => {}
+                            ElemEdit::Drop => node.clone().remove(),
+                            ElemEdit::Set(v) => node.as_string_lit()?.set_raw_value(json_string(v)),
+                        }
+                    }
+                }
+            }
+        }
+        Fix::SwapSubstitute { config: c, entry } => {
+            let arr = config(root, *c)?.array_value("substitutePath")?;
+            let obj = arr.elements().get(*entry)?.as_object()?;
+            let from = obj.get("from")?.value()?.as_string_lit()?;
+            let to = obj.get("to")?.value()?.as_string_lit()?;
+            let (a, b) = (from.raw_value(), to.raw_value());
+            from.set_raw_value(b);
+            to.set_raw_value(a);
+        }
+    }
+    Some(())
+}
