@@ -2,7 +2,7 @@
 //! comments, property order, indentation and trailing commas outside the edited spans
 //! stay byte-for-byte.
 
-use jsonc_parser::cst::{CstInputValue, CstObject, CstRootNode, ObjectPropName};
+use jsonc_parser::cst::{CstObject, CstRootNode, ObjectPropName};
 
 use super::lint::{ElemEdit, Fix, FlagsEdit};
 use super::load::parse_options;
@@ -46,14 +46,17 @@ fn apply(root: &CstRootNode, fix: &Fix) -> Option<()> {
         Fix::RemoveKey { config: c, key } => config(root, *c)?.get(key)?.remove(),
         Fix::RemotePathToSubstitute { config: c, remote } => {
             let prop = config(root, *c)?.get("remotePath")?;
-            let entry = CstInputValue::Object(vec![
-                (
-                    "from".to_string(),
-                    CstInputValue::String("${workspaceFolder}".into()),
-                ),
-                ("to".to_string(), CstInputValue::String(remote.clone())),
-            ]);
-            prop.replace_with("substitutePath", CstInputValue::Array(vec![entry]));
+            // Rename the key and write the new value as raw text on one line: the CST's
+            // own insertion re-indents objects in a way that rarely matches the file.
+            let value = format!(
+                "[{{ \"from\": \"${{workspaceFolder}}\", \"to\": {} }}]",
+                json_string(remote)
+            );
+            prop.value()?.as_string_lit()?.set_raw_value(value);
+            match prop.name()? {
+                ObjectPropName::String(s) => s.set_raw_value("\"substitutePath\"".into()),
+                ObjectPropName::Word(w) => w.set_raw_value("substitutePath".into()),
+            }
         }
         Fix::SetBuildFlags { config: c, edit } => {
             let prop = config(root, *c)?.get("buildFlags")?;
@@ -63,7 +66,12 @@ fn apply(root: &CstRootNode, fix: &Fix) -> Option<()> {
                     .as_string_lit()?
                     .set_raw_value(json_string(s)),
                 FlagsEdit::Array(edits) => {
-                    let elements = prop.array_value()?.elements();
+                    let arr = prop.array_value()?;
+                    let elements = arr.elements();
+                    let tight = arr
+                        .children()
+                        .get(1)
+                        .is_some_and(|n| !n.is_whitespace() && !n.is_newline());
                     // Back to front so earlier indices stay valid.
                     for (i, e) in edits.iter().enumerate().rev() {
                         let Some(node) = elements.get(i) else { continue };
@@ -71,6 +79,14 @@ fn apply(root: &CstRootNode, fix: &Fix) -> Option<()> {
                             ElemEdit::Keep => {}
                             ElemEdit::Drop => node.clone().remove(),
                             ElemEdit::Set(v) => node.as_string_lit()?.set_raw_value(json_string(v)),
+                        }
+                    }
+                    // Removing the first element leaves the space that followed its comma
+                    // after `[`; drop it when the array was written `["a", ...]`.
+                    if tight {
+                        let children = arr.children();
+                        if let Some(ws) = children.get(1).and_then(|n| n.as_whitespace()) {
+                            ws.remove();
                         }
                     }
                 }
