@@ -769,7 +769,12 @@ impl Cx<'_> {
                         swap,
                     );
                 } else if !to_hits {
-                    let example = files.iter().find(|f| !f.starts_with('<')).cloned().unwrap_or_default();
+                    let example = files
+                        .iter()
+                        .find(|f| f.starts_with('/') && f.ends_with(".go"))
+                        .or_else(|| files.iter().find(|f| f.ends_with(".go")))
+                        .cloned()
+                        .unwrap_or_default();
                     self.push(
                         Finding::new(
                             &substitute_path_unmatched::RULE,
