@@ -29,7 +29,10 @@ fn workspace() -> tempfile::TempDir {
     for (f, text) in [
         ("go.mod", "module example.com/app\n\ngo 1.25\n"),
         ("main.go", "package main\n\nfunc main() {}\n"),
-        ("main_test.go", "package main\n\nimport \"testing\"\n\nfunc TestX(t *testing.T) {}\n"),
+        (
+            "main_test.go",
+            "package main\n\nimport \"testing\"\n\nfunc TestX(t *testing.T) {}\n",
+        ),
         ("cmd/server/main.go", "package main\n\nfunc main() {}\n"),
         ("cmd/server/server_test.go", "package main\n"),
         (".env", "APP_ENV=dev\n"),
@@ -73,7 +76,8 @@ fn cases() -> Vec<Case> {
                 .find_map(|l| l.strip_prefix(&format!("// {key}:")).map(str::trim))
                 .map(str::to_string)
         };
-        let expect = header("expect").unwrap_or_else(|| panic!("{}: no // expect: line", p.display()));
+        let expect =
+            header("expect").unwrap_or_else(|| panic!("{}: no // expect: line", p.display()));
         let mut expect: Vec<String> = if expect == "none" {
             Vec::new()
         } else {
@@ -174,12 +178,20 @@ fn each_input_has_exactly_the_expected_findings() {
         let findings = json_findings(&out);
         let got = ids(&findings);
         if got != case.expect {
-            failures.push(format!("{}: expected {:?}\n   got {:?}", case.name, case.expect, got));
+            failures.push(format!(
+                "{}: expected {:?}\n   got {:?}",
+                case.name, case.expect, got
+            ));
         }
         let errors = findings.iter().any(|f| f["severity"] == "error");
         assert_eq!(code, if errors { 1 } else { 0 }, "{}: exit code", case.name);
         // Never modified without --fix.
-        assert_eq!(std::fs::read_to_string(&file).unwrap(), case.text, "{} modified", case.name);
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            case.text,
+            "{} modified",
+            case.name
+        );
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
@@ -208,7 +220,12 @@ fn fix_keeps_comments_and_is_idempotent() {
         let mut diff_args = vec!["--diff".to_string()];
         diff_args.extend(extra.clone());
         let (_, diff_out, _) = launch(ws.path(), rel, &diff_args);
-        assert_eq!(std::fs::read_to_string(&file).unwrap(), case.text, "{}: --diff wrote", case.name);
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            case.text,
+            "{}: --diff wrote",
+            case.name
+        );
 
         let mut fix_args = vec!["--fix".to_string()];
         fix_args.extend(extra.clone());
@@ -216,14 +233,30 @@ fn fix_keeps_comments_and_is_idempotent() {
         assert!(err.is_empty(), "{}: {err}", case.name);
         let after = std::fs::read_to_string(&file).unwrap();
         if fixable.is_empty() {
-            assert_eq!(after, case.text, "{}: changed without fixable findings", case.name);
+            assert_eq!(
+                after, case.text,
+                "{}: changed without fixable findings",
+                case.name
+            );
             assert!(!expected_path.exists(), "{}: stale .fixed file", case.name);
             continue;
         }
         fixed_any += 1;
-        assert_ne!(after, case.text, "{}: fixable findings but no change", case.name);
-        assert!(out.starts_with("--- a/"), "{}: no diff printed:\n{out}", case.name);
-        assert!(diff_out.starts_with("--- a/"), "{}: --diff printed no diff", case.name);
+        assert_ne!(
+            after, case.text,
+            "{}: fixable findings but no change",
+            case.name
+        );
+        assert!(
+            out.starts_with("--- a/"),
+            "{}: no diff printed:\n{out}",
+            case.name
+        );
+        assert!(
+            diff_out.starts_with("--- a/"),
+            "{}: --diff printed no diff",
+            case.name
+        );
         if bless {
             std::fs::write(&expected_path, &after).unwrap();
         } else {
@@ -231,8 +264,30 @@ fn fix_keeps_comments_and_is_idempotent() {
                 .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
             assert_eq!(after, expected, "{}: fixed file differs", case.name);
         }
-        // Comments survive byte for byte, in order.
-        assert_eq!(comments(&after), comments(&case.text), "{}: comments changed", case.name);
+        // Comments survive byte for byte, in order; only those inside a removed attribute
+        // (a `-` line of the diff) may go.
+        let removed: Vec<&str> = out
+            .lines()
+            .filter(|l| l.starts_with('-') && !l.starts_with("---"))
+            .collect();
+        let kept = comments(&after);
+        let mut k = kept.iter().peekable();
+        for c in comments(&case.text) {
+            if k.peek() == Some(&&c) {
+                k.next();
+            } else {
+                assert!(
+                    removed.iter().any(|l| l.contains(&c)),
+                    "{}: comment {c:?} lost outside the edit",
+                    case.name
+                );
+            }
+        }
+        assert!(
+            k.next().is_none(),
+            "{}: comments added or reordered",
+            case.name
+        );
         // The fixed file has nothing fixable left, and a second --fix changes nothing.
         let again = json_findings(&launch(ws.path(), rel, &json).1);
         assert!(
@@ -249,8 +304,17 @@ fn fix_keeps_comments_and_is_idempotent() {
             );
         }
         let (_, out2, _) = launch(ws.path(), rel, &fix_args);
-        assert!(!out2.contains("--- a/"), "{}: second --fix printed a diff", case.name);
-        assert_eq!(std::fs::read_to_string(&file).unwrap(), after, "{}: second --fix changed it", case.name);
+        assert!(
+            !out2.contains("--- a/"),
+            "{}: second --fix printed a diff",
+            case.name
+        );
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            after,
+            "{}: second --fix changed it",
+            case.name
+        );
     }
     assert!(fixed_any >= 8, "only {fixed_any} inputs exercised --fix");
 }
@@ -259,7 +323,10 @@ fn fix_keeps_comments_and_is_idempotent() {
 fn fix_preserves_permissions() {
     use std::os::unix::fs::PermissionsExt;
     let ws = workspace();
-    let case = cases().into_iter().find(|c| c.name.starts_with("09_")).unwrap();
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name.starts_with("09_"))
+        .unwrap();
     let file = ws.path().join(".vscode/launch.json");
     std::fs::write(&file, &case.text).unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
@@ -267,7 +334,9 @@ fn fix_preserves_permissions() {
     assert_eq!(code, 0);
     let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o640);
-    let leftovers: Vec<_> = std::fs::read_dir(ws.path().join(".vscode")).unwrap().collect();
+    let leftovers: Vec<_> = std::fs::read_dir(ws.path().join(".vscode"))
+        .unwrap()
+        .collect();
     assert_eq!(leftovers.len(), 1, "temporary file left behind");
 }
 
@@ -275,14 +344,20 @@ fn fix_preserves_permissions() {
 fn exec_mode_reports_the_binarys_own_findings() {
     for (input, binary) in [("31_", "hello-sw"), ("32_", "hello")] {
         let ws = workspace();
-        let case = cases().into_iter().find(|c| c.name.starts_with(input)).unwrap();
+        let case = cases()
+            .into_iter()
+            .find(|c| c.name.starts_with(input))
+            .unwrap();
         std::fs::write(ws.path().join(".vscode/launch.json"), &case.text).unwrap();
         let (_, out, _) = launch(ws.path(), ".vscode/launch.json", &["--json".into()]);
         let findings = json_findings(&out);
         let t = debugdoctor::Target::open(ws.path().join("bin").join(binary)).unwrap();
         let mut want: Vec<&str> = debugdoctor::checks::run(&t).iter().map(|f| f.id).collect();
         want.sort();
-        assert!(!want.is_empty(), "{binary}: the checks found nothing to compare");
+        assert!(
+            !want.is_empty(),
+            "{binary}: the checks found nothing to compare"
+        );
         let mut got: Vec<&str> = findings
             .iter()
             .filter_map(|f| f["id"].as_str())
@@ -291,8 +366,16 @@ fn exec_mode_reports_the_binarys_own_findings() {
         got.sort();
         assert_eq!(got, want, "{input}: binary findings differ from `check`");
         // They sit on the program attribute's value.
-        let program_line = case.text.lines().position(|l| l.contains("\"program\"")).unwrap() + 1;
-        for f in findings.iter().filter(|f| !f["id"].as_str().unwrap().starts_with("DD4")) {
+        let program_line = case
+            .text
+            .lines()
+            .position(|l| l.contains("\"program\""))
+            .unwrap()
+            + 1;
+        for f in findings
+            .iter()
+            .filter(|f| !f["id"].as_str().unwrap().starts_with("DD4"))
+        {
             assert_eq!(f["location"]["line"], program_line, "{input}: {f}");
         }
     }
@@ -302,34 +385,78 @@ fn exec_mode_reports_the_binarys_own_findings() {
 fn malformed_files_exit_2_with_one_line_and_stay_untouched() {
     let deep = "[".repeat(10 * 1024 * 1024 - 16);
     let bad: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("unterminated string", b"{\n  \"configurations\": [\n    { \"name\": \"x }\n  ]\n}\n".to_vec(), ":3:"),
-        ("binary garbage", std::fs::read(common::repo_root().join(".cache/fixtures/go1.25.5/hello/sw/hello")).unwrap()[..4096].to_vec(), "not UTF-8"),
-        ("10 MB of nesting", deep.into_bytes(), "nested deeper than 100"),
-        ("NUL byte", b"{\"configurations\": []}\0".to_vec(), "NUL byte"),
-        ("single quotes", b"{'configurations': []}".to_vec(), "syntax error"),
-        ("missing comma", b"{\"a\": 1 \"b\": 2}".to_vec(), "syntax error"),
+        (
+            "unterminated string",
+            b"{\n  \"configurations\": [\n    { \"name\": \"x }\n  ]\n}\n".to_vec(),
+            ":3:",
+        ),
+        (
+            "binary garbage",
+            std::fs::read(common::repo_root().join(".cache/fixtures/go1.25.5/hello/sw/hello"))
+                .unwrap()[..4096]
+                .to_vec(),
+            "not UTF-8",
+        ),
+        (
+            "10 MB of nesting",
+            deep.into_bytes(),
+            "nested deeper than 100",
+        ),
+        (
+            "NUL byte",
+            b"{\"configurations\": []}\0".to_vec(),
+            "NUL byte",
+        ),
+        (
+            "single quotes",
+            b"{'configurations': []}".to_vec(),
+            "syntax error",
+        ),
+        (
+            "missing comma",
+            b"{\"a\": 1 \"b\": 2}".to_vec(),
+            "syntax error",
+        ),
         ("top-level array", b"[1, 2]".to_vec(), "not a launch.json"),
-        ("configurations not an array", b"{\"configurations\": {}}".to_vec(), "not an array"),
-        ("too large", {
-            let mut v = b"{\"configurations\": [], \"x\": \"".to_vec();
-            v.extend(std::iter::repeat_n(b'a', 11 * 1024 * 1024));
-            v.extend(b"\"}");
-            v
-        }, "10 MB limit"),
+        (
+            "configurations not an array",
+            b"{\"configurations\": {}}".to_vec(),
+            "not an array",
+        ),
+        (
+            "too large",
+            {
+                let mut v = b"{\"configurations\": [], \"x\": \"".to_vec();
+                v.extend(std::iter::repeat_n(b'a', 11 * 1024 * 1024));
+                v.extend(b"\"}");
+                v
+            },
+            "10 MB limit",
+        ),
     ];
     for (what, bytes, needle) in bad {
         let ws = tempfile::tempdir().unwrap();
         std::fs::create_dir(ws.path().join(".vscode")).unwrap();
         let file = ws.path().join(".vscode/launch.json");
         std::fs::write(&file, &bytes).unwrap();
-        for extra in [vec![], vec!["--fix".to_string()], vec!["--json".to_string()]] {
+        for extra in [
+            vec![],
+            vec!["--fix".to_string()],
+            vec!["--json".to_string()],
+        ] {
             let (code, out, err) = launch(ws.path(), ".vscode/launch.json", &extra);
             assert_eq!(code, 2, "{what}: exit code ({err})");
             assert!(out.is_empty(), "{what}: stdout {out}");
             assert_eq!(err.lines().count(), 1, "{what}: stderr {err}");
             assert!(err.contains(needle), "{what}: {err:?} lacks {needle:?}");
-            assert!(err.starts_with("debugdoctor: .vscode/launch.json"), "{what}: {err}");
-            assert!(std::fs::read(&file).unwrap() == bytes, "{what}: file modified");
+            assert!(
+                err.starts_with("debugdoctor: .vscode/launch.json"),
+                "{what}: {err}"
+            );
+            assert!(
+                std::fs::read(&file).unwrap() == bytes,
+                "{what}: file modified"
+            );
         }
     }
 }
@@ -349,9 +476,12 @@ fn missing_file_and_directory_exit_2() {
 
 #[test]
 fn human_output_snapshots() {
-    for prefix in ["02_", "11_", "24_", "32_"] {
+    for prefix in ["02_", "11_", "16_", "24_", "33_"] {
         let ws = workspace();
-        let case = cases().into_iter().find(|c| c.name.starts_with(prefix)).unwrap();
+        let case = cases()
+            .into_iter()
+            .find(|c| c.name.starts_with(prefix))
+            .unwrap();
         std::fs::write(ws.path().join(".vscode/launch.json"), &case.text).unwrap();
         let (_, out, _) = launch(ws.path(), ".vscode/launch.json", &[]);
         let out = out.replace(&ws.path().to_string_lossy().into_owned(), "$WS");

@@ -71,7 +71,10 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
             let new_text = match vscode::apply_fixes(&src.text, &fixes) {
                 Ok(t) => t,
                 Err(e) => {
-                    eprintln!("debugdoctor: {}: cannot apply fixes: {e}", src.path.display());
+                    eprintln!(
+                        "debugdoctor: {}: cannot apply fixes: {e}",
+                        src.path.display()
+                    );
                     return super::EXIT_USAGE;
                 }
             };

@@ -60,11 +60,19 @@ fn apply(root: &CstRootNode, fix: &Fix) -> Option<()> {
         }
         Fix::SetBuildFlags { config: c, edit } => {
             let prop = config(root, *c)?.get("buildFlags")?;
+            // Nothing left: drop the attribute rather than leave "" or [].
+            let empty = match edit {
+                FlagsEdit::String(s) => s.trim().is_empty(),
+                FlagsEdit::Array(e) => e.iter().all(|e| *e == ElemEdit::Drop),
+            };
+            if empty {
+                prop.remove();
+                return Some(());
+            }
             match edit {
-                FlagsEdit::String(s) => prop
-                    .value()?
-                    .as_string_lit()?
-                    .set_raw_value(json_string(s)),
+                FlagsEdit::String(s) => {
+                    prop.value()?.as_string_lit()?.set_raw_value(json_string(s))
+                }
                 FlagsEdit::Array(edits) => {
                     let arr = prop.array_value()?;
                     let elements = arr.elements();
@@ -74,7 +82,9 @@ fn apply(root: &CstRootNode, fix: &Fix) -> Option<()> {
                         .is_some_and(|n| !n.is_whitespace() && !n.is_newline());
                     // Back to front so earlier indices stay valid.
                     for (i, e) in edits.iter().enumerate().rev() {
-                        let Some(node) = elements.get(i) else { continue };
+                        let Some(node) = elements.get(i) else {
+                            continue;
+                        };
                         match e {
                             ElemEdit::Keep => {}
                             ElemEdit::Drop => node.clone().remove(),

@@ -36,12 +36,28 @@ pub struct Diagnostic {
 /// to a freshly parsed CST.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fix {
-    RenameKey { config: usize, key: String, to: String },
-    RemoveKey { config: usize, key: String },
+    RenameKey {
+        config: usize,
+        key: String,
+        to: String,
+    },
+    RemoveKey {
+        config: usize,
+        key: String,
+    },
     /// remotePath → substitutePath [{from: ${workspaceFolder}, to: remotePath}].
-    RemotePathToSubstitute { config: usize, remote: String },
-    SetBuildFlags { config: usize, edit: FlagsEdit },
-    SwapSubstitute { config: usize, entry: usize },
+    RemotePathToSubstitute {
+        config: usize,
+        remote: String,
+    },
+    SetBuildFlags {
+        config: usize,
+        edit: FlagsEdit,
+    },
+    SwapSubstitute {
+        config: usize,
+        entry: usize,
+    },
 }
 
 /// A new buildFlags value: a whole string, or per array element.
@@ -463,7 +479,11 @@ impl Cx<'_> {
                 }),
                 _ => None,
             };
-            self.push(Finding::new(&unknown_attribute::RULE, msg), p.range.start, fix);
+            self.push(
+                Finding::new(&unknown_attribute::RULE, msg),
+                p.range.start,
+                fix,
+            );
             return;
         };
         // Type, then enum.
@@ -556,13 +576,16 @@ impl Cx<'_> {
                     "",
                 ),
             };
-            let instead = attr.replacement.unwrap_or("");
+            let instead = match (name, value_text(&p.value)) {
+                ("remotePath", Some(r)) => format!(
+                    "\"substitutePath\": [{{\"from\": \"${{workspaceFolder}}\", \"to\": {r:?}}}]"
+                ),
+                _ => attr.replacement.unwrap_or("").to_string(),
+            };
             let msg = if how.is_empty() {
                 format!("{name:?} is ignored by the dlv-dap adapter (the default): {instead}")
             } else {
-                format!(
-                    "{name:?} is ignored by the dlv-dap adapter (the default): {how} {instead}"
-                )
+                format!("{name:?} is ignored by the dlv-dap adapter (the default): {how} {instead}")
             };
             self.push(Finding::new(&legacy_only::RULE, msg), p.range.start, fix);
         }
@@ -627,7 +650,9 @@ impl Cx<'_> {
             }
             return;
         };
-        let Value::StringLit(s) = &prop.value else { return };
+        let Value::StringLit(s) = &prop.value else {
+            return;
+        };
         let at = s.range.start;
         let raw = s.value.to_string();
         let mut mode = mode.to_string();
@@ -663,7 +688,9 @@ impl Cx<'_> {
                 mode = "debug".into();
             }
         }
-        let Some(path) = self.resolve(&raw) else { return };
+        let Some(path) = self.resolve(&raw) else {
+            return;
+        };
         let meta = match std::fs::metadata(&path) {
             Ok(m) => m,
             Err(_) => {
@@ -722,7 +749,12 @@ impl Cx<'_> {
 
     /// Source files recorded in the binary this configuration debugs (exec program or
     /// `--binary`), for substitutePath matching. `--binary` findings are reported here.
-    fn binary_files(&mut self, obj: &Object<'_>, mode: &str, request: Request) -> Option<Vec<String>> {
+    fn binary_files(
+        &mut self,
+        obj: &Object<'_>,
+        mode: &str,
+        request: Request,
+    ) -> Option<Vec<String>> {
         let path = if let Some(b) = &self.opts.binary {
             let b = b.clone();
             let at = obj.range.start;
@@ -737,7 +769,10 @@ impl Cx<'_> {
         let d = t.gimli()?;
         let summary = t.dwarf()?;
         let mut files = Vec::new();
-        for u in summary.go_units() {
+        // The main package first, so messages quote the user's own files.
+        let mut units: Vec<_> = summary.go_units().collect();
+        units.sort_by_key(|u| u.name != "main");
+        for u in units {
             files.extend(crate::dwarf::unit_files(&d, u));
         }
         (!files.is_empty()).then_some(files)
@@ -752,7 +787,10 @@ impl Cx<'_> {
             let (Some(lf), Some(lt)) = (self.expand(&from.value), self.expand(&to.value)) else {
                 continue;
             };
-            let swap = Some(Fix::SwapSubstitute { config: cfg, entry: i });
+            let swap = Some(Fix::SwapSubstitute {
+                config: cfg,
+                entry: i,
+            });
             if let Some(files) = files {
                 let to_hits = files.iter().any(|f| has_prefix(f, &lt));
                 let from_hits = files.iter().any(|f| has_prefix(f, &lf));
@@ -971,7 +1009,12 @@ fn has_prefix(file: &str, prefix: &str) -> bool {
 fn strsim_best<'a>(s: &str, names: &[&'a str]) -> Option<&'a str> {
     names
         .iter()
-        .map(|n| (strsim::damerau_levenshtein(&s.to_lowercase(), &n.to_lowercase()), *n))
+        .map(|n| {
+            (
+                strsim::damerau_levenshtein(&s.to_lowercase(), &n.to_lowercase()),
+                *n,
+            )
+        })
         .filter(|(d, n)| *d <= 3 && n.len() > 1)
         .min()
         .map(|(_, n)| n)
@@ -1050,7 +1093,10 @@ mod tests {
 
     #[test]
     fn vscode_variables_are_found() {
-        let v: Vec<&str> = variables("${workspaceFolder}/x/${env:HOME}").into_iter().map(|v| v.1).collect();
+        let v: Vec<&str> = variables("${workspaceFolder}/x/${env:HOME}")
+            .into_iter()
+            .map(|v| v.1)
+            .collect();
         assert_eq!(v, vec!["workspaceFolder", "env:HOME"]);
     }
 

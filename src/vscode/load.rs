@@ -91,7 +91,10 @@ pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Source, LoadError> {
         reason,
     };
     if bytes.len() as u64 > MAX_BYTES {
-        return Err(err(None, "larger than the 10 MB limit for a launch.json".into()));
+        return Err(err(
+            None,
+            "larger than the 10 MB limit for a launch.json".into(),
+        ));
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -105,7 +108,10 @@ pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Source, LoadError> {
         }
     };
     // VS Code reads a UTF-8 byte order mark as nothing; so do we.
-    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
     if let Some(i) = text.find('\0') {
         return Err(err(
             Some(line_col(&text, i)),

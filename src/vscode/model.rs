@@ -80,11 +80,7 @@ const fn e(
     }
 }
 
-const fn m(
-    name: &'static str,
-    types: &'static [JsonType],
-    modes: &'static [&'static str],
-) -> Attr {
+const fn m(name: &'static str, types: &'static [JsonType], modes: &'static [&'static str]) -> Attr {
     Attr {
         name,
         types,
@@ -154,7 +150,14 @@ pub static ATTRS: &[Attr] = &[
     e(
         "logOutput",
         &[String],
-        &["debugger", "gdbwire", "lldbout", "debuglineerr", "rpc", "dap"],
+        &[
+            "debugger",
+            "gdbwire",
+            "lldbout",
+            "debuglineerr",
+            "rpc",
+            "dap",
+        ],
         Request::Both,
     ),
     a("logDest", &[String], Request::Both),
@@ -276,8 +279,14 @@ mod tests {
 
     #[test]
     fn vscode_mode_enum_differs_by_request() {
-        assert!(lookup("mode", Request::Launch).unwrap().values.contains(&"exec"));
-        assert!(lookup("mode", Request::Attach).unwrap().values.contains(&"remote"));
+        assert!(lookup("mode", Request::Launch)
+            .unwrap()
+            .values
+            .contains(&"exec"));
+        assert!(lookup("mode", Request::Attach)
+            .unwrap()
+            .values
+            .contains(&"remote"));
         assert!(lookup("processId", Request::Launch).is_none());
         assert!(lookup_any("processId").is_some());
     }
