@@ -388,7 +388,8 @@ impl Cx<'_> {
         }
         if let Some(s) = obj.get_string("cwd") {
             // A remote attach's cwd is on the remote machine.
-            if !(request == Request::Attach && mode == "remote") && !s.value.is_empty() {
+            let remote = request == Request::Attach && mode == "remote";
+            if !remote && !s.value.is_empty() {
                 self.existing_path("cwd", &s.value, s.range.start, true);
             }
         }
@@ -849,30 +850,29 @@ impl Cx<'_> {
     fn build_flags(&mut self, p: &ObjectProp<'_>) {
         let cfg = self.config;
         // (token text, byte span in the decoded string or element index, source offset)
-        let (tokens, string_form, decoded): (Vec<(String, (usize, usize), usize)>, bool, String) =
-            match &p.value {
-                Value::StringLit(s) => (
-                    split_flags(&s.value)
-                        .into_iter()
-                        .map(|(t, span)| (t, span, s.range.start))
-                        .collect(),
-                    true,
-                    s.value.to_string(),
-                ),
-                Value::Array(a) => (
-                    a.elements
-                        .iter()
-                        .enumerate()
-                        .map(|(i, e)| match e {
-                            Value::StringLit(s) => (s.value.to_string(), (i, i), s.range.start),
-                            other => (String::new(), (i, i), other.start()),
-                        })
-                        .collect(),
-                    false,
-                    String::new(),
-                ),
-                _ => return,
-            };
+        let (tokens, string_form, decoded): (Vec<FlagToken>, bool, String) = match &p.value {
+            Value::StringLit(s) => (
+                split_flags(&s.value)
+                    .into_iter()
+                    .map(|(t, span)| (t, span, s.range.start))
+                    .collect(),
+                true,
+                s.value.to_string(),
+            ),
+            Value::Array(a) => (
+                a.elements
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| match e {
+                        Value::StringLit(s) => (s.value.to_string(), (i, i), s.range.start),
+                        other => (String::new(), (i, i), other.start()),
+                    })
+                    .collect(),
+                false,
+                String::new(),
+            ),
+            _ => return,
+        };
         let mut edits = vec![ElemEdit::Keep; tokens.len()];
         let mut pending: Vec<(Finding, usize, bool)> = Vec::new();
         let mut i = 0;
@@ -994,6 +994,10 @@ impl Cx<'_> {
     }
 }
 
+/// One buildFlags field: its text, its byte span in the decoded string (or its element
+/// index twice, for arrays), and its offset in the file.
+type FlagToken = (String, (usize, usize), usize);
+
 /// Does `file` lie under `prefix` (path-component aware)?
 fn has_prefix(file: &str, prefix: &str) -> bool {
     let prefix = prefix.trim_end_matches(['/', '\\']);
@@ -1066,7 +1070,7 @@ pub fn split_flags(s: &str) -> Vec<(String, (usize, usize))> {
 
 /// The buildFlags string with dropped fields removed and replaced ones rewritten; kept
 /// fields keep their original quoting, separated by one space.
-fn rebuild(s: &str, tokens: &[(String, (usize, usize), usize)], edits: &[ElemEdit]) -> String {
+fn rebuild(s: &str, tokens: &[FlagToken], edits: &[ElemEdit]) -> String {
     let mut pieces: Vec<String> = Vec::new();
     for ((_, (a, b), _), e) in tokens.iter().zip(edits) {
         match e {
