@@ -490,3 +490,37 @@ fn human_output_snapshots() {
         });
     }
 }
+
+#[test]
+fn binary_option_checks_every_configuration_and_symlinks_survive_fix() {
+    let ws = workspace();
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name.starts_with("02_"))
+        .unwrap();
+    // A launch.json kept elsewhere and symlinked into .vscode, as dotfile setups do.
+    let real = ws.path().join("config/launch.json");
+    std::fs::write(&real, &case.text).unwrap();
+    std::os::unix::fs::symlink(&real, ws.path().join(".vscode/launch.json")).unwrap();
+    let (_, out, _) = launch(
+        ws.path(),
+        ".vscode/launch.json",
+        &["--json".into(), "--binary".into(), "bin/hello".into()],
+    );
+    let findings = json_findings(&out);
+    assert!(
+        findings
+            .iter()
+            .any(|f| !f["id"].as_str().unwrap().starts_with("DD4")),
+        "--binary added no binary findings: {findings:?}"
+    );
+    // substitutePaths is not substitutePath: without the fix nothing maps.
+    assert!(findings.iter().any(|f| f["id"] == "DD401"));
+    let (_, _, err) = launch(ws.path(), ".vscode/launch.json", &["--fix".into()]);
+    assert!(err.is_empty(), "{err}");
+    let link = std::fs::symlink_metadata(ws.path().join(".vscode/launch.json")).unwrap();
+    assert!(link.file_type().is_symlink(), "--fix replaced the symlink");
+    assert!(std::fs::read_to_string(&real)
+        .unwrap()
+        .contains("\"substitutePath\": ["));
+}

@@ -185,6 +185,9 @@ fn render(path: &Path, diags: &[Diagnostic], ctx: &Context) -> String {
 /// Writes through a temporary file in the same directory and renames it over `path`,
 /// so a crash never leaves a half-written launch.json; keeps the file's permissions.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    // Write where a symlinked launch.json points, so the link itself survives.
+    let resolved = std::fs::canonicalize(path)?;
+    let path = resolved.as_path();
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -114,3 +114,56 @@ fn apply(root: &CstRootNode, fix: &Fix) -> Option<()> {
     }
     Some(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = r#"{
+  // top
+  "configurations": [
+    {
+      "name": "a", // name
+      "substitutePaths": [], /* keep */
+      "buildFlags": ["-gcflags=all=-N -l", "-tags=x"],
+      "apiVersion": 2,
+    },
+  ],
+}
+"#;
+
+    #[test]
+    fn vscode_fix_edits_only_the_targets() {
+        let fixes = vec![
+            Fix::RenameKey {
+                config: 0,
+                key: "substitutePaths".into(),
+                to: "substitutePath".into(),
+            },
+            Fix::SetBuildFlags {
+                config: 0,
+                edit: FlagsEdit::Array(vec![ElemEdit::Drop, ElemEdit::Keep]),
+            },
+            Fix::RemoveKey {
+                config: 0,
+                key: "apiVersion".into(),
+            },
+        ];
+        let out = apply_fixes(TEXT, &fixes).unwrap();
+        assert_eq!(
+            out,
+            TEXT.replace("\"substitutePaths\"", "\"substitutePath\"")
+                .replace("\"-gcflags=all=-N -l\", ", "")
+                .replace("      \"apiVersion\": 2,\n", "")
+        );
+    }
+
+    #[test]
+    fn vscode_fix_of_a_missing_target_changes_nothing() {
+        let fixes = vec![Fix::RemoveKey {
+            config: 3,
+            key: "x".into(),
+        }];
+        assert_eq!(apply_fixes(TEXT, &fixes).unwrap(), TEXT);
+    }
+}
