@@ -2,7 +2,8 @@
 //! and with `--fix` apply the safe fixes in place, keeping comments and layout.
 //!
 //! JSON shape (`--json`, schema_version 1):
-//! `{"schema_version": 1, "file": PATH, "workspace": DIR, "findings": [{"id", "name",
+//! `{"schema_version": 1, "file": PATH, "workspace": DIR|null (as given by --workspace),
+//! "findings": [{"id", "name",
 //! "severity", "message", "evidence", "fix", "location": {"line", "column"},
 //! "configuration": NAME|null, "fixable": bool}], "fixable": N, "fixed": bool}`.
 //! With `--fix`/`--diff` the findings are those left after the edit and `"diff"` holds
