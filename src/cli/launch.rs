@@ -1,11 +1,213 @@
-//! STUB: in progress.
+//! `debugdoctor launch [FILE]`: lint a VS Code launch.json (or `.code-workspace`) for Go,
+//! and with `--fix` apply the safe fixes in place, keeping comments and layout.
+//!
+//! JSON shape (`--json`, schema_version 1):
+//! `{"schema_version": 1, "file": PATH, "workspace": DIR|null (as given by --workspace),
+//! "findings": [{"id", "name",
+//! "severity", "message", "evidence", "fix", "location": {"line", "column"},
+//! "configuration": NAME|null, "fixable": bool}], "fixable": N, "fixed": bool}`.
+//! With `--fix`/`--diff` the findings are those left after the edit and `"diff"` holds
+//! the unified diff.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use debugdoctor::report::Severity;
+use debugdoctor::vscode::{self, Diagnostic, LintOptions, Source};
 
 use super::Context;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// The launch.json (or .code-workspace) to lint.
+    #[arg(default_value = ".vscode/launch.json", value_name = "FILE")]
+    pub path: PathBuf,
+    /// Apply the safe fixes in place (atomically) and print the diff.
+    #[arg(long)]
+    pub fix: bool,
+    /// Print the diff `--fix` would apply, without writing the file.
+    #[arg(long, visible_alias = "dry-run")]
+    pub diff: bool,
+    /// Print one JSON document (schema_version 1) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// The folder ${workspaceFolder} names (default: the folder holding .vscode/).
+    #[arg(long, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    /// The active editor file: ${file}, and what "mode": "auto" resolves to.
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Also check this binary for every configuration (exec mode checks its program).
+    #[arg(long, value_name = "BINARY")]
+    pub binary: Option<PathBuf>,
+}
 
-pub fn run(_args: Args, _ctx: &Context) -> u8 {
-    eprintln!("debugdoctor: not implemented yet");
-    super::EXIT_USAGE
+pub fn run(args: Args, ctx: &Context) -> u8 {
+    let opts = LintOptions {
+        workspace: args.workspace.clone(),
+        active_file: args.file.clone(),
+        binary: args.binary.clone(),
+    };
+    let src = match vscode::load(&args.path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("debugdoctor: {e}");
+            return super::EXIT_USAGE;
+        }
+    };
+    let diags = match vscode::lint(&src, &opts) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("debugdoctor: {e}");
+            return super::EXIT_USAGE;
+        }
+    };
+
+    let mut shown = diags;
+    let mut diff = None;
+    let mut fixed = false;
+    if args.fix || args.diff {
+        let fixes: Vec<_> = shown.iter().filter_map(|d| d.fix.clone()).collect();
+        if !fixes.is_empty() {
+            let new_text = match vscode::apply_fixes(&src.text, &fixes) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!(
+                        "debugdoctor: {}: cannot apply fixes: {e}",
+                        src.path.display()
+                    );
+                    return super::EXIT_USAGE;
+                }
+            };
+            if new_text != src.text {
+                let name = src.path.display().to_string();
+                diff = Some(
+                    similar::TextDiff::from_lines(&src.text, &new_text)
+                        .unified_diff()
+                        .context_radius(3)
+                        .header(&format!("a/{name}"), &format!("b/{name}"))
+                        .to_string(),
+                );
+                if args.fix {
+                    if let Err(e) = write_atomically(&src.path, &new_text) {
+                        eprintln!("debugdoctor: {}: cannot write: {e}", src.path.display());
+                        return super::EXIT_USAGE;
+                    }
+                    fixed = true;
+                }
+                // Report what remains after the edit (for --diff too: what --fix would leave).
+                let after = Source {
+                    path: src.path.clone(),
+                    text: new_text,
+                };
+                match vscode::lint(&after, &opts) {
+                    Ok(d) => shown = d,
+                    Err(e) => {
+                        eprintln!("debugdoctor: {e}");
+                        return super::EXIT_USAGE;
+                    }
+                }
+            }
+        }
+    }
+
+    let fixable = shown.iter().filter(|d| d.fix.is_some()).count();
+    let code = if shown.iter().any(|d| d.finding.severity == Severity::Error) {
+        super::EXIT_FINDINGS
+    } else {
+        super::EXIT_OK
+    };
+    if args.json {
+        let findings: Vec<serde_json::Value> = shown
+            .iter()
+            .map(|d| {
+                let mut v = serde_json::to_value(&d.finding).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("configuration".into(), serde_json::json!(d.configuration));
+                    o.insert("fixable".into(), serde_json::json!(d.fix.is_some()));
+                }
+                v
+            })
+            .collect();
+        let mut doc = serde_json::json!({
+            "schema_version": debugdoctor::report::SCHEMA_VERSION,
+            "file": src.path.display().to_string(),
+            "workspace": args.workspace.as_ref().map(|w| w.display().to_string()),
+            "findings": findings,
+            "fixable": fixable,
+            "fixed": fixed,
+        });
+        if let (Some(d), Some(o)) = (&diff, doc.as_object_mut()) {
+            o.insert("diff".into(), serde_json::json!(d));
+        }
+        super::print_json(&doc);
+        return code;
+    }
+    let mut out = String::new();
+    if let Some(d) = &diff {
+        out.push_str(d);
+        if fixed {
+            out.push_str(&format!("fixed {}\n", src.path.display()));
+        }
+    }
+    out.push_str(&render(&src.path, &shown, ctx));
+    if fixable > 0 {
+        out.push_str(&format!("{fixable} fixable with --fix\n"));
+    }
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    code
+}
+
+/// `FILE:LINE:COL  severity  ID name  message`, one line per finding.
+fn render(path: &Path, diags: &[Diagnostic], ctx: &Context) -> String {
+    let s = &ctx.style;
+    if diags.is_empty() {
+        return format!("{}: {}\n", path.display(), s.good("no findings"));
+    }
+    let mut out = String::new();
+    for d in diags {
+        let f = &d.finding;
+        let loc = f
+            .location
+            .as_ref()
+            .map(|l| format!("{}:{}:{}", path.display(), l.line, l.column))
+            .unwrap_or_else(|| path.display().to_string());
+        out.push_str(&format!(
+            "{loc}  {}  {} {:<25} {}\n",
+            s.severity(f.severity),
+            s.bold(f.id),
+            f.name,
+            f.message
+        ));
+    }
+    out
+}
+
+/// Writes through a temporary file in the same directory and renames it over `path`,
+/// so a crash never leaves a half-written launch.json; keeps the file's permissions.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    // Write where a symlinked launch.json points, so the link itself survives.
+    let resolved = std::fs::canonicalize(path)?;
+    let path = resolved.as_path();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let perms = std::fs::metadata(path)?.permissions();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.debugdoctor-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::set_permissions(&tmp, perms)?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }

@@ -1,0 +1,169 @@
+//! Applies safe fixes to a launch.json through jsonc-parser's concrete syntax tree, so
+//! comments, property order, indentation and trailing commas outside the edited spans
+//! stay byte-for-byte.
+
+use jsonc_parser::cst::{CstObject, CstRootNode, ObjectPropName};
+
+use super::lint::{ElemEdit, Fix, FlagsEdit};
+use super::load::parse_options;
+
+/// `text` with every fix applied (duplicates applied once). A fix whose target is gone
+/// is skipped: the caller re-lints the result anyway.
+pub fn apply_fixes(text: &str, fixes: &[Fix]) -> Result<String, String> {
+    let root = CstRootNode::parse(text, &parse_options()).map_err(|e| e.to_string())?;
+    let mut seen: Vec<&Fix> = Vec::new();
+    for f in fixes {
+        if seen.contains(&f) {
+            continue;
+        }
+        seen.push(f);
+        apply(&root, f);
+    }
+    Ok(root.to_string())
+}
+
+fn config(root: &CstRootNode, index: usize) -> Option<CstObject> {
+    let top = root.object_value()?;
+    let configs = top
+        .array_value("configurations")
+        .or_else(|| top.object_value("launch")?.array_value("configurations"))?;
+    configs.elements().get(index)?.as_object()
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+}
+
+fn apply(root: &CstRootNode, fix: &Fix) -> Option<()> {
+    match fix {
+        Fix::RenameKey { config: c, key, to } => {
+            let prop = config(root, *c)?.get(key)?;
+            match prop.name()? {
+                ObjectPropName::String(s) => s.set_raw_value(json_string(to)),
+                ObjectPropName::Word(w) => w.set_raw_value(to.clone()),
+            }
+        }
+        Fix::RemoveKey { config: c, key } => config(root, *c)?.get(key)?.remove(),
+        Fix::RemotePathToSubstitute { config: c, remote } => {
+            let prop = config(root, *c)?.get("remotePath")?;
+            // Rename the key and write the new value as raw text on one line: the CST's
+            // own insertion re-indents objects in a way that rarely matches the file.
+            let value = format!(
+                "[{{ \"from\": \"${{workspaceFolder}}\", \"to\": {} }}]",
+                json_string(remote)
+            );
+            prop.value()?.as_string_lit()?.set_raw_value(value);
+            match prop.name()? {
+                ObjectPropName::String(s) => s.set_raw_value("\"substitutePath\"".into()),
+                ObjectPropName::Word(w) => w.set_raw_value("substitutePath".into()),
+            }
+        }
+        Fix::SetBuildFlags { config: c, edit } => {
+            let prop = config(root, *c)?.get("buildFlags")?;
+            // Nothing left: drop the attribute rather than leave "" or [].
+            let empty = match edit {
+                FlagsEdit::String(s) => s.trim().is_empty(),
+                FlagsEdit::Array(e) => e.iter().all(|e| *e == ElemEdit::Drop),
+            };
+            if empty {
+                prop.remove();
+                return Some(());
+            }
+            match edit {
+                FlagsEdit::String(s) => {
+                    prop.value()?.as_string_lit()?.set_raw_value(json_string(s))
+                }
+                FlagsEdit::Array(edits) => {
+                    let arr = prop.array_value()?;
+                    let elements = arr.elements();
+                    let tight = arr
+                        .children()
+                        .get(1)
+                        .is_some_and(|n| !n.is_whitespace() && !n.is_newline());
+                    // Back to front so earlier indices stay valid.
+                    for (i, e) in edits.iter().enumerate().rev() {
+                        let Some(node) = elements.get(i) else {
+                            continue;
+                        };
+                        match e {
+                            ElemEdit::Keep => {}
+                            ElemEdit::Drop => node.clone().remove(),
+                            ElemEdit::Set(v) => node.as_string_lit()?.set_raw_value(json_string(v)),
+                        }
+                    }
+                    // Removing the first element leaves the space that followed its comma
+                    // after `[`; drop it when the array was written `["a", ...]`.
+                    if tight {
+                        let children = arr.children();
+                        if let Some(ws) = children.get(1).and_then(|n| n.as_whitespace()) {
+                            ws.remove();
+                        }
+                    }
+                }
+            }
+        }
+        Fix::SwapSubstitute { config: c, entry } => {
+            let arr = config(root, *c)?.array_value("substitutePath")?;
+            let obj = arr.elements().get(*entry)?.as_object()?;
+            let from = obj.get("from")?.value()?.as_string_lit()?;
+            let to = obj.get("to")?.value()?.as_string_lit()?;
+            let (a, b) = (from.raw_value(), to.raw_value());
+            from.set_raw_value(b);
+            to.set_raw_value(a);
+        }
+    }
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = r#"{
+  // top
+  "configurations": [
+    {
+      "name": "a", // name
+      "substitutePaths": [], /* keep */
+      "buildFlags": ["-gcflags=all=-N -l", "-tags=x"],
+      "apiVersion": 2,
+    },
+  ],
+}
+"#;
+
+    #[test]
+    fn vscode_fix_edits_only_the_targets() {
+        let fixes = vec![
+            Fix::RenameKey {
+                config: 0,
+                key: "substitutePaths".into(),
+                to: "substitutePath".into(),
+            },
+            Fix::SetBuildFlags {
+                config: 0,
+                edit: FlagsEdit::Array(vec![ElemEdit::Drop, ElemEdit::Keep]),
+            },
+            Fix::RemoveKey {
+                config: 0,
+                key: "apiVersion".into(),
+            },
+        ];
+        let out = apply_fixes(TEXT, &fixes).unwrap();
+        assert_eq!(
+            out,
+            TEXT.replace("\"substitutePaths\"", "\"substitutePath\"")
+                .replace("\"-gcflags=all=-N -l\", ", "")
+                .replace("      \"apiVersion\": 2,\n", "")
+        );
+    }
+
+    #[test]
+    fn vscode_fix_of_a_missing_target_changes_nothing() {
+        let fixes = vec![Fix::RemoveKey {
+            config: 3,
+            key: "x".into(),
+        }];
+        assert_eq!(apply_fixes(TEXT, &fixes).unwrap(), TEXT);
+    }
+}

@@ -1,0 +1,27 @@
+//! DD409 auto-test-mode: "mode": "auto" will run tests because the program or active file is a _test.go.
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    id: "DD409",
+    name: "auto-test-mode",
+    severity: Severity::Warning,
+    title: "mode auto resolves to test for a _test.go file",
+    explain: r#"
+What it does
+  With "mode": "auto" (the default of the snippets), vscode-go picks "test" when the
+  program or the active editor file (--file) ends in _test.go, and "debug" otherwise.
+
+Why it breaks debugging
+  Launched from a test file, the same configuration builds the test binary instead of
+  main: breakpoints in main() never hit, and test-only breakpoints hit only then.
+
+Fix
+  Set "mode": "debug" (or "test") explicitly.
+
+How to verify by hand
+  Start the configuration with a _test.go file focused and read the dlv command in the
+  Debug Console (dlv test vs dlv debug).
+"#,
+};

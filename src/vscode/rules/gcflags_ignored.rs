@@ -1,0 +1,29 @@
+//! DD407 gcflags-ignored: buildFlags pass -gcflags, which vscode-go drops.
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    id: "DD407",
+    name: "gcflags-ignored",
+    severity: Severity::Warning,
+    title: "buildFlags -gcflags is ignored by vscode-go",
+    explain: r#"
+What it does
+  Finds -gcflags in buildFlags.
+
+Why it breaks debugging
+  vscode-go (through dlv) always builds debug and test configurations with
+  -gcflags=all="-N -l" and drops a user -gcflags ("User specified build flag
+  '-gcflags' in 'buildFlags' is being ignored"). Flags you expect, such as a
+  build tag or -d=checkptr, are not applied, and people add -gcflags=-N -l believing
+  it fixes optimised code when it already is off.
+
+Fix
+  Remove -gcflags from buildFlags (`--fix` does). Use -tags for build tags.
+
+How to verify by hand
+  Start the session with "showLog": true and read the dlv build command line in the
+  Debug Console.
+"#,
+};

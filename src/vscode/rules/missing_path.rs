@@ -1,0 +1,26 @@
+//! DD410 missing-path: "cwd" or "envFile" names a path that does not exist.
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    id: "DD410",
+    name: "missing-path",
+    severity: Severity::Error,
+    title: "cwd or envFile does not exist",
+    explain: r#"
+What it does
+  Expands variables in "cwd" and "envFile" and checks the paths exist (relative paths
+  are relative to the workspace folder, as vscode-go resolves them).
+
+Why it breaks debugging
+  A missing envFile makes vscode-go refuse to start ("Cannot load environment variables
+  from file"); a missing cwd makes dlv fail to start the program.
+
+Fix
+  Create the file or directory, or correct the path.
+
+How to verify by hand
+  ls -ld <path> after replacing ${workspaceFolder} with the folder that holds .vscode/.
+"#,
+};

@@ -1,0 +1,25 @@
+//! DD413 no-debug: "noDebug": true disables breakpoints.
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    id: "DD413",
+    name: "no-debug",
+    severity: Severity::Error,
+    title: "noDebug true runs the program without the debugger",
+    explain: r#"
+What it does
+  Finds "noDebug": true in a Go configuration.
+
+Why it breaks debugging
+  noDebug is what "Run Without Debugging" sets: vscode-go runs the program with go run
+  or the binary directly, Delve is not involved, and no breakpoint can be hit.
+
+Fix
+  Remove "noDebug" (or set it to false) and start with F5.
+
+How to verify by hand
+  The Debug toolbar shows no pause button, and the Debug Console shows go run.
+"#,
+};

@@ -1,0 +1,30 @@
+//! DD404 program-mismatch: "program" is missing or not what the mode needs.
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    id: "DD404",
+    name: "program-mismatch",
+    severity: Severity::Error,
+    title: "program missing, absent, or the wrong kind for the mode",
+    explain: r#"
+What it does
+  Expands ${workspaceFolder} and friends, then checks that "program" exists and fits
+  the mode: a package folder or .go file for debug/test/auto, a built executable for
+  exec and core. For exec it also opens the binary and reports its own check findings
+  (DD1xx/DD2xx) at the program attribute.
+
+Why it breaks debugging
+  vscode-go builds folders and runs binaries; give it the other kind and the session
+  fails to start ("not an executable file", "cannot find package"), or debugs a stale
+  or stripped binary whose lines do not match the editor.
+
+Fix
+  Point program at "${workspaceFolder}/cmd/app" (debug) or at the binary built with
+  go build -gcflags=all="-N -l" (exec), or change the mode.
+
+How to verify by hand
+  ls -l <program>; file <program>; go list <folder>
+"#,
+};

@@ -1,0 +1,27 @@
+//! DD403 strips-debug-info: buildFlags pass -ldflags with -w or -s, which strip the debug information.
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    id: "DD403",
+    name: "strips-debug-info",
+    severity: Severity::Error,
+    title: "buildFlags -ldflags strip DWARF (-s / -w)",
+    explain: r#"
+What it does
+  Parses buildFlags (string or array) and looks at the -ldflags value for -w and -s.
+
+Why it breaks debugging
+  -w omits DWARF; since Go 1.22 -s (omit the symbol table) implies -w too. Without
+  DWARF Delve cannot map files and lines to addresses: every file:line breakpoint
+  fails ("could not find file"), and variables cannot be read.
+
+Fix
+  Drop -s and -w from -ldflags in the debug configuration (keep them for release
+  builds). `--fix` removes them, and the whole -ldflags when nothing else is left.
+
+How to verify by hand
+  go build -ldflags="-s -w" -o app . && readelf -S app | grep debug_info   (nothing)
+"#,
+};

@@ -1,0 +1,27 @@
+//! DD408 trimpath-build: buildFlags pass -trimpath.
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    id: "DD408",
+    name: "trimpath-build",
+    severity: Severity::Warning,
+    title: "buildFlags -trimpath: recorded paths will not match the editor",
+    explain: r#"
+What it does
+  Finds -trimpath in buildFlags.
+
+Why it breaks debugging
+  -trimpath rewrites the file names recorded in DWARF to module paths
+  (example.com/app/main.go). The editor sends absolute paths, so breakpoints do not
+  bind unless Delve can guess the mapping (vscode-go#2609, dlv#2297).
+
+Fix
+  Remove -trimpath from the debug configuration, or add a substitutePath entry from
+  ${workspaceFolder} to the module path.
+
+How to verify by hand
+  debugdoctor paths <binary>   (or: go tool objdump, readelf --debug-dump=line)
+"#,
+};

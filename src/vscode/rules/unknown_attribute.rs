@@ -1,0 +1,31 @@
+//! DD401 unknown-attribute: an attribute vscode-go does not define, with a did-you-mean.
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    id: "DD401",
+    name: "unknown-attribute",
+    severity: Severity::Error,
+    title: "attribute unknown to vscode-go (often a misspelling)",
+    explain: r#"
+What it does
+  Compares every attribute of a "type": "go" configuration with the attributes vscode-go
+  declares in its package.json (and the ones VS Code accepts for every debugger: name,
+  request, preLaunchTask, noDebug, presentation...). Unknown names get the closest known
+  name (case-insensitive, edit distance up to 2).
+
+Why it breaks debugging
+  VS Code passes unknown attributes through and vscode-go silently ignores them. A
+  misspelled "substitutePaths" or "buildflags" means the mapping or flags you wrote never
+  reach Delve, so breakpoints stay unverified with no error anywhere.
+
+Fix
+  Rename the attribute. `debugdoctor launch --fix` renames it when exactly one known
+  name is close and the object does not already have it.
+
+How to verify by hand
+  Hover the attribute in VS Code: an unknown one is underlined "Property X is not
+  allowed". Compare with vscode-go docs/debugging.md, "Configuration".
+"#,
+};
