@@ -7,7 +7,6 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 use serde_json::Value;
 
@@ -156,70 +155,23 @@ fn named_non_go_files_are_still_errors() {
     assert!(err.contains("stamp.json"), "{err}");
 }
 
-/// Fetches `package` from npm once into `dir` and extracts `member` from it.
-fn npm_file(dir: &Path, package: &str, tgz: &str, member: &str) -> PathBuf {
-    let file = dir.join(member);
-    if file.is_file() {
-        return file;
-    }
-    std::fs::create_dir_all(dir).unwrap();
-    let (c, o, e) = common::run(
-        Command::new("npm")
-            .args(["pack", package, "--pack-destination"])
-            .arg(dir),
-    );
-    assert_eq!(c, 0, "npm pack {package} failed: {o}{e}");
-    let (c, o, e) = common::run(
-        Command::new("tar")
-            .arg("xzf")
-            .arg(dir.join(tgz))
-            .arg("-C")
-            .arg(dir)
-            .arg(member),
-    );
-    assert_eq!(c, 0, "tar failed: {o}{e}");
-    // Only the schema is kept; the archive can be large.
-    let _ = std::fs::remove_file(dir.join(tgz));
-    file
-}
-
-/// `(schema paths, python path with jsonschema)`, installed once from registries into
-/// target/. Two copies of the SARIF 2.1.0 schema, both from npm: the final OASIS 2.1.0
-/// schema (JSON Schema 2020-12) that Microsoft's SARIF multitool ships as
+/// `(schema paths, python path with jsonschema)`, installed from registries into .cache/
+/// by scripts/toolchains. Two copies of the SARIF 2.1.0 schema, both from npm: the final
+/// OASIS 2.1.0 schema (JSON Schema 2020-12) that Microsoft's SARIF multitool ships as
 /// `sarif-2.1.0.json` (@microsoft/sarif-multitool-linux 5.7.0), and the 2.1.0-rtm.5
 /// schema (draft-04, the one SchemaStore serves for 2.1.0) shipped by
-/// @microsoft/jest-sarif 1.0.0-beta.0. The validator is PyPI's jsonschema.
+/// @microsoft/jest-sarif 1.0.0-beta.0. The validator is PyPI's jsonschema 4.23.0.
 fn sarif_validator() -> (Vec<PathBuf>, PathBuf) {
-    static ONCE: OnceLock<(Vec<PathBuf>, PathBuf)> = OnceLock::new();
-    ONCE.get_or_init(|| {
-        let target = common::repo_root().join("target");
-        let schemas = vec![
-            npm_file(
-                &target.join("sarif-schema/multitool"),
-                "@microsoft/sarif-multitool-linux@5.7.0",
-                "microsoft-sarif-multitool-linux-5.7.0.tgz",
-                "package/sarif-2.1.0.json",
-            ),
-            npm_file(
-                &target.join("sarif-schema/jest-sarif"),
-                "@microsoft/jest-sarif@1.0.0-beta.0",
-                "microsoft-jest-sarif-1.0.0-beta.0.tgz",
-                "package/lib/schemas/sarif-2.1.0-rtm.5.json",
-            ),
-        ];
-        let py = target.join("py");
-        if !py.join("jsonschema").is_dir() {
-            let (c, o, e) = common::run(
-                Command::new("python3")
-                    .args(["-m", "pip", "install", "--quiet", "--target"])
-                    .arg(&py)
-                    .arg("jsonschema==4.23.0"),
-            );
-            assert_eq!(c, 0, "pip install jsonschema failed: {o}{e}");
-        }
-        (schemas, py)
-    })
-    .clone()
+    let cache = common::repo_root().join(".cache");
+    let schemas = vec![
+        cache.join("sarif-schema/sarif-2.1.0.json"),
+        cache.join("sarif-schema/sarif-2.1.0-rtm.5.json"),
+    ];
+    let py = cache.join("py");
+    for p in schemas.iter().chain([&py.join("jsonschema")]) {
+        assert!(p.exists(), "{} missing: run scripts/toolchains", p.display());
+    }
+    (schemas, py)
 }
 
 /// Validation errors of `doc` against both SARIF schemas (empty when valid).
