@@ -490,27 +490,6 @@ impl Image {
         Some((sym.address(), sym.size()))
     }
 
-    /// Index of the first writable initialised-data section of a PE file, where the Go
-    /// linker puts build info (debug/buildinfo `peExe.DataStart`).
-    pub fn pe_first_writable_data(&self) -> Option<usize> {
-        use object::{Object, ObjectSection, SectionFlags};
-        const INIT_DATA: u32 = 0x40;
-        const READ: u32 = 0x4000_0000;
-        const WRITE: u32 = 0x8000_0000;
-        const ALIGN_32: u32 = 0x60_0000;
-        let file = self.object()?;
-        let s = file.sections().find(|s| {
-            matches!(s.flags(), SectionFlags::Coff { characteristics }
-                if characteristics.0 & !ALIGN_32 == INIT_DATA | READ | WRITE)
-                && s.address() != 0
-                && s.size() != 0
-        })?;
-        let name = s.name().ok()?;
-        self.sections
-            .iter()
-            .position(|i| i.name == name && i.address == s.address())
-    }
-
     /// Address range of the executable text (`.text` / `__text`).
     pub fn text_section(&self) -> Option<&SectionInfo> {
         self.section(".text").or_else(|| self.section("__text"))
