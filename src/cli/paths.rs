@@ -225,7 +225,13 @@ fn render(r: &PathsReport, args: &Args, ctx: &Context) -> String {
                 f.path.class.label(),
                 f.path.recorded,
                 f.local.as_deref().unwrap_or("?"),
-                if f.found { "" } else { "  (missing)" }
+                if f.found {
+                    ""
+                } else if f.path.class.is_generated() {
+                    "  (generated)"
+                } else {
+                    "  (missing)"
+                }
             ));
         }
     }

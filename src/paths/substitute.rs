@@ -144,12 +144,11 @@ pub fn apply(path: &str, rules: &[DelveRule]) -> String {
         if path == r.from {
             return r.to.clone();
         }
-        let rest;
-        if r.from.is_empty() {
+        let rest = if r.from.is_empty() {
             if is_abs(path) {
                 continue;
             }
-            rest = path.to_string();
+            path.to_string()
         } else {
             let head = match path.get(..r.from.len()) {
                 Some(h) => h,
@@ -168,12 +167,12 @@ pub fn apply(path: &str, rules: &[DelveRule]) -> String {
             if !(has_sep_suffix(&r.from) || has_sep_prefix(tail)) {
                 continue;
             }
-            rest = if fold {
+            if fold {
                 tail.to_lowercase()
             } else {
                 tail.to_string()
-            };
-        }
+            }
+        };
         if r.to.is_empty() {
             return rest.strip_prefix(['/', '\\']).unwrap_or(&rest).to_string();
         }
