@@ -626,3 +626,169 @@ fn vcs_revision_differs_from_head() {
         "{v:#}"
     );
 }
+
+/// Makes a tree writable again (Go writes the module cache read-only) so it can be removed.
+fn make_writable(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
+    for e in entries.flatten() {
+        let p = e.path();
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755));
+            make_writable(&p);
+        }
+    }
+}
+
+/// A module proxy on disk (GOPROXY=file://…) serving example.com/dep v1.0.0.
+fn write_proxy(proxy: &Path) {
+    let at = proxy.join("example.com/dep/@v");
+    std::fs::create_dir_all(&at).unwrap();
+    std::fs::write(at.join("list"), "v1.0.0\n").unwrap();
+    std::fs::write(
+        at.join("v1.0.0.info"),
+        r#"{"Version":"v1.0.0","Time":"2024-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let gomod = "module example.com/dep\n\ngo 1.19\n";
+    std::fs::write(at.join("v1.0.0.mod"), gomod).unwrap();
+    let dep_go = "// Package dep is a module-cache dependency.\npackage dep\n\n// Hello is not inlined: it loops.\nfunc Hello(n int) string {\n\ts := \"\"\n\tfor i := 0; i < n; i++ {\n\t\ts += \"hello \"\n\t}\n\treturn s\n}\n";
+    // The zip is written by Python's zipfile (the fixture scripts need python3 anyway).
+    let script = format!(
+        "import zipfile\nz = zipfile.ZipFile({:?}, 'w')\nz.writestr('example.com/dep@v1.0.0/go.mod', {:?})\nz.writestr('example.com/dep@v1.0.0/dep.go', {:?})\nz.close()\n",
+        at.join("v1.0.0.zip").to_string_lossy(),
+        gomod,
+        dep_go
+    );
+    let (code, o, e) = common::run(Command::new("python3").arg("-c").arg(script));
+    assert_eq!(code, 0, "{o}{e}");
+}
+
+fn write_app(dir: &Path, dep_version: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join("go.mod"),
+        format!("module example.com/svc\n\ngo 1.19\n\nrequire example.com/dep {dep_version}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("main.go"),
+        "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/dep\"\n)\n\nfunc main() {\n\tfmt.Println(dep.Hello(2))\n}\n",
+    )
+    .unwrap();
+}
+
+// Module cache: built in a container with its own GOMODCACHE, debugged with a local
+// cache holding the same version (one rule), then another version (reported).
+#[test]
+fn module_cache_dependency_maps_to_local_cache() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = tmp.path().join("proxy");
+    write_proxy(&proxy);
+    let container = tmp.path().join("container");
+    let app = container.join("src/svc");
+    write_app(&app, "v1.0.0");
+    let modcache = container.join("gopath/pkg/mod");
+    let out = tmp.path().join("svc");
+    let mut c = common::go_command(GO);
+    c.current_dir(&app)
+        .env("GOPROXY", format!("file://{}", proxy.display()))
+        .env("GOSUMDB", "off")
+        .env("GOWORK", "off")
+        .env("CGO_ENABLED", "0")
+        .env("GOPATH", container.join("gopath"))
+        .env("GOMODCACHE", &modcache)
+        .args(["build", "-o"])
+        .arg(&out)
+        .arg(".");
+    let (code, o, e) = common::run(&mut c);
+    assert_eq!(code, 0, "go build: {o}{e}");
+
+    // The developer's machine: the workspace and a module cache with the same version.
+    let ws = tmp.path().join("home/svc");
+    write_app(&ws, "v1.0.0");
+    let local_cache = tmp.path().join("home/go/pkg/mod");
+    copy_tree(
+        &modcache.join("example.com/dep@v1.0.0"),
+        &local_cache.join("example.com/dep@v1.0.0"),
+    );
+    make_writable(&container);
+    std::fs::remove_dir_all(&container).unwrap();
+
+    let cache_flag = format!("--gomodcache={}", local_cache.display());
+    let (code, v) = paths_json(&out, &ws, &[&go_flag(GO), &cache_flag]);
+    assert_eq!(code, 0, "{v:#}");
+    let g = group(&v, "module-cache", None);
+    assert_eq!(g["binary_root"], modcache.to_string_lossy().as_ref());
+    assert_eq!(g["found"], g["files"], "{g:#}");
+    assert_eq!(g["versions_differ"], 0);
+    let dep = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["module"] == "example.com/dep");
+    // The dependency's files are listed only when missing, so look at the group.
+    assert!(dep.is_none() || dep.unwrap()["version"] == "v1.0.0");
+    assert!(pairs(&v, "delve").contains(&(
+        modcache.to_string_lossy().into_owned(),
+        local_cache.to_string_lossy().into_owned()
+    )));
+    assert_eq!(v["after"]["found"], v["after"]["checked"], "{:#}", v["after"]);
+    assert_main_module_resolves(&v);
+
+    // Now the developer has moved on to v1.1.0: the dependency's files are reported
+    // with the version that differs, the main module still resolves.
+    std::fs::rename(
+        local_cache.join("example.com/dep@v1.0.0"),
+        local_cache.join("example.com/dep@v1.1.0"),
+    )
+    .unwrap();
+    write_app(&ws, "v1.1.0");
+    let (code, v) = paths_json(&out, &ws, &[&go_flag(GO), &cache_flag]);
+    assert_eq!(code, 0, "{v:#}");
+    let g = group(&v, "module-cache", None);
+    assert!(g["versions_differ"].as_u64().unwrap() > 0, "{g:#}");
+    assert!(g["found"].as_u64() < g["files"].as_u64());
+    let dep = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["module"] == "example.com/dep")
+        .expect("missing dependency file listed");
+    assert_eq!(
+        (dep["version"].as_str(), dep["local_version"].as_str()),
+        (Some("v1.0.0"), Some("v1.1.0"))
+    );
+}
+
+// Symlinked workspace: built under the real path, opened through a symlink. Delve
+// compares paths as text, so a rule is still needed; the note explains why.
+#[test]
+fn symlinked_workspace_is_detected() {
+    let tmp = tempfile::tempdir().unwrap();
+    let real = tmp.path().join("real");
+    let app = real.join("app");
+    copy_tree(&src("hello"), &app);
+    let out = tmp.path().join("hello");
+    go_build(GO, &app, &out, &[], false);
+    let link = tmp.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let ws = link.join("app");
+    let (code, v) = paths_json(&out, &ws, &[&go_flag(GO)]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(
+        pairs(&v, "delve"),
+        vec![(
+            app.to_string_lossy().into_owned(),
+            ws.to_string_lossy().into_owned()
+        )]
+    );
+    assert!(
+        v["notes"].to_string().contains("through a symlink"),
+        "{:#}",
+        v["notes"]
+    );
+}
