@@ -23,7 +23,7 @@ pub use workspace::{LocalModule, Workspace, WorkspaceOptions};
 use crate::Target;
 
 /// Where the list of recorded source files came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FileSource {
     /// DWARF line tables (every file a breakpoint can name).
@@ -31,6 +31,7 @@ pub enum FileSource {
     /// The runtime's pclntab (stripped binaries: Delve cannot set FILE:LINE there anyway).
     Pclntab,
     /// Neither: no file names to map.
+    #[default]
     None,
 }
 
@@ -414,10 +415,46 @@ fn local_for(
     (local, local_root)
 }
 
+/// What [`analyze_facts`] needs from a binary: the recorded files per unit and the
+/// build info. Separate from [`Target`] so the analysis can run on any path list
+/// (tests with Windows or Bazel paths, other front ends).
+#[derive(Clone, Debug, Default)]
+pub struct BinaryFacts {
+    /// The binary's path, for the report.
+    pub binary: String,
+    pub source: FileSource,
+    /// (compile unit name = package import path, files of its line table).
+    pub units: Vec<(String, Vec<String>)>,
+    pub go_version: Option<String>,
+    pub buildinfo: Option<crate::go::BuildInfo>,
+    /// A pclntab is present (the binary is Go even without build info).
+    pub has_pclntab: bool,
+}
+
+impl BinaryFacts {
+    pub fn from_target(t: &Target) -> BinaryFacts {
+        let (source, units) = recorded_files(t);
+        BinaryFacts {
+            binary: t.path().display().to_string(),
+            source,
+            units,
+            go_version: t.go_version(),
+            buildinfo: t.buildinfo().cloned(),
+            has_pclntab: t.pclntab().is_some(),
+        }
+    }
+}
+
 /// Analyzes the recorded source paths of `t` against `ws`.
 pub fn analyze(t: &Target, ws: &Workspace) -> PathsReport {
-    let (source, units) = recorded_files(t);
-    let bi = t.buildinfo();
+    analyze_facts(&BinaryFacts::from_target(t), ws)
+}
+
+/// [`analyze`] over already extracted facts.
+pub fn analyze_facts(facts: &BinaryFacts, ws: &Workspace) -> PathsReport {
+    let source = facts.source;
+    let units = &facts.units;
+    let bi = facts.buildinfo.as_ref();
     let main_module = bi
         .and_then(|b| b.main.as_ref())
         .map(|m| m.path.clone())
@@ -444,7 +481,7 @@ pub fn analyze(t: &Target, ws: &Workspace) -> PathsReport {
         }
     }
     let (ctx, main_module) = learn_context(
-        &units,
+        units,
         main_module.as_deref(),
         main_package.as_deref(),
         &modules,
@@ -455,7 +492,7 @@ pub fn analyze(t: &Target, ws: &Workspace) -> PathsReport {
     let mut seen = std::collections::HashSet::new();
     let mut files: Vec<FileStatus> = Vec::new();
     let mut rules: Vec<Rule> = Vec::new();
-    for (_, list) in &units {
+    for (_, list) in units {
         for f in list {
             if !seen.insert(f.clone()) {
                 continue;
@@ -563,9 +600,9 @@ pub fn analyze(t: &Target, ws: &Workspace) -> PathsReport {
 
     let ws_dir = ws.dir.to_string_lossy().into_owned();
     let mut report = PathsReport {
-        binary: t.path().display().to_string(),
+        binary: facts.binary.clone(),
         source,
-        go_version: t.go_version(),
+        go_version: facts.go_version.clone(),
         main_module,
         workspace: ws.clone(),
         groups,
@@ -580,7 +617,7 @@ pub fn analyze(t: &Target, ws: &Workspace) -> PathsReport {
         notes: Vec::new(),
         files,
     };
-    report.notes = notes(t, ws, &report, &ctx);
+    report.notes = notes(facts, ws, &report, &ctx);
     report
 }
 
@@ -606,11 +643,11 @@ fn other_cached_version(ws: &Workspace, module: &str, version: &str) -> Option<S
     others.pop()
 }
 
-fn notes(t: &Target, ws: &Workspace, r: &PathsReport, ctx: &Context) -> Vec<String> {
+fn notes(facts: &BinaryFacts, ws: &Workspace, r: &PathsReport, ctx: &Context) -> Vec<String> {
     let mut out = Vec::new();
-    let bi = t.buildinfo();
+    let bi = facts.buildinfo.as_ref();
     if r.source == FileSource::None {
-        out.push(if t.pclntab().is_some() {
+        out.push(if facts.has_pclntab {
             "no DWARF line tables (stripped binary) and the pclntab file table is not read yet: no source paths to map; Delve cannot set FILE:LINE breakpoints in a stripped binary anyway".to_string()
         } else {
             "no source paths recorded: no DWARF line tables (stripped: -ldflags=-s -w?) and no readable pclntab file table; Delve cannot set FILE:LINE breakpoints without DWARF".to_string()
@@ -723,6 +760,129 @@ pub fn suggest_substitute(binary_path: &str, local: &str) -> Option<Rule> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn touch(root: &Path, rel: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, "package x\n").unwrap();
+    }
+
+    fn workspace(dir: &Path, goroot: Option<&Path>) -> Workspace {
+        Workspace::discover(
+            dir,
+            &WorkspaceOptions {
+                go: Some("/nonexistent/go".into()),
+                goroot: goroot.map(Path::to_path_buf),
+                gomodcache: Some(dir.join("no-cache")),
+                no_git: true,
+            },
+        )
+    }
+
+    fn facts(units: &[(&str, &[&str])]) -> BinaryFacts {
+        BinaryFacts {
+            binary: "bin".into(),
+            source: FileSource::Dwarf,
+            units: units
+                .iter()
+                .map(|(n, f)| (n.to_string(), f.iter().map(|s| s.to_string()).collect()))
+                .collect(),
+            go_version: Some("go1.25.5".into()),
+            ..Default::default()
+        }
+    }
+
+    fn delve_pairs(r: &PathsReport) -> Vec<(String, String)> {
+        r.delve
+            .iter()
+            .map(|d| (d.from.clone(), d.to.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn built_on_windows() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws_dir = tmp.path().join("svc");
+        std::fs::create_dir_all(&ws_dir).unwrap();
+        std::fs::write(ws_dir.join("go.mod"), "module example.com/svc\n").unwrap();
+        touch(&ws_dir, "main.go");
+        let goroot = tmp.path().join("go");
+        touch(&goroot, "src/fmt/print.go");
+        let ws = workspace(&ws_dir, Some(&goroot));
+        let f = facts(&[
+            (
+                "main",
+                &[
+                    "C:\\Users\\Dev\\svc\\main.go",
+                    "C:\\Program Files\\Go\\src\\fmt\\print.go",
+                ],
+            ),
+            ("fmt", &["C:\\Program Files\\Go\\src\\fmt\\print.go"]),
+        ]);
+        let r = analyze_facts(&f, &ws);
+        let w = ws.dir.to_string_lossy().into_owned();
+        let g = goroot.to_string_lossy().into_owned();
+        assert_eq!(
+            delve_pairs(&r),
+            vec![
+                ("C:\\Program Files\\Go".to_string(), g),
+                ("C:\\Users\\Dev\\svc".to_string(), w),
+            ]
+        );
+        assert!(r.main_module_ok(), "{:#?}", r.groups);
+        assert_eq!(r.after.found, r.after.checked);
+        assert!(r.files.iter().all(|f| f.path.windows));
+        assert!(r.notes.iter().any(|n| n.contains("drive letters")));
+    }
+
+    #[test]
+    fn bazel_sandbox_and_vendor() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws_dir = tmp.path().join("svc");
+        std::fs::create_dir_all(&ws_dir).unwrap();
+        std::fs::write(ws_dir.join("go.mod"), "module example.com/svc\n").unwrap();
+        touch(&ws_dir, "main.go");
+        touch(&ws_dir, "vendor/github.com/a/b/b.go");
+        touch(&ws_dir, "pkg/x.go");
+        let ws = workspace(&ws_dir, None);
+        let sandbox = "/root/.cache/bazel/_bazel_root/abc/sandbox/linux-sandbox/3/execroot/myws";
+        let x = format!("{sandbox}/pkg/x.go");
+        let f = facts(&[
+            (
+                "main",
+                &[
+                    "/build/svc/main.go",
+                    "/build/svc/vendor/github.com/a/b/b.go",
+                ],
+            ),
+            ("github.com/a/b", &["/build/svc/vendor/github.com/a/b/b.go"]),
+            ("example.com/svc/pkg", &[x.as_str()]),
+        ]);
+        let r = analyze_facts(&f, &ws);
+        let w = ws.dir.to_string_lossy().into_owned();
+        assert_eq!(
+            delve_pairs(&r),
+            vec![
+                (sandbox.to_string(), w.clone()),
+                ("/build/svc".to_string(), w)
+            ]
+        );
+        let class_of = |p: &str| {
+            r.files
+                .iter()
+                .find(|f| f.path.recorded == p)
+                .unwrap()
+                .path
+                .class
+        };
+        assert_eq!(
+            class_of("/build/svc/vendor/github.com/a/b/b.go"),
+            PathClass::Vendor
+        );
+        assert_eq!(class_of(&x), PathClass::Bazel);
+        assert_eq!(r.after.found, r.after.checked, "{:#?}", r.files);
+        assert!(r.main_module_ok());
+    }
 
     #[test]
     fn suggest_one_file() {
