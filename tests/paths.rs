@@ -736,7 +736,11 @@ fn module_cache_dependency_maps_to_local_cache() {
         modcache.to_string_lossy().into_owned(),
         local_cache.to_string_lossy().into_owned()
     )));
-    assert_eq!(v["after"]["found"], v["after"]["checked"], "{:#}", v["after"]);
+    assert_eq!(
+        v["after"]["found"], v["after"]["checked"],
+        "{:#}",
+        v["after"]
+    );
     assert_main_module_resolves(&v);
 
     // Now the developer has moved on to v1.1.0: the dependency's files are reported
