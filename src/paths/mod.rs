@@ -835,6 +835,90 @@ mod tests {
         assert!(r.notes.iter().any(|n| n.contains("drive letters")));
     }
 
+    fn buildinfo(module: &str, settings: &[(&str, &str)]) -> crate::go::BuildInfo {
+        crate::go::BuildInfo {
+            go_version: "go1.25.5".into(),
+            path: Some(module.into()),
+            main: Some(crate::go::buildinfo::Module {
+                path: module.into(),
+                version: "(devel)".into(),
+                sum: String::new(),
+                replace: None,
+            }),
+            deps: Vec::new(),
+            settings: settings
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn vcs_revision_and_modified_notes() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("go.mod"), "module example.com/svc\n").unwrap();
+        touch(tmp.path(), "main.go");
+        let main = format!("{}/main.go", tmp.path().display());
+        let mut f = facts(&[("main", &[main.as_str()])]);
+        f.buildinfo = Some(buildinfo(
+            "example.com/svc",
+            &[
+                ("vcs.revision", "1111111111111111111111111111111111111111"),
+                ("vcs.modified", "true"),
+            ],
+        ));
+        let mut ws = workspace(tmp.path(), None);
+        ws.git_head = Some("2222222222222222222222222222222222222222".into());
+        let r = analyze_facts(&f, &ws);
+        assert!(r.main_module_ok());
+        assert!(
+            r.notes.iter().any(|n| n
+                .contains("built from commit 111111111111 but the workspace is at 222222222222")),
+            "{:?}",
+            r.notes
+        );
+        assert!(r.notes.iter().any(|n| n.contains("vcs.modified=true")));
+        ws.git_head = Some("1111111111111111111111111111111111111111".into());
+        f.buildinfo = Some(buildinfo(
+            "example.com/svc",
+            &[("vcs.revision", "1111111111111111111111111111111111111111")],
+        ));
+        let r = analyze_facts(&f, &ws);
+        assert!(
+            !r.notes.iter().any(|n| n.contains("built from commit")),
+            "{:?}",
+            r.notes
+        );
+    }
+
+    #[test]
+    fn wsl_workspace_of_a_windows_build_is_explained() {
+        let ws = Workspace {
+            dir: "/mnt/c/Users/dev/svc".into(),
+            modules: vec![LocalModule {
+                path: "example.com/svc".into(),
+                dir: "/mnt/c/Users/dev/svc".into(),
+                requires: Vec::new(),
+            }],
+            ..Default::default()
+        };
+        let mut f = facts(&[("main", &["C:\\Users\\dev\\svc\\main.go"])]);
+        f.buildinfo = Some(buildinfo("example.com/svc", &[]));
+        let r = analyze_facts(&f, &ws);
+        assert!(
+            r.notes.iter().any(|n| n.contains("through WSL")),
+            "{:?}",
+            r.notes
+        );
+        let main = r
+            .groups
+            .iter()
+            .find(|g| g.class == PathClass::MainModule)
+            .unwrap();
+        assert_eq!(main.binary_root, "C:\\Users\\dev\\svc");
+        assert_eq!(main.local_root.as_deref(), Some("/mnt/c/Users/dev/svc"));
+    }
+
     #[test]
     fn bazel_sandbox_and_vendor() {
         let tmp = tempfile::tempdir().unwrap();
