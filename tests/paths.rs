@@ -706,6 +706,21 @@ fn module_cache_dependency_maps_to_local_cache() {
         .arg(".");
     let (code, o, e) = common::run(&mut c);
     assert_eq!(code, 0, "go build: {o}{e}");
+    // The same with -trimpath: `example.com/dep@v1.0.0/dep.go`, `example.com/svc/main.go`.
+    let out_trim = tmp.path().join("svc-trimpath");
+    let mut c = common::go_command(GO);
+    c.current_dir(&app)
+        .env("GOPROXY", format!("file://{}", proxy.display()))
+        .env("GOSUMDB", "off")
+        .env("GOWORK", "off")
+        .env("CGO_ENABLED", "0")
+        .env("GOPATH", container.join("gopath"))
+        .env("GOMODCACHE", &modcache)
+        .args(["build", "-trimpath", "-o"])
+        .arg(&out_trim)
+        .arg(".");
+    let (code, o, e) = common::run(&mut c);
+    assert_eq!(code, 0, "go build -trimpath: {o}{e}");
 
     // The developer's machine: the workspace and a module cache with the same version.
     let ws = tmp.path().join("home/svc");
@@ -742,6 +757,31 @@ fn module_cache_dependency_maps_to_local_cache() {
         v["after"]
     );
     assert_main_module_resolves(&v);
+
+    // -trimpath: one rule per trimmed module root, the empty rule for GOROOT last.
+    let (code, v) = paths_json(&out_trim, &ws, &[&go_flag(GO), &cache_flag]);
+    assert_eq!(code, 0, "{v:#}");
+    let delve = pairs(&v, "delve");
+    assert_eq!(
+        delve[..2],
+        [
+            (
+                "example.com/dep@v1.0.0".to_string(),
+                local_cache
+                    .join("example.com/dep@v1.0.0")
+                    .to_string_lossy()
+                    .into_owned()
+            ),
+            ("example.com/svc".to_string(), abs(&ws)),
+        ]
+    );
+    assert_eq!(delve.len(), 3, "{delve:?}");
+    assert_eq!(delve[2].0, "");
+    assert_eq!(
+        v["after"]["found"], v["after"]["checked"],
+        "{:#}",
+        v["after"]
+    );
 
     // Now the developer has moved on to v1.1.0: the dependency's files are reported
     // with the version that differs, the main module still resolves.

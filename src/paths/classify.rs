@@ -223,8 +223,12 @@ pub fn classify(recorded: &str, ctx: &Context) -> SourcePath {
         }
     }
     if trimmed {
+        // -trimpath writes `<module>@<version>/…` with the module path unescaped, so the
+        // root is that prefix: each maps to `<GOMODCACHE>/<escaped module>@<version>`,
+        // and the empty-prefix rule stays free for trimmed GOROOT files.
         if let Some((m, v)) = module_at_version(&norm) {
-            return mk(PathClass::ModuleCache, 0, Some(m), Some(v));
+            let end = norm.find('@').unwrap_or(0) + 1 + v.len();
+            return mk(PathClass::ModuleCache, end, Some(m), Some(v));
         }
     }
     // Known module roots: recorded absolute directory, or module path when trimmed.
@@ -389,8 +393,8 @@ mod tests {
         check(
             "golang.org/x/sys@v0.1.0/unix/a.go",
             ModuleCache,
-            "",
-            "golang.org/x/sys@v0.1.0/unix/a.go",
+            "golang.org/x/sys@v0.1.0",
+            "unix/a.go",
         );
         let v = check(
             "/src/ws/app/vendor/github.com/a/b/c.go",

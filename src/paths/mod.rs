@@ -397,6 +397,12 @@ fn local_for(
                 }
             }
         }
+        PathClass::ModuleCache if p.trimmed => match (&p.module, &p.version, &ws.gomodcache) {
+            (Some(m), Some(v), Some(cache)) => {
+                Some(format!("{}/{}@{v}", s(cache), classify::escape_module(m)))
+            }
+            _ => None,
+        },
         PathClass::ModuleCache => ws.gomodcache.as_deref().map(s),
         PathClass::Goroot => ws.goroot.as_deref().map(|g| {
             if p.root.is_empty() {

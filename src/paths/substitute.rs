@@ -216,12 +216,14 @@ pub fn order(rules: &mut Vec<Rule>) {
 /// (`/b/ws/app` → `/h/ws/app` with n = 1 becomes `/b/ws` → `/h/ws`), keeping at least one
 /// component on each side. `None` when the tails differ or too little would remain.
 pub fn generalize(r: &Rule, n: usize) -> Option<Rule> {
-    if n == 0 || !is_abs(&r.binary) {
+    if n == 0 || r.binary.is_empty() {
         return None;
     }
     let b: Vec<&str> = r.binary.split(['/', '\\']).collect();
     let l: Vec<&str> = r.local.split('/').collect();
-    if n + 2 > b.len() || n + 2 > l.len() {
+    // Keep at least one real component: `/x` (["", "x"]) or `github.com`.
+    let keep_b = if is_abs(&r.binary) { 2 } else { 1 };
+    if n + keep_b > b.len() || n + 2 > l.len() {
         return None;
     }
     if (1..=n).any(|k| b[b.len() - k] != l[l.len() - k]) {
@@ -394,6 +396,14 @@ mod tests {
         );
         assert_eq!(generalize(&Rule::new("/b/ws/app", "/h/ws/app"), 3), None);
         assert_eq!(generalize(&Rule::new("/tmp/x/app", "/h/hello"), 1), None);
+        assert_eq!(
+            generalize(&Rule::new("github.com/a/b@v1", "/c/github.com/a/b@v1"), 2),
+            Some(Rule::new("github.com", "/c/github.com"))
+        );
+        assert_eq!(
+            generalize(&Rule::new("github.com/a/b@v1", "/c/github.com/a/b@v1"), 3),
+            None
+        );
         let mut r = vec![
             Rule::new("", "/g"),
             Rule::new("/a", "/x"),
