@@ -302,6 +302,13 @@ fn container_build_rules_make_real_delve_bind() {
         with.is_ok(),
         "Delve did not bind with {commands:?}: {with:?}"
     );
+    // The launch.json direction given to Delve's config does not work: the directions
+    // really differ.
+    let reversed: Vec<String> = pairs(&v, "launch_json_absolute")
+        .iter()
+        .map(|(from, to)| format!("config substitute-path {from} {to}"))
+        .collect();
+    assert!(delve_binds(&out, &reversed, &location).is_err());
 }
 
 // Scenario 3: -trimpath: the workspace maps to the module path, GOROOT to `""`.
@@ -835,4 +842,47 @@ fn symlinked_workspace_is_detected() {
         "{:#}",
         v["notes"]
     );
+}
+
+/// go.work built elsewhere: with the one merged rule, real Delve binds breakpoints in
+/// both modules by their editor paths.
+#[test]
+fn go_work_rule_makes_real_delve_bind_in_both_modules() {
+    if !have_dlv() {
+        eprintln!("skipped: no dlv");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let built = tmp.path().join("build/ws");
+    copy_tree(&src("workspace"), &built);
+    let out = tmp.path().join("workspace.bin");
+    go_build(
+        "1.21.13",
+        &built.join("app"),
+        &out,
+        &["-gcflags=all=-N -l"],
+        true,
+    );
+    std::fs::remove_dir_all(tmp.path().join("build")).unwrap();
+    let ws = src("workspace");
+    let (code, v) = paths_json(&out, &ws, &[&go_flag("1.21.13")]);
+    assert_eq!(code, 0, "{v:#}");
+    let commands: Vec<String> = v["delve_commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(commands.len(), 1, "{commands:?}");
+    for location in [
+        format!("{}/app/main.go:11", abs(&ws)),
+        format!("{}/lib/lib.go:8", abs(&ws)),
+    ] {
+        assert!(
+            delve_binds(&out, &[], &location).is_err(),
+            "{location} bound without rules"
+        );
+        let with = delve_binds(&out, &commands, &location);
+        assert!(with.is_ok(), "{location} with {commands:?}: {with:?}");
+    }
 }
