@@ -468,7 +468,6 @@ fn windows_cross_build_records_build_machine_paths() {
 
 // Scenario 6: stripped binary: file names from the pclntab.
 #[test]
-#[ignore = "needs the pclntab reader's file table (go::Pclntab exposes funcs only so far)"]
 fn stripped_binary_paths_come_from_pclntab() {
     let f = common::fixture(GO, "hello", "sw");
     let ws = src("hello");
@@ -588,7 +587,6 @@ fn bad_inputs_exit_2_with_one_line() {
 
 /// vcs.revision in build info vs the workspace's HEAD: a note when they differ.
 #[test]
-#[ignore = "needs the buildinfo reader (go::BuildInfo::read is a stub so far)"]
 fn vcs_revision_differs_from_head() {
     if Command::new("git").arg("--version").output().is_err() {
         return;

@@ -133,11 +133,9 @@ pub fn recorded_files(t: &Target) -> (FileSource, Vec<(String, Vec<String>)>) {
     (FileSource::None, Vec::new())
 }
 
-/// The pclntab's file table. The pclntab reader does not expose file names yet
-/// (`go::Pclntab` has `funcs` only): until it does, stripped binaries report no files.
+/// The pclntab's file table: what a stripped binary still says about its sources.
 fn pclntab_files(t: &Target) -> Option<Vec<String>> {
-    let _ = t.pclntab()?;
-    None
+    Some(t.pclntab()?.files().to_vec())
 }
 
 fn dir_of(p: &str) -> &str {
@@ -393,7 +391,13 @@ fn local_for(
                     main_module
                         .and_then(|m| ws.module(m))
                         .map(|lm| s(&lm.dir))
-                        .or_else(|| (p.class != PathClass::WorkModule).then(|| s(&ws.dir)))
+                        // The workspace directory itself only when nothing contradicts
+                        // it: a workspace whose go.mod declares another module is not
+                        // where this binary's main module lives.
+                        .or_else(|| {
+                            let contradicted = main_module.is_some() && !ws.modules.is_empty();
+                            (p.class != PathClass::WorkModule && !contradicted).then(|| s(&ws.dir))
+                        })
                 }
             }
         }
