@@ -938,7 +938,7 @@ impl Cx<'_> {
                                 }
                             }
                             let s_note = if stripping.iter().any(|w| w.starts_with("-s")) {
-                                " (-s implies -w since Go 1.22)"
+                                " (-s drops DWARF too: always on Linux and Windows, since Go 1.22 on macOS)"
                             } else {
                                 ""
                             };
