@@ -205,9 +205,24 @@ fn exercise(path: &Path, data: Vec<u8>) {
     exercise_more(&t);
 }
 
-/// The commands beyond `check`: `where` on a set of specs and `paths`.
-fn exercise_more(_t: &Target) {
-    // TODO(merge): resolve::where on SPECS and paths::analyze once those modules land.
+/// The commands beyond `check`: `paths` (and `where`, see below) on every mutant.
+fn exercise_more(t: &Target) {
+    static WORKSPACE: std::sync::OnceLock<debugdoctor::paths::workspace::Workspace> =
+        std::sync::OnceLock::new();
+    let ws = WORKSPACE.get_or_init(|| {
+        let root = common::repo_root();
+        debugdoctor::paths::workspace::Workspace::discover(
+            &root.join("fixtures/src/hello"),
+            &debugdoctor::paths::workspace::WorkspaceOptions {
+                goroot: Some(root.join(".cache/go/1.25.5/go")),
+                gomodcache: Some(root.join(".cache/gopath/pkg/mod")),
+                no_git: true,
+                ..Default::default()
+            },
+        )
+    });
+    let _ = debugdoctor::paths::analyze(t, ws);
+    // TODO(merge): resolve (`where`) on a set of specs once it lands.
 }
 
 fn peak_rss_kib() -> u64 {
