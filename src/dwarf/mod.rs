@@ -1,6 +1,7 @@
 //! DWARF via gimli: compile units with their producer flags, the DWARF version, and
 //! `main.main` after its prologue, the way Delve places `break main.main`.
 
+pub mod lines;
 pub mod producer;
 
 use gimli::{EndianSlice, RunTimeEndian};
@@ -142,7 +143,7 @@ impl Summary {
     }
 }
 
-fn attr_string<'a>(
+pub(crate) fn attr_string<'a>(
     dwarf: &Dwarf<'a>,
     unit: &gimli::Unit<Reader<'a>>,
     v: gimli::AttributeValue<Reader<'a>>,
