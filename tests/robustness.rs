@@ -205,7 +205,7 @@ fn exercise(path: &Path, data: Vec<u8>) {
     exercise_more(&t);
 }
 
-/// The commands beyond `check`: `paths` (and `where`, see below) on every mutant.
+/// The commands beyond `check`: `paths` and `where` on a set of specs, on every mutant.
 fn exercise_more(t: &Target) {
     static WORKSPACE: std::sync::OnceLock<debugdoctor::paths::workspace::Workspace> =
         std::sync::OnceLock::new();
@@ -222,7 +222,22 @@ fn exercise_more(t: &Target) {
         )
     });
     let _ = debugdoctor::paths::analyze(t, ws);
-    // TODO(merge): resolve (`where`) on a set of specs once it lands.
+    let r = debugdoctor::resolve::Resolver::new(t);
+    for spec in [
+        "main.main",
+        "main.go:21",
+        "greet",
+        "fixtures/src/hello/main.go:11",
+        "/abs/elsewhere/main.go:5",
+        "*0x401000",
+        "/^main\\./",
+        "fmt.Println",
+    ] {
+        let _ = r.resolve(spec);
+    }
+    for f in r.files_matching("main.go") {
+        let _ = r.breakable(f);
+    }
 }
 
 fn peak_rss_kib() -> u64 {

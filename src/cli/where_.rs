@@ -1,70 +1,82 @@
-//! `debugdoctor where BINARY SPEC...`: where each breakpoint binds, exactly as Delve binds
-//! it, or why it cannot.
+//! `debugdoctor where`: where breakpoints bind, as Delve would place them, and why not.
 
+use std::io::Write;
 use std::path::PathBuf;
 
-use debugdoctor::resolve::{Location, Resolver};
-use debugdoctor::target::OpenOptions;
-use debugdoctor::Target;
+/// `println!` that ignores a closed stdout (`| head`) instead of panicking.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+fn json(v: &impl serde::Serialize) {
+    match serde_json::to_string_pretty(v) {
+        Ok(s) => say!("{s}"),
+        Err(e) => eprintln!("debugdoctor: cannot render JSON: {e}"),
+    }
+}
 
 use super::Context;
+use debugdoctor::resolve::{Resolution, Resolver};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The Go binary.
-    #[arg(value_name = "BINARY")]
     pub binary: PathBuf,
-    /// Locations in Delve's syntax: FUNC (main.main, pkg.(*T).M, pkg.F[...], a unique
-    /// partial name), FILE:LINE, FUNC:LINE, *ADDRESS, /regex/.
-    #[arg(value_name = "SPEC")]
+    /// Location specs: FUNC, pkg.(*T).M, FILE:LINE, FUNC:LINE, *ADDR, /regex/.
     pub specs: Vec<String>,
-    /// Read more specs from FILE, one per line (`-` for stdin).
-    #[arg(long, value_name = "FILE")]
+    /// Read more specs from a file, one a line.
+    #[arg(long)]
     pub from_file: Option<PathBuf>,
-    /// List every line of FILE where a breakpoint can bind, as ranges.
+    /// List every bindable line of FILE (as ranges).
     #[arg(long, value_name = "FILE")]
     pub breakable: Option<String>,
-    /// Print one JSON document (schema_version 1) instead of text.
+    /// JSON output (schema_version 1).
     #[arg(long)]
     pub json: bool,
-    /// Also search DIR for separate debug files (laid out like /usr/lib/debug). Repeatable.
-    #[arg(long, value_name = "DIR")]
-    pub debug_dir: Vec<PathBuf>,
 }
 
-pub fn run(args: Args, ctx: &Context) -> u8 {
-    let t = match Target::open_with(
-        &args.binary,
-        OpenOptions {
-            debug_dirs: args.debug_dir.clone(),
-        },
-    ) {
+#[derive(serde::Serialize)]
+struct Doc<'a> {
+    schema_version: u32,
+    locations: &'a [Resolution],
+}
+
+fn ranges(lines: &[u32]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let mut j = i;
+        while j + 1 < lines.len() && lines[j + 1] == lines[j] + 1 {
+            j += 1;
+        }
+        out.push(if i == j {
+            lines[i].to_string()
+        } else {
+            format!("{}-{}", lines[i], lines[j])
+        });
+        i = j + 1;
+    }
+    out.join(",")
+}
+
+pub fn run(args: Args, _ctx: &Context) -> u8 {
+    let target = match debugdoctor::Target::open(&args.binary) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("debugdoctor: {e}");
             return super::EXIT_USAGE;
         }
     };
-    if !t.is_go() {
-        eprintln!(
-            "debugdoctor: {}: not a Go binary (no build info, no pclntab)",
-            args.binary.display()
-        );
-        return super::EXIT_USAGE;
-    }
     let mut specs = args.specs.clone();
     if let Some(f) = &args.from_file {
-        let text = if f.as_os_str() == "-" {
-            std::io::read_to_string(std::io::stdin())
-        } else {
-            std::fs::read_to_string(f)
-        };
-        match text {
-            Ok(t) => specs.extend(
-                t.lines()
+        match std::fs::read_to_string(f) {
+            Ok(s) => specs.extend(
+                s.lines()
                     .map(str::trim)
                     .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                    .map(str::to_string),
+                    .map(String::from),
             ),
             Err(e) => {
                 eprintln!("debugdoctor: {}: {e}", f.display());
@@ -73,117 +85,93 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
         }
     }
     if specs.is_empty() && args.breakable.is_none() {
-        eprintln!("debugdoctor: where needs at least one SPEC, --from-file or --breakable");
+        eprintln!(
+            "debugdoctor: where: give at least one location spec, --from-file or --breakable"
+        );
         return super::EXIT_USAGE;
     }
-    let resolver = Resolver::new(&t);
-    let pie = t.image().is_pie();
-
+    let r = Resolver::new(&target);
+    let pie = target.image().is_pie();
     if let Some(file) = &args.breakable {
-        return breakable(&resolver, file, args.json, ctx);
+        let files = r.files_matching(file);
+        if files.is_empty() {
+            eprintln!("debugdoctor: no file of the binary matches {file}");
+            return 1;
+        }
+        if args.json {
+            let v: Vec<_> = files
+                .iter()
+                .map(|&f| {
+                    serde_json::json!({"file": r.index.files[f as usize], "lines": r.breakable(f)})
+                })
+                .collect();
+            json(&serde_json::json!({"schema_version": 1, "breakable": v}));
+        } else {
+            for f in files {
+                say!("{}: {}", r.index.files[f as usize], ranges(&r.breakable(f)));
+            }
+        }
+        if specs.is_empty() {
+            return super::EXIT_OK;
+        }
     }
-
-    let locations: Vec<Location> = specs.iter().map(|s| resolver.resolve(s)).collect();
-    let code = if locations.iter().all(|l| l.bound) {
+    let res: Vec<Resolution> = specs.iter().map(|s| r.resolve(s)).collect();
+    if args.json {
+        json(&Doc {
+            schema_version: 1,
+            locations: &res,
+        });
+    } else {
+        let w = res.iter().map(|x| x.spec.len()).max().unwrap_or(0).min(40);
+        let pad = " ".repeat(w + 2 + 8);
+        if pie {
+            say!("(PIE: addresses are unrelocated link-time addresses)");
+        }
+        for x in &res {
+            if x.bound {
+                for (i, a) in x.addresses.iter().enumerate() {
+                    let head = if i == 0 {
+                        format!("{:<w$}  bound   ", x.spec)
+                    } else {
+                        pad.clone()
+                    };
+                    let inl = match (&a.inlined, &a.inlined_into) {
+                        (true, Some(o)) => format!("  (inlined into {o})"),
+                        (true, None) => "  (inlined)".into(),
+                        _ => String::new(),
+                    };
+                    // Stripped binaries bind by the pclntab: no file or line to show.
+                    let place = if a.file.is_empty() {
+                        "(pclntab entry: no line information)".to_string()
+                    } else {
+                        format!("{}:{}", a.file, a.line)
+                    };
+                    say!("{head}{:#x}  {}  {place}{inl}", a.pc, a.function);
+                }
+                for wn in &x.warnings {
+                    say!("{pad}warning {}: {}", wn.id, wn.message);
+                }
+            } else {
+                let (id, msg) = x
+                    .reason
+                    .as_ref()
+                    .map(|r| (r.id, r.message.as_str()))
+                    .unwrap_or(("", ""));
+                say!("{:<w$}  NOT BOUND  [{id}] {msg}", x.spec);
+                if !x.nearest.is_empty() {
+                    let n: Vec<String> = x
+                        .nearest
+                        .iter()
+                        .map(|n| format!("{}:{}", n.file, n.line))
+                        .collect();
+                    say!("{pad}nearest: {}", n.join(", "));
+                }
+            }
+        }
+    }
+    if res.iter().all(|x| x.bound) {
         super::EXIT_OK
     } else {
         super::EXIT_FINDINGS
-    };
-    if args.json {
-        super::print_json(&serde_json::json!({
-            "schema_version": debugdoctor::report::SCHEMA_VERSION,
-            "binary": args.binary.display().to_string(),
-            "pie_unrelocated": pie,
-            "locations": locations,
-        }));
-        return code;
-    }
-    let s = &ctx.style;
-    let width = locations
-        .iter()
-        .map(|l| l.spec.chars().count())
-        .max()
-        .unwrap_or(0)
-        .min(40);
-    let pad = " ".repeat(width + 2 + 12);
-    for l in &locations {
-        let status = if l.bound {
-            s.good("bound     ")
-        } else {
-            s.bad("NOT BOUND ")
-        };
-        let mut first = true;
-        let lead = |first: bool| {
-            if first {
-                format!("{:<width$}  {status}  ", l.spec)
-            } else {
-                pad.clone()
-            }
-        };
-        for a in &l.addresses {
-            let inl = match &a.inlined_from {
-                Some(from) => format!("  (inlined {from})"),
-                None => String::new(),
-            };
-            let place = if a.file.is_empty() {
-                "no line information".to_string()
-            } else {
-                format!("{}:{}", a.file, a.line)
-            };
-            println!("{}{}  {}  {place}{inl}", lead(first), a.pc, a.function);
-            first = false;
-        }
-        if let Some(r) = &l.reason {
-            println!("{}{} {}", lead(first), s.bold(r.id), r.message);
-            first = false;
-        }
-        for w in &l.warnings {
-            println!("{}{} {}", lead(first), s.dim(w.id), w.message);
-            first = false;
-        }
-        if first {
-            println!("{}", lead(true));
-        }
-    }
-    if pie {
-        println!(
-            "{}",
-            s.dim("(PIE: addresses are the binary's own, before relocation at run time)")
-        );
-    }
-    code
-}
-
-fn breakable(resolver: &Resolver, file: &str, json: bool, ctx: &Context) -> u8 {
-    match resolver.breakable(file) {
-        Ok((path, lines)) => {
-            if json {
-                super::print_json(&serde_json::json!({
-                    "schema_version": debugdoctor::report::SCHEMA_VERSION,
-                    "file": path,
-                    "lines": lines,
-                }));
-            } else {
-                println!(
-                    "{}: {} lines with a statement: {}",
-                    ctx.style.bold(&path),
-                    lines.len(),
-                    debugdoctor::resolve::ranges(&lines)
-                );
-            }
-            super::EXIT_OK
-        }
-        Err(loc) => {
-            if json {
-                super::print_json(&serde_json::json!({
-                    "schema_version": debugdoctor::report::SCHEMA_VERSION,
-                    "file": null,
-                    "error": loc,
-                }));
-            } else if let Some(r) = &loc.reason {
-                println!("{file}  {} {}", ctx.style.bold(r.id), r.message);
-            }
-            super::EXIT_FINDINGS
-        }
     }
 }

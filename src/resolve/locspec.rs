@@ -1,218 +1,196 @@
-//! Location specs with Delve's grammar (go-delve/delve `pkg/locspec/locations.go`):
-//! `*ADDRESS`, `/regex/` (functions), `FILE:LINE`, `FUNC:LINE`, `FUNC`, with Delve's
-//! file and function matching rules.
+//! Location specs with Delve's grammar (`pkg/locspec/locations.go`, `Parse`): `*ADDR`,
+//! `/regex/`, `FILE:LINE`, `FUNC:LINE` (line relative to the function's entry line) and
+//! `FUNC` / `FILE` (Delve's `NormalLocationSpec` with `LineOffset = -1`).
 
-/// A parsed location.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Spec {
-    /// `*0x4a1b20`
-    Address(u64),
-    /// `/^main\.g/`
+pub enum LocSpec {
+    Addr(u64),
     Regex(String),
-    /// `base` or `base:line`; `base` is a file or a function, decided against the binary.
-    Normal { base: String, line: Option<u32> },
+    /// `base` is a file or function expression; `line` is `None` when absent.
+    Normal {
+        base: String,
+        line: Option<u64>,
+    },
 }
 
-impl Spec {
-    pub fn parse(s: &str) -> Result<Spec, String> {
-        let s = s.trim();
-        if s.is_empty() {
-            return Err("empty location".into());
-        }
-        if let Some(a) = s.strip_prefix('*') {
-            let a = a.trim();
-            let v = match a.strip_prefix("0x").or_else(|| a.strip_prefix("0X")) {
-                Some(h) => u64::from_str_radix(h, 16),
-                None => a.parse(),
-            };
-            return v
-                .map(Spec::Address)
-                .map_err(|_| format!("bad address expression {a:?}"));
-        }
-        if s.len() > 1 && s.starts_with('/') && s.ends_with('/') {
-            return Ok(Spec::Regex(s[1..s.len() - 1].to_string()));
-        }
-        if s.starts_with('+') || s.starts_with('-') {
-            return Err(format!(
-                "{s}: offsets are relative to a stopped program; give FILE:LINE instead"
-            ));
-        }
-        match s.rsplit_once(':') {
-            Some((base, line)) if !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) => {
-                let line: u32 = line
-                    .parse()
-                    .map_err(|_| format!("line number {line} out of range"))?;
-                if base.is_empty() {
-                    return Err(format!("{s}: no file or function before ':'"));
-                }
-                Ok(Spec::Normal {
-                    base: base.to_string(),
-                    line: Some(line),
-                })
-            }
-            _ => Ok(Spec::Normal {
-                base: s.to_string(),
-                line: None,
-            }),
-        }
+/// Parses one spec; `Err` is Delve's "Malformed breakpoint location" family.
+pub fn parse(s: &str) -> Result<LocSpec, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("empty location".into());
     }
-}
-
-/// Delve's `partialPathMatch`: `expr` is `path`, or a suffix of it starting right after
-/// a path separator. Windows binaries compare case-insensitively with `/` for `\`.
-pub fn path_matches(expr: &str, path: &str, windows: bool) -> bool {
-    let (e, p);
-    let (expr, path) = if windows {
-        e = expr.replace('\\', "/").to_lowercase();
-        p = path.replace('\\', "/").to_lowercase();
-        (e.as_str(), p.as_str())
-    } else {
-        (expr, path)
-    };
-    if expr.len() + 1 < path.len() {
-        path.ends_with(expr) && path.as_bytes()[path.len() - expr.len() - 1] == b'/'
-    } else {
-        expr == path
-    }
-}
-
-/// The parts of a function spec (Delve's `FuncLocationSpec`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FuncSpec {
-    pub package: Option<String>,
-    pub absolute_package: bool,
-    pub receiver: Option<String>,
-    pub package_or_receiver: Option<String>,
-    pub base: String,
-}
-
-fn strip_receiver(s: &str) -> &str {
-    s.trim_start_matches('(')
-        .trim_end_matches(')')
-        .trim_start_matches('*')
-}
-
-impl FuncSpec {
-    /// `pkg.(*T).M`, `T.M`, `pkg.F`, `F`, `example.com/pkg.F`; None when `s` cannot
-    /// name a function (Delve's `parseFuncLocationSpec`).
-    pub fn parse(s: &str) -> Option<FuncSpec> {
-        let (s, _) = split_type_params(s);
-        let parts: Vec<String> = match s.rfind('/') {
-            None => s.split('.').map(str::to_string).collect(),
-            Some(end) => {
-                let mut v: Vec<String> = s[end..].split('.').map(str::to_string).collect();
-                v[0] = format!("{}{}", &s[..end], v[0]);
-                v
-            }
+    if let Some(a) = s.strip_prefix('*') {
+        let a = a.trim();
+        let v = match a.strip_prefix("0x").or_else(|| a.strip_prefix("0X")) {
+            Some(h) => u64::from_str_radix(h, 16),
+            None => a.parse::<u64>(),
         };
-        let mut spec = FuncSpec::default();
-        match parts.len() {
-            1 => spec.base = parts[0].clone(),
-            2 => {
-                spec.base = parts[1].clone();
-                let r = strip_receiver(&parts[0]);
-                if r != parts[0] {
-                    spec.receiver = Some(r.to_string());
-                } else if r.contains('/') {
-                    spec.package = Some(r.to_string());
-                } else {
-                    spec.package_or_receiver = Some(r.to_string());
-                }
-            }
-            3 => {
-                spec.base = parts[2].clone();
-                spec.receiver = Some(strip_receiver(&parts[1]).to_string());
-                spec.package = Some(parts[0].clone());
-            }
-            _ => return None,
-        }
-        if let Some(p) = spec.package.as_mut() {
-            if let Some(rest) = p.strip_prefix('/') {
-                *p = rest.to_string();
-                spec.absolute_package = true;
-            }
-        }
-        if spec.base.is_empty()
-            || spec.base.contains('/')
-            || spec.receiver.as_deref().is_some_and(|r| r.contains('/'))
-        {
-            return None;
-        }
-        Some(spec)
+        return v.map(LocSpec::Addr).map_err(|_| {
+            format!("malformed address {a:?} (only literal addresses are supported offline)")
+        });
     }
-
-    /// Delve's `FuncLocationSpec.Match` against a full function name.
-    pub fn matches(&self, name: &str) -> bool {
-        let f = FuncName::new(name);
-        if self.base != f.base {
-            return false;
-        }
-        let recv = strip_receiver(&f.receiver);
-        if self.receiver.as_deref().is_some_and(|r| r != recv) {
-            return false;
-        }
-        if let Some(p) = &self.package {
-            let ok = if self.absolute_package {
-                *p == f.package
-            } else {
-                partial_package_match(p, &f.package)
+    if s.len() >= 2 && s.starts_with('/') && s.ends_with('/') {
+        return Ok(LocSpec::Regex(s[1..s.len() - 1].to_string()));
+    }
+    if s.starts_with('+') || s.starts_with('-') {
+        return Err(format!(
+            "{s:?}: offsets need a running process (Delve's OffsetLocationSpec)"
+        ));
+    }
+    // Delve splits on the last ':' (a Windows drive letter "C:\" is not a line separator).
+    if let Some((b, l)) = s.rsplit_once(':') {
+        if !(b.len() == 1 && (l.starts_with('\\') || l.starts_with('/'))) {
+            return match l.parse::<u64>() {
+                Ok(n) => Ok(LocSpec::Normal {
+                    base: b.to_string(),
+                    line: Some(n),
+                }),
+                Err(_) => Err(format!("Malformed breakpoint location {s:?}")),
             };
-            if !ok {
-                return false;
-            }
         }
-        if let Some(pr) = &self.package_or_receiver {
-            if !partial_package_match(pr, &f.package) && pr != recv {
-                return false;
-            }
-        }
-        true
     }
+    Ok(LocSpec::Normal {
+        base: s.to_string(),
+        line: None,
+    })
 }
 
-fn partial_package_match(a: &str, b: &str) -> bool {
-    if a.len() + 1 < b.len() {
-        b.ends_with(a) && b.as_bytes()[b.len() - a.len() - 1] == b'/'
+/// Delve's `partialPathMatch`: `expr` is a suffix of `path` on a `/` boundary, or equal.
+pub fn partial_path_match(expr: &str, path: &str, case_insensitive: bool) -> bool {
+    let (e, p) = if case_insensitive {
+        (
+            expr.to_lowercase().replace('\\', "/"),
+            path.to_lowercase().replace('\\', "/"),
+        )
     } else {
-        a == b
+        (expr.to_string(), path.to_string())
+    };
+    if e.len() + 1 < p.len() {
+        p.ends_with(&e) && p.as_bytes()[p.len() - e.len() - 1] == b'/'
+    } else {
+        e == p
     }
 }
 
-/// `pkg.F[go.shape.int]` → (`pkg.F`, `[go.shape.int]`), on the outermost brackets.
-pub fn split_type_params(name: &str) -> (String, &str) {
-    match (name.find('['), name.rfind(']')) {
-        (Some(a), Some(b)) if a < b => (format!("{}{}", &name[..a], &name[b + 1..]), &name[a..=b]),
-        _ => (name.to_string(), ""),
-    }
-}
-
-/// A Go function name split as debug/gosym does (`PackageName`, `ReceiverName`,
-/// `BaseName`), ignoring type parameters.
-pub struct FuncName {
+/// A Go function name split as Delve's `Function.PackageName/ReceiverName/BaseName`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FuncParts {
     pub package: String,
     pub receiver: String,
     pub base: String,
 }
 
-impl FuncName {
-    pub fn new(full: &str) -> FuncName {
-        let (name, _) = split_type_params(full);
-        let pathend = name.rfind('/').unwrap_or(0);
-        let tail = &name[pathend..];
-        let (package, rest) = match tail.find('.') {
-            Some(i) => (&name[..pathend + i], &name[pathend + i + 1..]),
-            None => ("", name.as_str()),
-        };
-        let (receiver, base) = match rest.rfind('.') {
-            Some(i) => (&rest[..i], &rest[i + 1..]),
-            None => ("", rest),
-        };
-        FuncName {
-            package: package.to_string(),
-            receiver: receiver.to_string(),
-            base: base.to_string(),
+pub fn strip_generic(s: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in s.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
         }
     }
+    out
+}
+
+/// Splits `pkg/path.(*T).M`, `pkg.T.M`, `pkg.F[...]`.
+pub fn split_func(name: &str) -> FuncParts {
+    let name = strip_generic(name);
+    let slash = name.rfind('/').map(|i| i + 1).unwrap_or(0);
+    let (package, rest) = match name[slash..].find('.') {
+        Some(i) => (
+            name[..slash + i].to_string(),
+            name[slash + i + 1..].to_string(),
+        ),
+        None => (String::new(), name.clone()),
+    };
+    let (receiver, base) = match rest.rfind('.') {
+        Some(i) => (
+            rest[..i]
+                .trim_start_matches("(*")
+                .trim_start_matches('(')
+                .trim_end_matches(')')
+                .to_string(),
+            rest[i + 1..].to_string(),
+        ),
+        None => (String::new(), rest),
+    };
+    FuncParts {
+        package,
+        receiver,
+        base,
+    }
+}
+
+/// Delve's `packageMatch`: the spec's package is a suffix of the symbol's on a `/` boundary.
+fn package_match(spec: &str, pkg: &str) -> bool {
+    partial_path_match(spec, pkg, false)
+}
+
+/// Delve's `FuncLocationSpec.Match` for a spec that is not an exact name.
+pub fn func_match(spec: &str, symbol: &str) -> bool {
+    let spec = strip_generic(spec);
+    let sym = split_func(symbol);
+    // Spec parts: up to the last '/', then '.'-separated.
+    let slash = spec.rfind('/').map(|i| i + 1).unwrap_or(0);
+    let tail = &spec[slash..];
+    let parts: Vec<&str> = split_dots(tail);
+    let prefix = &spec[..slash];
+    let base = parts.last().copied().unwrap_or("");
+    if base != sym.base {
+        return false;
+    }
+    let clean = |r: &str| {
+        r.trim_start_matches("(*")
+            .trim_start_matches('(')
+            .trim_end_matches(')')
+            .to_string()
+    };
+    match parts.len() {
+        1 => prefix.is_empty(),
+        2 => {
+            let p = format!("{prefix}{}", parts[0]);
+            package_match(&p, &sym.package)
+                || (prefix.is_empty() && clean(parts[0]) == sym.receiver)
+        }
+        3 => {
+            let p = format!("{prefix}{}", parts[0]);
+            package_match(&p, &sym.package) && clean(parts[1]) == sym.receiver
+        }
+        _ => false,
+    }
+}
+
+/// The base name a spec asks for (what [`func_match`] compares with `split_func().base`).
+pub fn spec_base(spec: &str) -> String {
+    let spec = strip_generic(spec);
+    let slash = spec.rfind('/').map(|i| i + 1).unwrap_or(0);
+    split_dots(&spec[slash..])
+        .last()
+        .copied()
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Splits on '.' outside parentheses.
+fn split_dots(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut depth = 0;
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            '.' if depth == 0 => {
+                out.push(&s[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&s[start..]);
+    out
 }
 
 #[cfg(test)]
@@ -221,65 +199,39 @@ mod tests {
 
     #[test]
     fn parses_delve_grammar() {
-        assert_eq!(Spec::parse("*0x4a1b20"), Ok(Spec::Address(0x4a1b20)));
         assert_eq!(
-            Spec::parse("/^main\\./"),
-            Ok(Spec::Regex("^main\\.".into()))
+            parse("main.go:21").unwrap(),
+            LocSpec::Normal {
+                base: "main.go".into(),
+                line: Some(21)
+            }
         );
+        assert_eq!(parse("*0x401000").unwrap(), LocSpec::Addr(0x401000));
         assert_eq!(
-            Spec::parse("server/main.go:14"),
-            Ok(Spec::Normal {
-                base: "server/main.go".into(),
-                line: Some(14)
-            })
+            parse("/^main\\./").unwrap(),
+            LocSpec::Regex("^main\\.".into())
         );
-        assert_eq!(
-            Spec::parse("main.main"),
-            Ok(Spec::Normal {
-                base: "main.main".into(),
-                line: None
-            })
-        );
-        assert_eq!(
-            Spec::parse("C:\\src\\main.go:9"),
-            Ok(Spec::Normal {
-                base: "C:\\src\\main.go".into(),
-                line: Some(9)
-            })
-        );
-        assert!(Spec::parse("+3").is_err());
-        assert!(Spec::parse("*zz").is_err());
-        assert!(Spec::parse(":3").is_err());
+        assert!(parse("main.go:x").is_err());
     }
 
     #[test]
-    fn path_suffix_on_separator() {
-        assert!(path_matches("main.go", "/a/b/main.go", false));
-        assert!(path_matches("b/main.go", "/a/b/main.go", false));
-        assert!(!path_matches("ain.go", "/a/b/main.go", false));
-        assert!(path_matches("/a/b/main.go", "/a/b/main.go", false));
-        assert!(!path_matches("MAIN.go", "/a/b/main.go", false));
-        assert!(path_matches("B\\MAIN.go", "C:/a/b/main.go", true));
-    }
-
-    #[test]
-    fn function_specs_match_like_delve() {
-        let m = |spec: &str, name: &str| FuncSpec::parse(spec).unwrap().matches(name);
-        assert!(m("main.main", "main.main"));
-        assert!(m("greet", "main.greet"));
-        assert!(m("(*Stack).Push", "main.(*Stack[go.shape.string]).Push"));
-        assert!(m("Stack.Push", "main.(*Stack[go.shape.string]).Push"));
-        assert!(m("main.Sum", "main.Sum[go.shape.int]"));
-        assert!(m("fmt.Println", "fmt.Println"));
-        assert!(m("strconv.Itoa", "strconv.Itoa"));
-        assert!(m("example.com/lib.Greeting", "example.com/lib.Greeting"));
-        assert!(m("lib.Greeting", "example.com/lib.Greeting"));
-        assert!(!m("ib.Greeting", "example.com/lib.Greeting"));
-        assert!(!m("main.greet", "main.great"));
-        let f = FuncName::new("example.com/lib.(*T).M");
-        assert_eq!(
-            (f.package.as_str(), f.receiver.as_str(), f.base.as_str()),
-            ("example.com/lib", "(*T)", "M")
-        );
+    fn matches_like_delve() {
+        assert!(partial_path_match(
+            "hello/main.go",
+            "/a/hello/main.go",
+            false
+        ));
+        assert!(!partial_path_match(
+            "ello/main.go",
+            "/a/hello/main.go",
+            false
+        ));
+        assert!(partial_path_match("MAIN.GO", "C:\\x\\main.go", true));
+        assert!(func_match("greet", "main.greet"));
+        assert!(func_match("main.greet", "main.greet"));
+        assert!(func_match("T.M", "example.com/p.(*T).M"));
+        assert!(func_match("p.T.M", "example.com/p.(*T).M"));
+        assert!(func_match("p.Map", "example.com/p.Map[...]"));
+        assert!(!func_match("q.greet", "main.greet"));
     }
 }

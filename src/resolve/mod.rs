@@ -1,642 +1,670 @@
-//! `where`: resolve breakpoint location specs exactly as Delve does, and say why one
-//! cannot bind. The binding rules mirror go-delve/delve `pkg/proc/bininfo.go`
-//! (`FindFileLocation`, `FindFunctionLocation`, `FirstPCAfterPrologue`) and the matching
-//! rules `pkg/locspec/locations.go`; the DWARF is indexed once ([`LineIndex`]) and every
-//! spec is answered from the index.
+//! `where`: resolves breakpoint location specs exactly as Delve does (`pkg/locspec`,
+//! `proc.FindFileLocation`, `proc.FindFunctionLocation`) and says why one cannot bind.
 
 pub mod locspec;
-pub mod rules;
-
-use std::collections::{BTreeMap, BTreeSet};
+pub mod reasons;
 
 use serde::Serialize;
 
 use crate::dwarf::lines::LineIndex;
 use crate::Target;
-use locspec::{FuncSpec, Spec};
+use locspec::LocSpec;
+
+/// (pc, is_stmt) rows of one line, Delve's `[]line.PCStmt`.
+type PcList = Vec<(u64, bool)>;
 
 pub fn rules() -> Vec<&'static crate::checks::Rule> {
-    rules::all()
+    reasons::all()
 }
 
-/// One address a location binds to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Address {
-    /// The binary's own virtual address (unrelocated for PIE), as `0x…`.
-    pub pc: String,
-    #[serde(skip)]
-    pub value: u64,
-    /// The concrete function the address is in.
+    pub pc: u64,
     pub function: String,
     pub file: String,
-    pub line: u32,
-    /// The address is in code inlined from another function.
+    pub line: u64,
     pub inlined: bool,
-    /// The inlined function whose code this is, when `inlined`.
-    pub inlined_from: Option<String>,
+    pub inlined_into: Option<String>,
 }
 
-/// Why a location does not bind, or a warning about one that does.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Reason {
     pub id: &'static str,
-    pub name: &'static str,
     pub message: String,
 }
 
-impl Reason {
-    fn new(rule: &crate::checks::Rule, message: impl Into<String>) -> Reason {
-        Reason {
-            id: rule.id,
-            name: rule.name,
-            message: message.into(),
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct FileLine {
     pub file: String,
-    pub line: u32,
+    pub line: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SubstitutePath {
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Substitute {
     pub from: String,
     pub to: String,
 }
 
-/// The answer for one spec (JSON shape documented in README, schema_version 1).
 #[derive(Clone, Debug, Serialize)]
-pub struct Location {
+pub struct Resolution {
     pub spec: String,
     pub bound: bool,
     pub addresses: Vec<Address>,
     pub reason: Option<Reason>,
-    pub warnings: Vec<Reason>,
-    /// Nearest lines with a statement (no-statement), or closest names (not found).
     pub nearest: Vec<FileLine>,
-    pub candidates: Vec<String>,
-    pub substitute_path: Vec<SubstitutePath>,
+    pub substitute_path: Vec<Substitute>,
+    /// Warnings for bound locations (DD707 optimised unit).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Reason>,
 }
 
-impl Location {
-    fn new(spec: &str) -> Location {
-        Location {
-            spec: spec.to_string(),
-            bound: false,
-            addresses: Vec::new(),
-            reason: None,
-            warnings: Vec::new(),
-            nearest: Vec::new(),
-            candidates: Vec::new(),
-            substitute_path: Vec::new(),
-        }
-    }
-    fn fail(mut self, r: Reason) -> Location {
-        self.reason = Some(r);
-        self
-    }
-}
-
-/// Answers location specs for one binary; build once, ask many times.
+/// A target plus its line index, built once and reused for every spec.
 pub struct Resolver<'t> {
-    target: &'t Target,
-    index: Option<LineIndex>,
-    windows: bool,
-    /// Distinct names of concrete and inlined functions.
-    names: BTreeSet<String>,
+    pub target: &'t Target,
+    pub index: LineIndex,
+    pub has_dwarf: bool,
+    pub windows: bool,
+    pub test_binary: bool,
+    /// Base name (no package, receiver or type arguments) → functions, so a spec is
+    /// matched against a handful of functions instead of all of them.
+    by_base: std::collections::HashMap<String, Vec<usize>>,
+}
+
+fn unbound(spec: &str, rule: &crate::checks::Rule, msg: String) -> Resolution {
+    Resolution {
+        spec: spec.to_string(),
+        bound: false,
+        addresses: Vec::new(),
+        reason: Some(Reason {
+            id: rule.id,
+            message: msg,
+        }),
+        nearest: Vec::new(),
+        substitute_path: Vec::new(),
+        warnings: Vec::new(),
+    }
 }
 
 impl<'t> Resolver<'t> {
     pub fn new(target: &'t Target) -> Resolver<'t> {
-        let index = match (target.dwarf(), target.gimli()) {
-            (Some(s), Some(d)) => Some(LineIndex::build(&d, s)),
-            _ => None,
+        let (index, has_dwarf) = match (target.gimli(), target.dwarf()) {
+            (Some(d), Some(s)) => (LineIndex::build(&d, s), true),
+            _ => (LineIndex::default(), false),
         };
-        let mut names = BTreeSet::new();
-        if let Some(ix) = &index {
-            names.extend(ix.functions.iter().map(|f| f.name.clone()));
-            names.extend(ix.inlined.iter().map(|f| f.name.clone()));
-        } else if let Some(p) = target.pclntab() {
-            names.extend(p.funcs.iter().map(|f| f.name.clone()));
+        let windows = target.goos() == "windows";
+        let test_binary = index.by_name.contains_key("testing.MainStart")
+            || index.by_name.contains_key("main.main")
+                && index.files.iter().any(|f| f.ends_with("_testmain.go"));
+        let mut by_base: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for (i, f) in index.functions.iter().enumerate() {
+            by_base
+                .entry(locspec::split_func(&f.name).base)
+                .or_default()
+                .push(i);
         }
         Resolver {
-            windows: target.goos() == "windows",
+            by_base,
             target,
             index,
-            names,
+            has_dwarf,
+            windows,
+            test_binary,
         }
     }
 
-    pub fn index(&self) -> Option<&LineIndex> {
-        self.index.as_ref()
-    }
-
-    pub fn resolve(&self, spec: &str) -> Location {
-        let loc = Location::new(spec);
-        let parsed = match Spec::parse(spec) {
-            Ok(p) => p,
-            Err(e) => return loc.fail(Reason::new(&rules::function_not_found::RULE, e)),
-        };
-        let mut loc = match parsed {
-            Spec::Address(a) => self.address(loc, a),
-            Spec::Regex(r) => self.regex(loc, &r),
-            Spec::Normal { base, line } => self.normal(loc, &base, line),
-        };
-        loc.bound = !loc.addresses.is_empty() && loc.reason.is_none();
-        if loc.bound {
-            self.optimised_warning(&mut loc);
+    fn address(&self, pc: u64) -> Address {
+        let ix = &self.index;
+        let row = ix.row_at(pc);
+        let (file, line) = row
+            .map(|r| (ix.files[r.file as usize].clone(), r.line as u64))
+            .unwrap_or_default();
+        let outer = ix.pc_to_func(pc).map(|i| ix.functions[i].name.clone());
+        // Inlined when the pc is the low pc of an inlined instance (Delve's InlinedCalls).
+        let inl = ix.inlined_at.get(&pc).map(|&i| &ix.functions[i]);
+        if let Some(f) = inl {
+            return Address {
+                pc,
+                function: f.name.clone(),
+                file,
+                line,
+                inlined: true,
+                inlined_into: outer,
+            };
         }
-        loc
+        Address {
+            pc,
+            function: outer.clone().unwrap_or_default(),
+            file,
+            line,
+            inlined: false,
+            inlined_into: None,
+        }
     }
 
-    fn address(&self, mut loc: Location, pc: u64) -> Location {
-        match self.describe(pc, false) {
-            Some(a) => loc.addresses.push(a),
-            None => {
-                return loc.fail(Reason::new(
-                    &rules::function_not_found::RULE,
-                    format!("{pc:#x} is not inside any function of the binary"),
-                ))
+    /// Delve's `FirstPCAfterPrologue(fn, sameline)` from the line table: the first
+    /// `prologue_end` row in the body (when `sameline`, only if on the entry's line), else
+    /// else the first is_stmt row of the entry's line, else the entry.
+    fn after_prologue(&self, entry: u64, end: u64, sameline: bool) -> u64 {
+        let rows = self.index.rows_in(entry, end);
+        let entry_line = rows.first().map(|r| (r.file, r.line));
+        if let Some(r) = rows.iter().find(|r| r.prologue_end) {
+            if !sameline || Some((r.file, r.line)) == entry_line {
+                return r.addr;
             }
         }
-        loc
+        // Delve: disassembly finds no stack-split check offline, so pc == entry; then
+        // `FirstStmtForLine(entry, end)`: the first is_stmt row on the entry's line.
+        if let Some(r) = rows
+            .iter()
+            .find(|r| r.is_stmt && Some((r.file, r.line)) == entry_line)
+        {
+            return r.addr;
+        }
+        entry
     }
 
-    fn regex(&self, mut loc: Location, re: &str) -> Location {
-        let re = match regex::Regex::new(re) {
-            Ok(r) => r,
-            Err(e) => {
-                let first = e
-                    .to_string()
-                    .lines()
-                    .last()
-                    .unwrap_or("")
-                    .trim()
-                    .to_string();
-                return loc.fail(Reason::new(
-                    &rules::function_not_found::RULE,
-                    format!("bad regular expression: {first}"),
-                ));
+    /// Delve's `FindFileLocation` for a file of `bi.Sources`.
+    pub fn file_line_pcs(&self, file: u32, line: u32) -> Vec<u64> {
+        let ix = &self.index;
+        let mut pcs: Vec<(u64, bool)> = ix
+            .by_line
+            .get(&(file, line))
+            .map(|v| {
+                v.iter()
+                    .map(|&i| (ix.rows[i].addr, ix.rows[i].is_stmt))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if pcs.is_empty() {
+            if let Some(v) = ix.inlined_call_lines.get(&(file, line)) {
+                pcs.extend(v.iter().map(|&p| (p, true)));
             }
-        };
-        let names: Vec<&String> = self.names.iter().filter(|n| re.is_match(n)).collect();
-        if names.is_empty() {
-            return loc.fail(Reason::new(
-                &rules::function_not_found::RULE,
-                "no function name matches the regular expression",
-            ));
         }
-        for n in names {
-            loc.addresses.extend(self.function_addresses(n));
+        pcs.sort();
+        let mut by_fn: Vec<(usize, Vec<(u64, bool)>)> = Vec::new();
+        for p in pcs {
+            if let Some(f) = ix.pc_to_func(p.0) {
+                match by_fn.iter_mut().find(|e| e.0 == f) {
+                    Some(e) => e.1.push(p),
+                    None => by_fn.push((f, vec![p])),
+                }
+            }
         }
-        loc.addresses.sort_by_key(|a| a.value);
-        loc.addresses.dedup_by_key(|a| a.value);
-        loc
+        let mut out = Vec::new();
+        for (f, list) in by_fn {
+            let func = &ix.functions[f];
+            // Delve skips autogenerated wrappers (`·dwrap·`, DW_AT_trampoline).
+            if func.trampoline || func.name.contains("\u{b7}dwrap\u{b7}") {
+                continue;
+            }
+            let Some((entry, end)) = func.body else {
+                continue;
+            };
+            // Split between the inlined calls the function contains (deepest range holding
+            // the pc), then pick the first is_stmt pc of each group, else its first pc.
+            let ranges = ix.inl_ranges.get(&f);
+            let mut groups: Vec<(Option<usize>, PcList)> = Vec::new();
+            for p in list {
+                let key = ranges
+                    .and_then(|rs| rs.iter().find(|r| r.lo <= p.0 && p.0 < r.hi))
+                    .map(|r| r.id);
+                match groups.iter_mut().find(|g| g.0 == key) {
+                    Some(g) => g.1.push(p),
+                    None => groups.push((key, vec![p])),
+                }
+            }
+            for (key, pcs) in groups {
+                let mut pc = pcs.iter().find(|p| p.1).unwrap_or(&pcs[0]).0;
+                if key.is_none() && pc == entry {
+                    pc = self.after_prologue(entry, end, true);
+                }
+                out.push(pc);
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
     }
 
-    fn normal(&self, loc: Location, base: &str, line: Option<u32>) -> Location {
-        let Some(ix) = &self.index else {
-            return self.stripped(loc, base, line);
-        };
-        // Candidates as Delve's Find collects them: files matching the base, and
-        // functions matching it (an exact name first).
-        let files: Vec<&String> = ix
+    /// Delve's `FindFunctionLocation(name, lineOffset)`.
+    fn function_pcs(&self, f: usize, line: Option<u64>) -> Result<Vec<u64>, String> {
+        let func = &self.index.functions[f];
+        match line {
+            Some(off) if off > 0 => {
+                let (entry, _) = func.body.ok_or("function has no body")?;
+                let r = self.index.row_at(entry).ok_or("no line info")?;
+                let target = r.line as u64 + off;
+                let pcs = self.file_line_pcs(r.file, target as u32);
+                if pcs.is_empty() {
+                    Err(format!(
+                        "could not find statement at {}:{target}, please use a line with a statement",
+                        self.index.files[r.file as usize]
+                    ))
+                } else {
+                    Ok(pcs)
+                }
+            }
+            _ => {
+                let mut r = Vec::new();
+                if let Some((entry, end)) = func.body {
+                    r.push(self.after_prologue(entry, end, false));
+                }
+                r.extend(func.inlined.iter().map(|c| c.low_pc));
+                r.sort();
+                r.dedup();
+                Ok(r)
+            }
+        }
+    }
+
+    fn func_candidates(&self, base: &str) -> Vec<usize> {
+        if base.contains('[') && !base.contains("[...]") {
+            // Delve 1.20 knows instantiations only as `F[...]` (or plain `F`).
+            return Vec::new();
+        }
+        if let Some(&i) = self.index.by_name.get(base) {
+            return vec![i];
+        }
+        let spec_base = locspec::spec_base(base);
+        let mut v: Vec<usize> = self
+            .by_base
+            .get(&spec_base)
+            .map(|c| {
+                c.iter()
+                    .copied()
+                    .filter(|&i| locspec::func_match(base, &self.index.functions[i].name))
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort_by(|a, b| {
+            self.index.functions[*a]
+                .name
+                .cmp(&self.index.functions[*b].name)
+        });
+        v
+    }
+
+    fn file_candidates(&self, base: &str) -> Vec<u32> {
+        self.index
             .files
             .iter()
-            .filter(|f| locspec::path_matches(base, f, self.windows))
-            .collect();
-        // Generic instantiations count as one function, named without type parameters
-        // (Delve's LookupGenericFunc): `Sum` finds main.Sum[go.shape.int] and [float64].
-        let funcs: Vec<String> = if self.names.contains(base) || self.generic_name(base) {
-            vec![base.to_string()]
-        } else {
-            match FuncSpec::parse(base) {
-                Some(fs) => self
-                    .names
-                    .iter()
-                    .filter(|n| fs.matches(n))
-                    .map(|n| generic_base(n))
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
-                    .collect(),
-                None => Vec::new(),
-            }
-        };
-        match (files.len(), funcs.len()) {
-            (0, 0) => self.not_found(loc, base, line),
-            (1, 0) => match line {
-                Some(l) => self.file_line(loc, files[0], l),
-                None => loc.fail(Reason::new(
-                    &rules::no_statement::RULE,
-                    format!("{base} is a file: add :LINE"),
-                )),
-            },
-            (0, 1) => match line {
-                None => {
-                    let mut loc = loc;
-                    loc.addresses = self.function_addresses(&funcs[0]);
-                    if loc.addresses.is_empty() {
-                        return loc.fail(Reason::new(
-                            &rules::function_not_found::RULE,
-                            format!("{} has no code in the binary", funcs[0]),
-                        ));
-                    }
-                    loc
-                }
-                Some(l) => {
-                    // FUNC:LINE is a line of the function's own file.
-                    let file = ix.functions_named(&funcs[0]).first().and_then(|&i| {
-                        ix.entry_line(&ix.functions[i])
-                            .map(|(f, _)| ix.files[f as usize].clone())
-                    });
-                    match file {
-                        Some(f) => self.file_line(loc, &f, l),
-                        None => loc.fail(Reason::new(
-                            &rules::function_not_found::RULE,
-                            format!("{} has no code in the binary", funcs[0]),
-                        )),
-                    }
-                }
-            },
-            _ => {
-                let mut loc = loc;
-                loc.candidates = files
-                    .iter()
-                    .map(|s| s.to_string())
-                    .chain(funcs)
-                    .take(20)
-                    .collect();
-                let n = loc.candidates.len();
-                loc.fail(Reason::new(
-                    &rules::ambiguous_file::RULE,
-                    format!("{base} matches {n} files or functions; add leading directories"),
-                ))
-            }
-        }
-    }
-
-    /// Delve's `FindFileLocation`.
-    fn file_line(&self, mut loc: Location, file: &str, line: u32) -> Location {
-        let ix = self.index.as_ref().expect("index");
-        let Some(fid) = ix.file_id(file) else {
-            return loc;
-        };
-        // 1. Every row of file:line; else inlined call sites on that line.
-        let mut pcs: Vec<(u64, bool)> = ix
-            .line_rows(fid, line)
-            .iter()
-            .map(|r| (r.addr, r.stmt))
-            .collect();
-        if pcs.is_empty() {
-            pcs = ix
-                .inlined
-                .iter()
-                .filter(|c| c.call_file == Some(fid) && c.call_line == line)
-                .map(|c| (c.low_pc(), true))
-                .collect();
-        }
-        if pcs.is_empty() {
-            let stmts = ix.stmt_lines(fid);
-            let above = stmts.iter().rev().find(|&&l| l < line);
-            let below = stmts.iter().find(|&&l| l > line);
-            for l in [above, below].into_iter().flatten() {
-                loc.nearest.push(FileLine {
-                    file: file.to_string(),
-                    line: *l,
-                });
-            }
-            let near = match (above, below) {
-                (Some(a), Some(b)) => format!("nearest: line {a} above, line {b} below"),
-                (Some(a), None) => format!("nearest: line {a} above (none below)"),
-                (None, Some(b)) => format!("nearest: line {b} below (none above)"),
-                (None, None) => "the file has no statement at all".to_string(),
-            };
-            return loc.fail(Reason::new(
-                &rules::no_statement::RULE,
-                format!(
-                    "line {line} has no statement (a comment, declaration or blank line); {near}"
-                ),
-            ));
-        }
-        // 2. Group by concrete function; 3. within it, by innermost inlined call.
-        pcs.sort_unstable();
-        // (concrete function, innermost inlined call) → (pc, is_stmt) rows.
-        type Groups = BTreeMap<(usize, Option<usize>), Vec<(u64, bool)>>;
-        let mut groups = Groups::new();
-        for (pc, stmt) in pcs {
-            let Some(fi) = ix.function_at(pc) else {
-                continue;
-            };
-            let f = &ix.functions[fi];
-            if f.name.contains("·dwrap·") || f.trampoline {
-                continue;
-            }
-            let inl = innermost_inlined(ix, f.entry, f.end, pc);
-            groups.entry((fi, inl)).or_default().push((pc, stmt));
-        }
-        // 4. First statement (else first instruction) per group; 5. skip the prologue
-        // when that is the function's entry.
-        let mut selected = BTreeSet::new();
-        for ((fi, inl), pcs) in groups {
-            let f = &ix.functions[fi];
-            let mut pc = pcs.iter().find(|p| p.1).unwrap_or(&pcs[0]).0;
-            if inl.is_none() && pc == f.entry {
-                pc = ix.after_prologue(f, true).0;
-            }
-            selected.insert(pc);
-        }
-        for pc in selected {
-            if let Some(a) = self.describe(pc, true) {
-                loc.addresses.push(Address {
-                    file: file.to_string(),
-                    line,
-                    ..a
-                });
-            }
-        }
-        loc
-    }
-
-    /// Delve's `FindFunctionLocation`: each concrete instance after its prologue, plus
-    /// every inlined call's first address.
-    fn function_addresses(&self, name: &str) -> Vec<Address> {
-        let Some(ix) = &self.index else {
-            return self
-                .target
-                .pclntab()
-                .and_then(|p| p.func_by_name(name))
-                .map(|f| {
-                    vec![Address {
-                        pc: format!("{:#x}", f.entry),
-                        value: f.entry,
-                        function: f.name.clone(),
-                        file: String::new(),
-                        line: 0,
-                        inlined: false,
-                        inlined_from: None,
-                    }]
-                })
-                .unwrap_or_default();
-        };
-        let same = |n: &str| n == name || (n.contains('[') && generic_base(n) == name);
-        let mut pcs: Vec<u64> = ix
-            .functions
-            .iter()
-            .filter(|f| same(&f.name))
-            .map(|f| ix.after_prologue(f, false).0)
-            .collect();
-        pcs.extend(
-            ix.inlined
-                .iter()
-                .filter(|c| same(&c.name))
-                .map(|c| c.low_pc()),
-        );
-        pcs.sort_unstable();
-        pcs.dedup();
-        pcs.into_iter()
-            .filter_map(|pc| self.describe(pc, false))
+            .enumerate()
+            .filter(|(_, f)| locspec::partial_path_match(base, f, self.windows))
+            .map(|(i, _)| i as u32)
             .collect()
     }
 
-    /// Function, file and line of a PC (file/line of the row at or before it).
-    fn describe(&self, pc: u64, _file_line: bool) -> Option<Address> {
-        let ix = self.index.as_ref()?;
-        let fi = ix.function_at(pc)?;
-        let f = &ix.functions[fi];
-        let (file, line) = ix.line_at(f, pc).unwrap_or(("", 0));
-        let inl = innermost_inlined(ix, f.entry, f.end, pc);
-        Some(Address {
-            pc: format!("{pc:#x}"),
-            value: pc,
-            function: f.name.clone(),
-            file: file.to_string(),
-            line,
-            inlined: inl.is_some(),
-            inlined_from: inl.map(|i| ix.inlined[i].name.clone()),
-        })
-    }
-
-    fn optimised_warning(&self, loc: &mut Location) {
-        let (Some(ix), Some(summary)) = (&self.index, self.target.dwarf()) else {
-            return;
-        };
-        let Some(a) = loc.addresses.first() else {
-            return;
-        };
-        let Some(fi) = ix.function_at(a.value) else {
-            return;
-        };
-        let unit = &summary.units[ix.functions[fi].unit];
-        if unit.flags.optimized() {
-            loc.warnings.push(Reason::new(
-                &rules::optimized::RULE,
-                format!(
-                    "package {} was compiled with optimisation (DW_AT_producer \"{}\"): variables may be unavailable",
-                    unit.name,
-                    unit.producer.as_deref().unwrap_or("")
+    fn bound(&self, spec: &str, pcs: Vec<u64>) -> Resolution {
+        let addresses: Vec<Address> = pcs.iter().map(|&p| self.address(p)).collect();
+        let mut warnings = Vec::new();
+        let mut opt: Vec<&str> = pcs
+            .iter()
+            .filter_map(|&p| self.index.row_at(p))
+            .filter(|r| self.index.unit_optimized.get(r.unit as usize) == Some(&true))
+            .map(|r| self.index.unit_names[r.unit as usize].as_str())
+            .collect();
+        opt.sort_unstable();
+        opt.dedup();
+        if !opt.is_empty() {
+            warnings.push(Reason {
+                id: reasons::OPTIMIZED.id,
+                message: format!(
+                    "bound in optimised code ({}: compiled without -N -l); variables may be unavailable",
+                    opt.join(", ")
                 ),
-            ));
+            });
+        }
+        Resolution {
+            spec: spec.to_string(),
+            bound: true,
+            addresses,
+            reason: None,
+            nearest: Vec::new(),
+            substitute_path: Vec::new(),
+            warnings,
         }
     }
 
-    /// No DWARF: functions by pclntab (bound at the entry, with a warning), no file:line.
-    fn stripped(&self, mut loc: Location, base: &str, line: Option<u32>) -> Location {
-        let why = "the binary has no DWARF (stripped: -ldflags=-s -w, -w, or strip)";
-        if line.is_none() {
-            let names: Vec<&String> = match FuncSpec::parse(base) {
-                _ if self.names.contains(base) => vec![self.names.get(base).unwrap()],
-                Some(fs) => self.names.iter().filter(|n| fs.matches(n)).collect(),
-                None => Vec::new(),
-            };
-            if names.len() == 1 {
-                loc.addresses = self.function_addresses(names[0]);
-                loc.warnings.push(Reason::new(
-                    &rules::stripped::RULE,
-                    format!("{why}: bound at the function entry from the pclntab, before the prologue; no line information, no variables"),
-                ));
-                return loc;
-            }
-        }
-        loc.fail(Reason::new(
-            &rules::stripped::RULE,
-            format!("{why}: only function names resolve (through the pclntab), not FILE:LINE"),
-        ))
-    }
-
-    /// Nothing matched: say which of DD701/DD704/DD706 applies.
-    fn not_found(&self, mut loc: Location, base: &str, line: Option<u32>) -> Location {
-        let ix = self.index.as_ref().expect("index");
-        let looks_like_file = base.ends_with(".go") || base.ends_with(".s") || base.contains('/');
-        if looks_like_file {
-            // A path whose tail exists under another prefix: trimmed or foreign paths.
-            let tail = base.replace('\\', "/");
-            let comps: Vec<&str> = tail.split('/').filter(|c| !c.is_empty()).collect();
-            for k in 1..comps.len() {
-                let suffix = comps[comps.len() - k..].join("/");
-                let hits: Vec<&String> = ix
-                    .files
-                    .iter()
-                    .filter(|f| locspec::path_matches(&suffix, f, self.windows))
-                    .collect();
-                if hits.len() == 1 && k < comps.len() {
-                    let recorded = hits[0];
-                    let from_prefix =
-                        base[..base.len() - suffix.len()].trim_end_matches(['/', '\\']);
-                    let to_prefix = recorded[..recorded.len() - suffix.len()].trim_end_matches('/');
-                    let trimmed = !recorded.starts_with('/') && recorded.get(1..2) != Some(":");
-                    loc.substitute_path.push(SubstitutePath {
-                        from: from_prefix.to_string(),
-                        to: to_prefix.to_string(),
-                    });
-                    let what = if trimmed {
-                        "the binary's paths are trimmed (-trimpath)"
-                    } else {
-                        "the binary was built under another directory"
-                    };
-                    return loc.fail(Reason::new(
-                        &rules::path_mismatch::RULE,
-                        format!("no file {base}; {what}: {recorded} — add substitutePath {{\"from\": \"{from_prefix}\", \"to\": \"{to_prefix}\"}}"),
-                    ));
+    /// Resolves one spec.
+    pub fn resolve(&self, spec: &str) -> Resolution {
+        let parsed = match locspec::parse(spec) {
+            Ok(p) => p,
+            Err(e) => return unbound(spec, &reasons::BAD_SPEC, e),
+        };
+        match parsed {
+            // Delve sets a breakpoint at any address it can write; offline we accept the
+            // addresses of code (inside a function body), like Delve on a live process.
+            LocSpec::Addr(a) => {
+                let in_pcln = self
+                    .target
+                    .pclntab()
+                    .is_some_and(|p| p.funcs.iter().any(|f| f.entry <= a && a < f.end));
+                if self.index.pc_to_func(a).is_some() || in_pcln {
+                    self.bound(spec, vec![a])
+                } else {
+                    unbound(
+                        spec,
+                        &reasons::BAD_SPEC,
+                        format!("address {a:#x} is not inside any function of the binary"),
+                    )
                 }
             }
-            let name = comps.last().copied().unwrap_or(base);
-            let mut close: Vec<(f64, &String)> = ix
+            LocSpec::Regex(re) => {
+                let re = match regex::Regex::new(&re) {
+                    Ok(r) => r,
+                    Err(e) => return unbound(spec, &reasons::BAD_SPEC, e.to_string()),
+                };
+                let mut pcs = Vec::new();
+                for (i, f) in self.index.functions.iter().enumerate() {
+                    if re.is_match(&f.name) {
+                        if let Ok(p) = self.function_pcs(i, None) {
+                            pcs.extend(p);
+                        }
+                    }
+                }
+                pcs.sort();
+                pcs.dedup();
+                if pcs.is_empty() {
+                    return unbound(
+                        spec,
+                        &reasons::FUNC_NOT_FOUND,
+                        format!("no function matches {spec}"),
+                    );
+                }
+                self.bound(spec, pcs)
+            }
+            LocSpec::Normal { base, line } => self.resolve_normal(spec, &base, line),
+        }
+    }
+
+    fn resolve_normal(&self, spec: &str, base: &str, line: Option<u64>) -> Resolution {
+        if !self.has_dwarf {
+            return self.resolve_stripped(spec, base, line);
+        }
+        let files = self.file_candidates(base);
+        let funcs = self.func_candidates(base);
+        // All instantiations of one generic function count as one candidate (Delve
+        // binds every instantiation of `pkg.F` / `pkg.F[...]`).
+        let generic_group = funcs.len() > 1 && {
+            let g = |i: &usize| locspec::strip_generic(&self.index.functions[*i].name);
+            let first = g(&funcs[0]);
+            self.index.functions[funcs[0]].name.contains('[') && funcs.iter().all(|i| g(i) == first)
+        };
+        if generic_group && files.is_empty() {
+            let mut pcs = Vec::new();
+            for &f in &funcs {
+                match self.function_pcs(f, line) {
+                    Ok(p) => pcs.extend(p),
+                    Err(e) => return unbound(spec, &reasons::NO_STATEMENT, e),
+                }
+            }
+            pcs.sort();
+            pcs.dedup();
+            return self.bound(spec, pcs);
+        }
+        let n = files.len() + funcs.len();
+        if n == 0 {
+            return self.not_found(spec, base, line);
+        }
+        if n > 1 {
+            let mut names: Vec<String> = files
+                .iter()
+                .map(|&f| self.index.files[f as usize].clone())
+                .collect();
+            names.extend(funcs.iter().map(|&f| self.index.functions[f].name.clone()));
+            return unbound(
+                spec,
+                &reasons::AMBIGUOUS,
+                format!("location {spec:?} is ambiguous: {}", names.join(", ")),
+            );
+        }
+        if let Some(&f) = files.first() {
+            let Some(line) = line else {
+                return unbound(
+                    spec,
+                    &reasons::BAD_SPEC,
+                    "Malformed breakpoint location, no line offset specified".into(),
+                );
+            };
+            let pcs = self.file_line_pcs(f, line as u32);
+            if pcs.is_empty() {
+                let mut r = unbound(
+                    spec,
+                    &reasons::NO_STATEMENT,
+                    format!(
+                        "could not find statement at {}:{line}, please use a line with a statement",
+                        self.index.files[f as usize]
+                    ),
+                );
+                r.nearest = self.nearest(f, line as u32);
+                return r;
+            }
+            return self.bound(spec, pcs);
+        }
+        let f = funcs[0];
+        match self.function_pcs(f, line) {
+            Ok(p) if !p.is_empty() => self.bound(spec, p),
+            Ok(_) => unbound(
+                spec,
+                &reasons::FUNC_NOT_FOUND,
+                format!(
+                    "{} has no standalone body and no inlined instance (inlined away or dead-code eliminated)",
+                    self.index.functions[f].name
+                ),
+            ),
+            Err(e) => unbound(spec, &reasons::NO_STATEMENT, e),
+        }
+    }
+
+    /// Nearest lines with a bindable statement, above then below.
+    pub fn nearest(&self, file: u32, line: u32) -> Vec<FileLine> {
+        let lines = self.breakable(file);
+        let name = self.index.files[file as usize].clone();
+        let mut out = Vec::new();
+        if let Some(&l) = lines.iter().rev().find(|&&l| l < line) {
+            out.push(FileLine {
+                file: name.clone(),
+                line: l as u64,
+            });
+        }
+        if let Some(&l) = lines.iter().find(|&&l| l > line) {
+            out.push(FileLine {
+                file: name,
+                line: l as u64,
+            });
+        }
+        out
+    }
+
+    /// Every line of `file` where a breakpoint binds.
+    pub fn breakable(&self, file: u32) -> Vec<u32> {
+        let mut v: Vec<u32> = self
+            .index
+            .lines_of_file
+            .get(&file)
+            .map(|m| m.keys().copied().collect())
+            .unwrap_or_default();
+        for (f, l) in self.index.inlined_call_lines.keys() {
+            if *f == file {
+                v.push(*l);
+            }
+        }
+        v.sort_unstable();
+        v.dedup();
+        v.retain(|&l| l > 0 && !self.file_line_pcs(file, l).is_empty());
+        v
+    }
+
+    pub fn files_matching(&self, base: &str) -> Vec<u32> {
+        self.file_candidates(base)
+    }
+
+    fn resolve_stripped(&self, spec: &str, base: &str, line: Option<u64>) -> Resolution {
+        let looks_file =
+            base.ends_with(".go") || base.contains('/') && line.is_some() && !base.contains('.');
+        if !looks_file && line.is_none() {
+            if let Some(p) = self.target.pclntab() {
+                if let Some(f) = p.func_by_name(base) {
+                    let mut r = self.bound(spec, vec![f.entry]);
+                    r.addresses[0].function = f.name.clone();
+                    return r;
+                }
+                return unbound(
+                    spec,
+                    &reasons::FUNC_NOT_FOUND,
+                    format!("location {spec:?} not found (pclntab)"),
+                );
+            }
+        }
+        if looks_file || line.is_some() {
+            return unbound(
+                spec,
+                &reasons::STRIPPED,
+                format!("could not find file {base}, binary is stripped (no DWARF)"),
+            );
+        }
+        unbound(
+            spec,
+            &reasons::STRIPPED,
+            format!(
+                "binary is stripped (no DWARF) and its pclntab could not be read: {base} cannot be located"
+            ),
+        )
+    }
+
+    fn not_found(&self, spec: &str, base: &str, line: Option<u64>) -> Resolution {
+        let looks_file = line.is_some()
+            && (base.ends_with(".go")
+                || base.contains('/')
+                || base.ends_with(".s")
+                || base.ends_with(".c"));
+        if looks_file {
+            // Trimmed or foreign path: the longest trailing-component match.
+            let comps: Vec<&str> = base.split(['/', '\\']).filter(|c| !c.is_empty()).collect();
+            let mut best: Option<(usize, &String)> = None;
+            for f in &self.index.files {
+                let fc: Vec<&str> = f.split('/').collect();
+                let n = comps
+                    .iter()
+                    .rev()
+                    .zip(fc.iter().rev())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                if n >= 1 && best.is_none_or(|b| n > b.0) {
+                    best = Some((n, f));
+                }
+            }
+            if let Some((n, f)) = best {
+                let abs = base.starts_with('/') || base.get(1..2) == Some(":");
+                if abs && n >= 1 {
+                    let from_parts = &comps[..comps.len() - n];
+                    let fc: Vec<&str> = f.split('/').collect();
+                    let to = fc[..fc.len() - n].join("/");
+                    let from = format!("/{}", from_parts.join("/"));
+                    let trimmed = !f.starts_with('/');
+                    let mut r = unbound(
+                        spec,
+                        &reasons::TRIMMED,
+                        format!(
+                            "no file matches; {}: {f} — add substitutePath {{\"from\": \"{from}\", \"to\": \"{to}\"}}",
+                            if trimmed { "the binary's paths are trimmed (-trimpath)" } else { "the binary was built in another directory" }
+                        ),
+                    );
+                    r.substitute_path.push(Substitute { from, to });
+                    return r;
+                }
+            }
+            let name = base.rsplit(['/', '\\']).next().unwrap_or(base);
+            let mut close: Vec<(f64, &String)> = self
+                .index
                 .files
                 .iter()
                 .map(|f| {
-                    let b = f.rsplit('/').next().unwrap_or(f);
-                    (strsim::jaro_winkler(name, b), f)
+                    (
+                        strsim::jaro_winkler(name, f.rsplit('/').next().unwrap_or(f)),
+                        f,
+                    )
                 })
-                .filter(|(s, _)| *s > 0.8)
+                .filter(|x| x.0 > 0.8)
                 .collect();
-            close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-            loc.candidates = close.into_iter().take(5).map(|(_, f)| f.clone()).collect();
-            let mut msg = format!(
-                "no file matches {base} among the binary's {} source files",
-                ix.files.len()
-            );
-            if name.ends_with("_test.go") && !self.is_test_binary() {
+            close.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let mut msg =
+                format!("location {spec:?} not found: no file of the binary ends in /{base}");
+            if base.ends_with("_test.go") && !self.test_binary {
+                msg.push_str("; _test.go files exist only in test binaries (go test -c)");
+            } else {
                 msg.push_str(
-                    "; _test.go files are only compiled into test binaries (go test -c, dlv test)",
+                    "; excluded by build tags or GOOS/GOARCH, in another module, or no code left",
                 );
-            } else if let Some(c) = build_constraint(base) {
-                msg.push_str(&format!("; the file has a build constraint ({c}): build with the matching -tags/GOOS/GOARCH"));
-            } else if !loc.candidates.is_empty() {
-                msg.push_str(&format!("; closest: {}", loc.candidates.join(", ")));
             }
-            let _ = line;
-            return loc.fail(Reason::new(&rules::file_not_found::RULE, msg));
+            if !close.is_empty() {
+                let names: Vec<&str> = close.iter().take(3).map(|x| x.1.as_str()).collect();
+                msg.push_str(&format!("; closest: {}", names.join(", ")));
+            }
+            return unbound(spec, &reasons::FILE_NOT_FOUND, msg);
         }
-        // A function: closest names, and whether the linker dropped it.
-        let short = base.rsplit('.').next().unwrap_or(base);
-        let mut close: Vec<(f64, &String)> = self
-            .names
+        let mut close: Vec<(f64, &str)> = self
+            .index
+            .functions
             .iter()
-            .map(|n| {
-                let b = locspec::FuncName::new(n).base;
-                (strsim::jaro_winkler(short, &b), n)
-            })
-            .filter(|(s, _)| *s > 0.85)
+            .map(|f| (strsim::jaro_winkler(base, &f.name), f.name.as_str()))
+            .filter(|x| x.0 > 0.85)
             .collect();
-        close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-        loc.candidates = close.into_iter().take(5).map(|(_, n)| n.clone()).collect();
-        let mut msg = format!("no function {base} in the binary");
-        if !loc.candidates.is_empty() {
-            msg.push_str(&format!("; closest: {}", loc.candidates.join(", ")));
-        } else {
-            msg.push_str("; never called functions are removed by the linker (dead code), and a function inlined everywhere leaves only its inlined calls");
+        close.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut msg = format!(
+            "location {spec:?} not found: no function or file of that name (dead-code eliminated?)"
+        );
+        if !close.is_empty() {
+            let names: Vec<&str> = close.iter().take(3).map(|x| x.1).collect();
+            msg.push_str(&format!("; closest: {}", names.join(", ")));
         }
-        loc.fail(Reason::new(&rules::function_not_found::RULE, msg))
+        unbound(spec, &reasons::FUNC_NOT_FOUND, msg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(rel: &str) -> Option<Target> {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+        Target::open(p).ok()
     }
 
-    /// `name` is the type-parameter-free name of some generic instantiation.
-    fn generic_name(&self, name: &str) -> bool {
-        self.names
-            .iter()
-            .any(|n| n.contains('[') && generic_base(n) == name)
-    }
-
-    fn is_test_binary(&self) -> bool {
-        self.names.iter().any(|n| n == "main.main")
-            && self
-                .index
-                .as_ref()
-                .is_some_and(|ix| ix.files.iter().any(|f| f.ends_with("_testmain.go")))
-    }
-
-    /// `--breakable FILE`: the file (as recorded) and its lines with a statement.
-    pub fn breakable(&self, file: &str) -> Result<(String, Vec<u32>), Box<Location>> {
-        let loc = Location::new(file);
-        let Some(ix) = &self.index else {
-            return Err(Box::new(self.stripped(loc, file, Some(1))));
+    /// hello (fixtures/src/hello/main.go): main.main at 11, greet at 25 (bindable with -N -l),
+    /// comment at 24.
+    #[test]
+    fn resolve_hello_noopt_like_delve() {
+        let Some(t) = fixture(".cache/fixtures/go1.21.13/hello/noopt/hello") else {
+            eprintln!("SKIP: fixtures not built");
+            return;
         };
-        let files: Vec<&String> = ix
-            .files
-            .iter()
-            .filter(|f| locspec::path_matches(file, f, self.windows))
-            .collect();
-        match files.len() {
-            1 => {
-                let id = ix.file_id(files[0]).unwrap_or(0);
-                Ok((files[0].clone(), ix.stmt_lines(id)))
-            }
-            0 => Err(Box::new(self.not_found(loc, file, None))),
-            _ => {
-                let mut loc = loc;
-                loc.candidates = files.iter().map(|s| s.to_string()).take(20).collect();
-                Err(Box::new(loc.fail(Reason::new(
-                    &rules::ambiguous_file::RULE,
-                    format!("{file} matches {} files", files.len()),
-                ))))
-            }
-        }
+        let r = Resolver::new(&t);
+        let main = r.resolve("main.main");
+        assert!(main.bound && main.addresses.len() == 1);
+        assert_eq!(main.addresses[0].line, 11);
+        let l21 = r.resolve("hello/main.go:21");
+        assert!(l21.bound, "{l21:?}");
+        let l24 = r.resolve("main.go:24");
+        assert_eq!(l24.reason.as_ref().map(|x| x.id), Some("DD703"));
+        assert_eq!(
+            l24.nearest.iter().map(|n| n.line).collect::<Vec<_>>(),
+            vec![22, 25]
+        );
+        // FUNC:LINE is relative to the function's entry line (Delve's FindFunctionLocation).
+        let g1 = r.resolve("main.greet:1");
+        assert_eq!(g1.addresses[0].line, 26);
+        let f = r.index.file_id(&l21.addresses[0].file).unwrap();
+        assert!(r.breakable(f).contains(&35));
     }
-}
 
-/// `main.(*Stack[go.shape.string]).Push` → `main.(*Stack).Push` (Delve's
-/// `NameWithoutTypeParams`).
-fn generic_base(name: &str) -> String {
-    locspec::split_type_params(name).0
-}
-
-/// The deepest inlined call inside [entry, end) containing `pc` (Delve's findInlRng).
-fn innermost_inlined(ix: &LineIndex, entry: u64, end: u64, pc: u64) -> Option<usize> {
-    ix.inlined
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.contains(pc) && c.low_pc() >= entry && c.low_pc() < end)
-        .max_by_key(|(_, c)| c.depth)
-        .map(|(i, _)| i)
-}
-
-/// A `//go:build` line at the top of a local file, if the spec names one that exists.
-fn build_constraint(path: &str) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
-    text.lines()
-        .take_while(|l| !l.starts_with("package "))
-        .find(|l| l.starts_with("//go:build "))
-        .map(|l| l.to_string())
-}
-
-/// `1-3, 5, 9-12`
-pub fn ranges(lines: &[u32]) -> String {
-    let mut out: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        let start = lines[i];
-        let mut end = start;
-        while i + 1 < lines.len() && lines[i + 1] == end + 1 {
-            i += 1;
-            end = lines[i];
-        }
-        out.push(if start == end {
-            start.to_string()
-        } else {
-            format!("{start}-{end}")
-        });
-        i += 1;
+    #[test]
+    fn resolve_without_dwarf_says_stripped() {
+        let Some(t) = fixture(".cache/fixtures/go1.21.13/hello/sw/hello") else {
+            return;
+        };
+        let r = Resolver::new(&t);
+        let x = r.resolve("main.go:11");
+        assert_eq!(x.reason.map(|x| x.id), Some("DD705"));
     }
-    out.join(", ")
 }

@@ -1,0 +1,24 @@
+//! DD701 where-file-not-found: no file of the binary matches the location.
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static FILE_NOT_FOUND: Rule = Rule {
+    id: "DD701",
+    name: "where-file-not-found",
+    severity: Severity::Error,
+    title: "no file of the binary matches the location",
+    explain: r#"
+What it does
+  Matches FILE against every file name in the DWARF line tables the way Delve's
+  partialPathMatch does: FILE must be a suffix of the full path on a '/' boundary.
+
+Why it breaks debugging
+  Delve answers `location "FILE:LINE" not found`. Usual causes: the file was excluded by
+  build tags or GOOS/GOARCH suffixes, it is a _test.go file (only in test binaries), it
+  belongs to another module, or it has no code left after dead-code elimination.
+
+Fix
+  Check the build tags, build the test binary (go test -c), or use a longer/shorter path.
+"#,
+};

@@ -1,0 +1,23 @@
+//! DD703 where-no-statement: the line has no statement.
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static NO_STATEMENT: Rule = Rule {
+    id: "DD703",
+    name: "where-no-statement",
+    severity: Severity::Error,
+    title: "the line has no statement",
+    explain: r#"
+What it does
+  Looks for line-table rows of exactly that line in every unit holding the file, and the
+  inlined call sites made from that line. Delve does not snap to a nearby line.
+
+Why it breaks debugging
+  Delve: "could not find statement at FILE:LINE, please use a line with a statement".
+  Comments, blank lines, declarations and code removed by the optimiser have no rows.
+
+Fix
+  Use one of the nearest bindable lines listed (`debugdoctor where --breakable FILE`).
+"#,
+};

@@ -1,0 +1,24 @@
+//! DD704 where-function-not-found: no function of that name.
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static FUNC_NOT_FOUND: Rule = Rule {
+    id: "DD704",
+    name: "where-function-not-found",
+    severity: Severity::Error,
+    title: "no function of that name",
+    explain: r#"
+What it does
+  Looks the name up as Delve does (exact name, then package/receiver/base matching) among
+  DWARF subprograms, their inlined instances, and pclntab.
+
+Why it breaks debugging
+  Delve: `location "F" not found`. The function may have been removed as dead code, or
+  (with an abstract DWARF entry only) inlined everywhere with no standalone body.
+
+Fix
+  Check the spelling (closest names are listed); build with -gcflags=all=-N -l to keep
+  every function.
+"#,
+};

@@ -1,0 +1,22 @@
+//! DD705 where-stripped: the binary has no DWARF: file:line cannot bind.
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static STRIPPED: Rule = Rule {
+    id: "DD705",
+    name: "where-stripped",
+    severity: Severity::Error,
+    title: "the binary has no DWARF: file:line cannot bind",
+    explain: r#"
+What it does
+  Notices that the binary (and its debug file, if any) has no .debug_info.
+
+Why it breaks debugging
+  Delve 1.27 still finds functions through pclntab but answers "could not find file ...,
+  binary is stripped" for FILE:LINE.
+
+Fix
+  Build without -ldflags=-s -w.
+"#,
+};

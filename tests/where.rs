@@ -1,0 +1,243 @@
+//! `debugdoctor where` on real fixtures: every DD7xx reason produced by a real binary,
+//! human and JSON output, exit codes, `--breakable`, `--from-file`, and gdb as a second
+//! oracle for DWARF 5 statement addresses.
+
+mod common;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn bin(go: &str, program: &str, variant: &str) -> String {
+    common::fixture(go, program, variant)
+        .path
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn where_json(binary: &str, specs: &[&str]) -> (i32, Vec<Value>) {
+    let out = Command::cargo_bin("debugdoctor")
+        .unwrap()
+        .arg("where")
+        .arg("--json")
+        .arg(binary)
+        .args(specs)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["schema_version"], 1);
+    (
+        out.status.code().unwrap(),
+        v["locations"].as_array().unwrap().clone(),
+    )
+}
+
+fn reason(l: &Value) -> &str {
+    l["reason"]["id"].as_str().unwrap_or("")
+}
+
+#[test]
+fn every_reason_comes_from_a_real_fixture() {
+    let hello = bin("1.21.13", "hello", "default");
+    let (code, l) = where_json(
+        &hello,
+        &[
+            "main.main",
+            "hello/main.go:1",
+            "print.go:10",
+            "main.nosuch",
+            "main.go:x",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(l[0]["bound"].as_bool().unwrap());
+    assert_eq!(l[0]["addresses"][0]["function"], "main.main");
+    assert_eq!(l[0]["addresses"][0]["line"], 11);
+    assert_eq!(l[0]["reason"], Value::Null);
+    assert_eq!(reason(&l[1]), "DD703");
+    assert_eq!(
+        l[1]["nearest"][0]["line"], 11,
+        "nearest below line 1: {}",
+        l[1]
+    );
+    assert_eq!(reason(&l[2]), "DD702");
+    assert!(l[2]["reason"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("fmt/print.go"));
+    assert_eq!(reason(&l[3]), "DD704");
+    assert_eq!(reason(&l[4]), "DD708");
+
+    // Build tags: extra.go exists only in the `tags` variant.
+    let (_, l) = where_json(&bin("1.21.13", "buildtags", "default"), &["extra.go:10"]);
+    assert_eq!(reason(&l[0]), "DD701");
+    let (code, l) = where_json(&bin("1.21.13", "buildtags", "tags"), &["extra.go:10"]);
+    assert_eq!((code, l[0]["bound"].as_bool()), (0, Some(true)));
+
+    // Stripped (-s -w): file:line cannot bind.
+    let (_, l) = where_json(&bin("1.21.13", "hello", "sw"), &["main.go:11"]);
+    assert_eq!(reason(&l[0]), "DD705");
+
+    // -trimpath: the absolute path matches only through substitutePath.
+    let src = common::repo_root().join("fixtures/src/hello/main.go");
+    let spec = format!("{}:11", src.display());
+    let (_, l) = where_json(&bin("1.21.13", "hello", "trimpath"), &[&spec]);
+    assert_eq!(reason(&l[0]), "DD706");
+    let sp = &l[0]["substitute_path"][0];
+    assert!(sp["to"].as_str().unwrap().ends_with("example.com"), "{sp}");
+
+    // Optimised unit: bound with a DD707 warning; noopt: no warning.
+    let (_, l) = where_json(&hello, &["main.greet"]);
+    assert_eq!(l[0]["warnings"][0]["id"], "DD707");
+    let (_, l) = where_json(&bin("1.21.13", "hello", "noopt"), &["main.greet"]);
+    assert!(l[0].get("warnings").is_none());
+}
+
+#[test]
+fn human_output_and_exit_codes() {
+    let hello = bin("1.25.5", "hello", "default");
+    let out = Command::cargo_bin("debugdoctor")
+        .unwrap()
+        .args(["where", &hello, "main.main", "main.go:21"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8_lossy(&out.stdout);
+    let first = s.lines().next().unwrap_or("");
+    let cols: Vec<&str> = first.split_whitespace().collect();
+    assert_eq!(&cols[..2], ["main.main", "bound"], "{s}");
+    assert!(cols[2].starts_with("0x") && cols[3] == "main.main", "{s}");
+    assert!(s.contains("hello/main.go:21"), "{s}");
+
+    let out = Command::cargo_bin("debugdoctor")
+        .unwrap()
+        .args(["where", &hello, "main.go:23"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("NOT BOUND") && s.contains("nearest:"), "{s}");
+    assert!(s.contains("main.go:22") && s.contains("main.go:26"), "{s}");
+
+    let out = Command::cargo_bin("debugdoctor")
+        .unwrap()
+        .args(["where", "/nonexistent/binary", "main.main"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+
+    // PIE: link-time addresses, marked.
+    let out = Command::cargo_bin("debugdoctor")
+        .unwrap()
+        .args(["where", &bin("1.25.5", "hello", "pie"), "main.main"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("unrelocated"));
+}
+
+#[test]
+fn breakable_and_from_file() {
+    let hello = bin("1.21.13", "hello", "noopt");
+    let out = Command::cargo_bin("debugdoctor")
+        .unwrap()
+        .args(["where", "--breakable", "hello/main.go", &hello])
+        .output()
+        .unwrap();
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("hello/main.go: 11-"), "{s}");
+
+    // 1,000 specs in one call.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("specs.txt");
+    let specs: String = (0..1000)
+        .map(|i| format!("hello/main.go:{}\n", i % 40))
+        .collect();
+    std::fs::write(&f, specs).unwrap();
+    let t = std::time::Instant::now();
+    let out = Command::cargo_bin("debugdoctor")
+        .unwrap()
+        .args(["where", "--json", "--from-file"])
+        .arg(&f)
+        .arg(&hello)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["locations"].as_array().unwrap().len(), 1000);
+    eprintln!("1000 specs: {:?}", t.elapsed());
+}
+
+#[test]
+fn windows_and_macho_and_split() {
+    let (_, l) = where_json(
+        &bin("1.21.13", "hello", "windows"),
+        &["MAIN.GO:11", "main.main"],
+    );
+    assert!(
+        l[0]["bound"].as_bool().unwrap(),
+        "case-insensitive on Windows: {}",
+        l[0]
+    );
+    assert_eq!(l[0]["addresses"][0]["pc"], l[1]["addresses"][0]["pc"]);
+    let (_, l) = where_json(&bin("1.21.13", "hello", "darwin-arm64"), &["main.go:21"]);
+    assert!(l[0]["bound"].as_bool().unwrap());
+    let (_, l) = where_json(&bin("1.21.13", "hello", "split"), &["main.go:21"]);
+    assert!(l[0]["bound"].as_bool().unwrap(), "{}", l[0]);
+}
+
+/// gdb as a second oracle on DWARF 5 (Go 1.25, 1.27): every bound line of hello/main.go
+/// starts at an address gdb's `info line` reports for that line.
+#[test]
+fn gdb_agrees_on_dwarf5_statement_addresses() {
+    if !std::path::Path::new("/usr/bin/gdb").exists() {
+        eprintln!("SKIP: no gdb");
+        return;
+    }
+    let mut compared = 0;
+    for go in ["1.25.5", "1.27.3"] {
+        let b = bin(go, "hello", "noopt");
+        let target = debugdoctor::Target::open(&b).unwrap();
+        let r = debugdoctor::resolve::Resolver::new(&target);
+        let mut cmd = std::process::Command::new("gdb");
+        cmd.args(["-nx", "-batch"]);
+        for l in 1..=36 {
+            cmd.arg("-ex").arg(format!("info line main.go:{l}"));
+        }
+        cmd.arg(&b);
+        let out = cmd.output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let gdb_lines: Vec<&str> = text.lines().filter(|l| l.starts_with("Line ")).collect();
+        for l in 1..=36u32 {
+            let ours = r.resolve(&format!("hello/main.go:{l}"));
+            let g = gdb_lines
+                .iter()
+                .find(|x| x.starts_with(&format!("Line {l} of ")));
+            let gdb_addr = g.and_then(|x| {
+                x.split("starts at address 0x")
+                    .nth(1)
+                    .and_then(|a| a.split(|c: char| !c.is_ascii_hexdigit()).next())
+                    .and_then(|a| u64::from_str_radix(a, 16).ok())
+            });
+            if ours.bound {
+                let pcs: Vec<u64> = ours.addresses.iter().map(|a| a.pc).collect();
+                let ga = gdb_addr.unwrap_or_else(|| {
+                    panic!("go{go} line {l}: gdb has no address, ours {pcs:x?}\n{text}")
+                });
+                // gdb reports the first row of the line; Delve's pick is the first is_stmt
+                // row after it (prologue skipped at function entries).
+                assert!(
+                    pcs.iter().any(|&p| p >= ga),
+                    "go{go} line {l}: {pcs:x?} vs gdb {ga:#x}"
+                );
+                compared += 1;
+            } else {
+                assert!(
+                    gdb_addr.is_none() || g.unwrap().contains("but contains no code"),
+                    "go{go} line {l}: gdb binds {g:?}, ours: {:?}",
+                    ours.reason
+                );
+            }
+        }
+    }
+    eprintln!("gdb compared {compared} bound lines");
+    assert!(compared > 10);
+}
