@@ -6,11 +6,14 @@
 //! headers, in compression headers (Elf_Chdr, `ZLIB`+size), inside the DWARF sections,
 //! `.gopclntab` and `.go.buildinfo`, and absurd 32/64-bit values written at aligned
 //! offsets of those regions (sizes, counts, offsets). Each mutant goes through
-//! `Target::from_image`, every lazy fact, every check and [`exercise_more`].
+//! `Target::from_image`, every lazy fact and every check; every 4th (`DD_FULL_EVERY`)
+//! also through [`exercise_more`] (`where` on a set of specs and `paths`), which index
+//! all of the DWARF and cost about three times the rest.
 //!
-//! Runs in `scripts/test` (`DD_MUTANTS`, default 100,000, in release mode) and longer in
-//! `scripts/fuzz --minutes N` (`DD_FUZZ_SECONDS`, random seed). Fails on any panic, any
-//! mutant slower than 2 s, peak memory over 1 GB, or a fixture file changed on disk.
+//! Runs in `scripts/test` (`DD_MUTANTS`, default 100,000) and longer in
+//! `scripts/fuzz --minutes N` (`DD_FUZZ_SECONDS`, random seed, every mutant through
+//! everything). Fails on any panic, any mutant slower than 2 s, peak memory over 1 GB, or
+//! a fixture file changed on disk.
 
 mod common;
 
@@ -189,7 +192,7 @@ fn mutate(b: &Base, seed: u64) -> (Vec<u8>, String) {
 }
 
 /// Everything debugdoctor does with a binary, forced.
-fn exercise(path: &Path, data: Vec<u8>) {
+fn exercise(path: &Path, data: Vec<u8>, full: bool) {
     let Ok(img) = Image::from_bytes(path, data) else {
         return;
     };
@@ -202,7 +205,9 @@ fn exercise(path: &Path, data: Vec<u8>) {
     let _ = t.go_version();
     let _ = debugdoctor::checks::run(&t);
     let _ = debugdoctor::report::binary::BinaryReport::new(&t, Vec::new());
-    exercise_more(&t);
+    if full {
+        exercise_more(&t);
+    }
 }
 
 /// The commands beyond `check`: `paths` and `where` on a set of specs, on every mutant.
@@ -261,6 +266,8 @@ thread_local! {
 
 struct Outcome {
     mutants: usize,
+    /// Mutants that also went through `where` and `paths`.
+    full: usize,
     panics: Vec<String>,
     slow: Vec<String>,
     max_ms: u64,
@@ -271,6 +278,12 @@ fn run_mutants(bases: &[Base], count: usize, seed0: u64, deadline: Option<Instan
     let slow = Mutex::new(Vec::new());
     let max_ms = AtomicU64::new(0);
     let done = AtomicUsize::new(0);
+    let full_done = AtomicUsize::new(0);
+    let full_every: u64 = std::env::var("DD_FULL_EVERY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(if deadline.is_some() { 1 } else { 4 });
     // Watchdog: a mutant running longer than HANG would hang CI; print it and abort.
     let running: Arc<Mutex<Vec<Running>>> =
         Arc::new(Mutex::new(vec![None; rayon::current_num_threads() + 1]));
@@ -301,7 +314,13 @@ fn run_mutants(bases: &[Base], count: usize, seed0: u64, deadline: Option<Instan
         let slot = rayon::current_thread_index().unwrap_or(0);
         running.lock().unwrap()[slot] = Some((Instant::now(), what.clone()));
         let start = Instant::now();
-        let result = catch_unwind(AssertUnwindSafe(|| exercise(&b.path, data)));
+        // `where` and `paths` index the whole DWARF (~4x the cost of the rest); in the
+        // CI run every FULL_EVERY-th mutant goes through them, in scripts/fuzz all do.
+        let full = seed % full_every == 0;
+        if full {
+            full_done.fetch_add(1, Ordering::Relaxed);
+        }
+        let result = catch_unwind(AssertUnwindSafe(|| exercise(&b.path, data, full)));
         let ms = start.elapsed().as_millis() as u64;
         running.lock().unwrap()[slot] = None;
         max_ms.fetch_max(ms, Ordering::Relaxed);
@@ -325,6 +344,7 @@ fn run_mutants(bases: &[Base], count: usize, seed0: u64, deadline: Option<Instan
     stop.store(true, Ordering::Relaxed);
     let _ = watchdog.join();
     Outcome {
+        full: full_done.into_inner(),
         mutants: done.into_inner(),
         panics: panics.into_inner().unwrap(),
         slow: slow.into_inner().unwrap(),
@@ -379,9 +399,10 @@ fn mutants_never_panic_hang_or_blow_memory() {
     let rss = peak_rss_kib();
     let elapsed = start.elapsed();
     let summary = format!(
-        "robustness: {} mutants of {} fixtures (seed {seed0}) in {:.1}s ({:.0}/s), {} panics, {} over {:?}, max {} ms, peak RSS {} MB",
+        "robustness: {} mutants of {} fixtures (seed {seed0}; {} also through where and paths) in {:.1}s ({:.0}/s), {} panics, {} over {:?}, max {} ms, peak RSS {} MB",
         out.mutants,
         bases.len(),
+        out.full,
         elapsed.as_secs_f64(),
         out.mutants as f64 / elapsed.as_secs_f64(),
         out.panics.len(),
@@ -444,6 +465,7 @@ fn file_truncated_while_reading() {
         });
         if let Ok(t) = Target::open(&path) {
             let _ = debugdoctor::checks::run(&t);
+            exercise_more(&t);
         }
         writer.join().unwrap();
     }
@@ -467,7 +489,7 @@ fn regressions() {
         let (start, _) = img.section(section).unwrap().file_range.unwrap();
         let at = start as usize + offset;
         data[at..at + bytes.len()].copy_from_slice(bytes);
-        let r = catch_unwind(|| exercise(&f.path, data));
+        let r = catch_unwind(|| exercise(&f.path, data, true));
         assert!(r.is_ok(), "{}: {section}+{offset}", f.label());
     }
 }
