@@ -316,7 +316,7 @@ fn run_mutants(bases: &[Base], count: usize, seed0: u64, deadline: Option<Instan
         let start = Instant::now();
         // `where` and `paths` index the whole DWARF (~4x the cost of the rest); in the
         // CI run every FULL_EVERY-th mutant goes through them, in scripts/fuzz all do.
-        let full = seed % full_every == 0;
+        let full = seed.is_multiple_of(full_every);
         if full {
             full_done.fetch_add(1, Ordering::Relaxed);
         }
