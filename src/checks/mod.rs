@@ -36,6 +36,7 @@ pub fn all_rules() -> Vec<&'static Rule> {
     rules.extend(crate::toolchain::rules());
     rules.extend(crate::resolve::rules());
     rules.extend(crate::baseline::rules());
+    rules.extend(crate::probe::rules());
     rules.sort_by_key(|r| r.id);
     rules
 }

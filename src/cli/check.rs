@@ -83,6 +83,10 @@ pub struct Args {
     /// Also search DIR for separate debug files (laid out like /usr/lib/debug). Repeatable.
     #[arg(long, value_name = "DIR")]
     pub debug_dir: Vec<PathBuf>,
+    /// Also run each linux/amd64 binary under ptrace to main.main (10 s limit) and report
+    /// DD601 main-not-reached / DD602 ptrace-denied.
+    #[arg(long)]
+    pub probe: bool,
 }
 
 /// Settings after merging debugdoctor.toml and the command line (the command line wins).
@@ -260,10 +264,16 @@ enum Outcome {
     Skipped,
 }
 
-fn analyse(input: &Input, options: &OpenOptions, want_facts: bool) -> Outcome {
+fn analyse(input: &Input, options: &OpenOptions, want_facts: bool, probe: bool) -> Outcome {
     match Target::open_with(&input.path, options.clone()) {
         Ok(t) => {
-            let findings = debugdoctor::checks::run(&t);
+            let mut findings = debugdoctor::checks::run(&t);
+            if probe && t.is_go() && t.goos() == "linux" && t.goarch() == "amd64" {
+                findings.extend(debugdoctor::probe::probe_main(
+                    &t,
+                    std::time::Duration::from_secs(10),
+                ));
+            }
             if !input.explicit && (!looks_go(&t) || is_debug_only(&t)) {
                 return Outcome::Skipped;
             }
@@ -325,10 +335,11 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
     };
     let inputs = collect_inputs(&args.paths);
     let want_facts = base.is_some() || args.write_baseline.is_some();
+    let args_probe = args.probe;
 
     let progress = progress_bar(s.format, inputs.len());
     let analyse_one = |i: &Input| {
-        let o = analyse(i, &options, want_facts);
+        let o = analyse(i, &options, want_facts, args_probe);
         if let Some(p) = &progress {
             p.inc(1);
         }

@@ -18,7 +18,6 @@ pub const EXIT_FINDINGS: u8 = 1;
 /// Usage error, or an input that cannot be diagnosed (missing, not a Go binary, corrupt).
 pub const EXIT_USAGE: u8 = 2;
 /// A requested probe could not run (ptrace not possible).
-#[allow(dead_code)] // used by `probe` (in progress)
 pub const EXIT_NO_PTRACE: u8 = 3;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]

@@ -1,11 +1,164 @@
-//! STUB: in progress.
+//! `debugdoctor probe BINARY --break SPEC... [-- ARGS]`: run the program under ptrace and
+//! report whether each breakpoint is really hit.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use debugdoctor::probe::{ProbeError, ProbeOptions};
+use debugdoctor::Target;
 
 use super::Context;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// The Go binary to run (linux/amd64).
+    #[arg(value_name = "BINARY")]
+    pub binary: PathBuf,
+    /// A location in `where`'s syntax. Repeatable; default main.main.
+    #[arg(long = "break", short = 'b', value_name = "SPEC")]
+    pub breaks: Vec<String>,
+    /// Give up (and kill the program) after this long: 500ms, 5s, 1m.
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    pub timeout: Duration,
+    /// Stop once every breakpoint was hit this many times.
+    #[arg(long, default_value_t = 1)]
+    pub count: u32,
+    /// Drop the program's stdout and stderr.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Let the program read stdin (else it reads /dev/null).
+    #[arg(long)]
+    pub stdin: bool,
+    /// Working directory of the program.
+    #[arg(long, value_name = "DIR")]
+    pub cwd: Option<PathBuf>,
+    /// Print one JSON document (schema_version 1) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Arguments for the program, after `--`.
+    #[arg(last = true, value_name = "ARGS")]
+    pub args: Vec<String>,
+}
 
-pub fn run(_args: Args, _ctx: &Context) -> u8 {
-    eprintln!("debugdoctor: not implemented yet");
-    super::EXIT_USAGE
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .map(|i| s.split_at(i))
+        .unwrap_or((s, "s"));
+    let n: f64 = num.parse().map_err(|_| format!("bad duration {s:?}"))?;
+    let secs = match unit {
+        "ms" => n / 1000.0,
+        "s" | "" => n,
+        "m" => n * 60.0,
+        _ => return Err(format!("bad duration unit in {s:?} (ms, s, m)")),
+    };
+    if !(0.0..=86_400.0).contains(&secs) {
+        return Err(format!("duration {s:?} out of range"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+pub fn run(args: Args, ctx: &Context) -> u8 {
+    let t = match Target::open(&args.binary) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("debugdoctor: {e}");
+            return super::EXIT_USAGE;
+        }
+    };
+    if !t.is_go() {
+        eprintln!(
+            "debugdoctor: {}: not a Go binary (no build info, no pclntab)",
+            args.binary.display()
+        );
+        return super::EXIT_USAGE;
+    }
+    let specs = if args.breaks.is_empty() {
+        vec!["main.main".to_string()]
+    } else {
+        args.breaks.clone()
+    };
+    let opts = ProbeOptions {
+        args: args.args.clone(),
+        cwd: args.cwd.clone(),
+        timeout: args.timeout,
+        count: args.count.max(1),
+        quiet: args.quiet || args.json,
+        stdin: args.stdin,
+    };
+    let report = match debugdoctor::probe::probe(&t, &specs, &opts) {
+        Ok(r) => r,
+        Err(ProbeError::Denied(m)) => {
+            eprintln!("debugdoctor: cannot trace {}: {m}", args.binary.display());
+            return super::EXIT_NO_PTRACE;
+        }
+        Err(ProbeError::Usage(m)) => {
+            eprintln!("debugdoctor: {m}");
+            return super::EXIT_USAGE;
+        }
+        Err(ProbeError::Failed(m)) => {
+            eprintln!("debugdoctor: probe failed: {m}");
+            return super::EXIT_USAGE;
+        }
+    };
+    let code = if report.all_hit() {
+        super::EXIT_OK
+    } else {
+        super::EXIT_FINDINGS
+    };
+    if args.json {
+        super::print_json(&serde_json::json!({
+            "schema_version": debugdoctor::report::SCHEMA_VERSION,
+            "probe": report,
+        }));
+        return code;
+    }
+    let s = &ctx.style;
+    let width = report
+        .breakpoints
+        .iter()
+        .map(|b| b.spec.chars().count())
+        .max()
+        .unwrap_or(0);
+    for b in &report.breakpoints {
+        match b.status {
+            "hit" => {
+                let place = match (&b.file, b.line) {
+                    (Some(f), Some(l)) => format!("  {f}:{l}"),
+                    _ => String::new(),
+                };
+                let times = if b.hits > 1 {
+                    format!(" ({} times)", b.hits)
+                } else {
+                    String::new()
+                };
+                println!(
+                    "{:<width$}  {}  after {} ms  thread {}  pc {:#x}{place}{times}",
+                    b.spec,
+                    s.good("HIT"),
+                    b.first_hit_ms.unwrap_or(0),
+                    b.thread.unwrap_or(0),
+                    b.pc.unwrap_or(0),
+                );
+            }
+            _ => println!(
+                "{:<width$}  {}  {}",
+                b.spec,
+                s.bad(if b.status == "not-bound" {
+                    "NOT BOUND"
+                } else {
+                    "not hit"
+                }),
+                b.reason.as_deref().unwrap_or("")
+            ),
+        }
+    }
+    if report.load_base != 0 {
+        println!(
+            "{}",
+            s.dim(&format!("(PIE loaded at {:#x})", report.load_base))
+        );
+    }
+    code
 }

@@ -1,0 +1,30 @@
+//! DD601 main-not-reached: `check --probe` ran the program and `main.main` was not hit.
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    id: "DD601",
+    name: "main-not-reached",
+    severity: Severity::Error,
+    title: "the program ran but the main.main breakpoint was not hit",
+    explain: r#"
+What it does
+  `check --probe` starts the binary under ptrace, places an int3 where Delve's
+  `break main.main` binds (after the prologue), and waits for it to be hit.
+
+Why it breaks debugging
+  If the breakpoint Delve would set is never reached, a debugging session shows the same:
+  the program exits (or crashes, or blocks in init) before main runs, the address is not
+  where the code runs (a stale or different binary, a packed binary that unpacks itself),
+  or the program needs arguments, input or environment to get there.
+
+Fix
+  Look at how the program ended (exit status, signal, timeout in the evidence); run it
+  with the arguments it needs (debugdoctor probe BIN --break main.main -- ARGS); make
+  sure the binary on disk is the one being debugged.
+
+How to verify by hand
+  dlv exec ./app -- ARGS, then: break main.main, continue
+"#,
+};

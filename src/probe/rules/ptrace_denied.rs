@@ -1,0 +1,31 @@
+//! DD602 ptrace-denied: the machine does not let debugdoctor (or Delve) trace a process.
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    id: "DD602",
+    name: "ptrace-denied",
+    severity: Severity::Error,
+    title: "ptrace is not permitted here: no debugger can run the program",
+    explain: r#"
+What it does
+  Starts the program with PTRACE_TRACEME, as Delve's native backend does, and reports
+  when the kernel refuses (EPERM), with what this machine says about why: Yama
+  ptrace_scope, the effective capabilities (CAP_SYS_PTRACE), seccomp.
+
+Why it breaks debugging
+  Delve and gdb need ptrace. In containers the default seccomp profile (older Docker) or
+  a missing CAP_SYS_PTRACE blocks it; Yama ptrace_scope 2 or 3 restricts it to
+  administrators or disables it.
+
+Fix
+  docker run --cap-add=SYS_PTRACE --security-opt seccomp=unconfined ...;
+  sysctl kernel.yama.ptrace_scope=1 (scope 3 needs a reboot);
+  in Kubernetes: securityContext.capabilities.add: ["SYS_PTRACE"].
+
+How to verify by hand
+  cat /proc/sys/kernel/yama/ptrace_scope; grep -E 'CapEff|Seccomp' /proc/self/status;
+  dlv exec ./app  (fails with "operation not permitted")
+"#,
+};
