@@ -1,0 +1,95 @@
+//! QA regressions: inputs that used to hang, allocate without bound or mislead.
+//! Each test failed before its fix.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Runs debugdoctor with `args`, killing it after 10 s (a hang is the bug under test).
+fn run_bounded(args: &[&str]) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn debugdoctor");
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let out = child.wait_with_output().expect("output");
+            return (
+                status.code(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            );
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return (None, "timed out".into());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn mkfifo(path: &std::path::Path) {
+    let st = Command::new("mkfifo").arg(path).status().expect("mkfifo");
+    assert!(st.success());
+}
+
+#[test]
+fn check_fifo_does_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    mkfifo(&fifo);
+    let (code, err) = run_bounded(&["check", fifo.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("fifo") && err.contains("not a regular file"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn check_dev_zero_does_not_hang() {
+    let (code, err) = run_bounded(&["check", "/dev/zero"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("/dev/zero: not a regular file"), "{err}");
+}
+
+#[test]
+fn check_huge_sparse_file_is_refused_without_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // Zeros: refused by the magic sniff. ELF magic: refused by the size limit.
+    let zeros = dir.path().join("zeros");
+    let elf = dir.path().join("elf");
+    std::fs::File::create(&zeros)
+        .unwrap()
+        .set_len(20 << 30)
+        .unwrap();
+    std::fs::write(&elf, b"\x7fELF").unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&elf)
+        .unwrap()
+        .set_len(20 << 30)
+        .unwrap();
+    let (code, err) = run_bounded(&["check", zeros.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("only zero bytes"), "{err}");
+    let (code, err) = run_bounded(&["check", elf.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("larger than the 4 GiB limit"), "{err}");
+}
+
+#[test]
+fn launch_fifo_and_device_do_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("launch.json");
+    mkfifo(&fifo);
+    for p in [fifo.to_str().unwrap(), "/dev/zero"] {
+        let (code, err) = run_bounded(&["launch", p]);
+        assert_eq!(code, Some(2), "{p}: {err}");
+        assert!(err.contains("not a regular file"), "{p}: {err}");
+    }
+}
