@@ -93,3 +93,44 @@ fn launch_fifo_and_device_do_not_hang() {
         assert!(err.contains("not a regular file"), "{p}: {err}");
     }
 }
+
+/// On ELF and PE `-ldflags=-s` drops DWARF in every Go version (cmd/link dwarfEnabled);
+/// "-s implies -w since Go 1.22" told Linux users that older Go kept DWARF with -s.
+#[test]
+fn dd101_s_on_elf_is_not_blamed_on_go_1_22() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = root.join(".cache/fixtures/go1.25.5/hello/s/hello");
+    if !bin.exists() {
+        eprintln!("skipping: {} not built", bin.display());
+        return;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .args(["check", "--fail-on", "never"])
+        .arg(&bin)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find(|l| l.contains("DD101")).expect(&text);
+    assert!(line.contains("on ELF and PE"), "{line}");
+    assert!(!line.contains("since Go 1.22"), "{line}");
+}
+
+#[test]
+fn dd403_s_note_names_every_platform() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("launch.json");
+    std::fs::write(
+        &file,
+        r#"{"version": "0.2.0", "configurations": [{"name": "L", "type": "go",
+        "request": "launch", "mode": "debug", "program": ".", "buildFlags": "-ldflags=-s"}]}"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .arg("launch")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find(|l| l.contains("DD403")).expect(&text);
+    assert!(line.contains("on ELF and PE always"), "{line}");
+}

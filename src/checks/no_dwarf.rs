@@ -54,11 +54,13 @@ pub fn run(t: &Target) -> Vec<Finding> {
     let macho = t.image().format() == crate::binary::Format::MachO;
     let cause = match (s, w) {
         (_, true) => format!("built with -ldflags=\"{ldflags}\": -w omits DWARF"),
-        (true, false) if go_122 => {
-            format!("built with -ldflags=\"{ldflags}\": -s implies -w since Go 1.22")
-        }
+        // On ELF and PE the linker drops DWARF with -s in every Go version (cmd/link
+        // dwarfEnabled); "since Go 1.22" is only the Mach-O story.
         (true, false) if !macho => {
-            format!("built with -ldflags=\"{ldflags}\": the Go linker omits DWARF with -s outside Mach-O")
+            format!("built with -ldflags=\"{ldflags}\": the Go linker omits DWARF with -s on ELF and PE")
+        }
+        (true, false) if go_122 => {
+            format!("built with -ldflags=\"{ldflags}\": -s implies -w on Mach-O since Go 1.22")
         }
         (true, false) => format!("built with -ldflags=\"{ldflags}\""),
         _ => "the binary has no DWARF sections".to_string(),

@@ -938,7 +938,7 @@ impl Cx<'_> {
                                 }
                             }
                             let s_note = if stripping.iter().any(|w| w.starts_with("-s")) {
-                                " (-s implies -w since Go 1.22)"
+                                " (-s drops DWARF too: on ELF and PE always, on Mach-O since Go 1.22)"
                             } else {
                                 ""
                             };

@@ -13,7 +13,8 @@ What it does
   Parses buildFlags (string or array) and looks at the -ldflags value for -w and -s.
 
 Why it breaks debugging
-  -w omits DWARF; since Go 1.22 -s (omit the symbol table) implies -w too. Without
+  -w omits DWARF; -s (omit the symbol table) drops DWARF too: on ELF and PE in every
+  Go version (cmd/link dwarfEnabled), on Mach-O since Go 1.22. Without
   DWARF Delve cannot map files and lines to addresses: every file:line breakpoint
   fails ("could not find file"), and variables cannot be read.
 
