@@ -134,3 +134,25 @@ fn dd403_s_note_names_every_platform() {
     let line = text.lines().find(|l| l.contains("DD403")).expect(&text);
     assert!(line.contains("on ELF and PE always"), "{line}");
 }
+
+/// `debugdoctor explain --list | head -1` used to panic with "failed printing to stdout:
+/// Broken pipe" and a backtrace on stderr.
+#[test]
+fn closed_stdout_is_not_a_panic() {
+    for args in [
+        &["explain", "--list"][..],
+        &["explain", "--json", "DD101"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the read end before the child writes: every write gets EPIPE.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
