@@ -156,3 +156,23 @@ fn closed_stdout_is_not_a_panic() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+/// A C program with gcc's DWARF 5 got "DD104 DWARF 5; needs Delve built with Go >= 1.25
+/// ... (0 Go units)", with GOEXPERIMENT=nodwarf5 as the fix.
+#[test]
+fn dd104_not_reported_for_non_go_dwarf5() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = root.join(".cache/fixtures/nongo/c-hello");
+    if !bin.exists() {
+        eprintln!("skipping: {} not built", bin.display());
+        return;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .args(["check", "--json"])
+        .arg(&bin)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("DD107"), "{text}");
+    assert!(!text.contains("DD104"), "{text}");
+}
