@@ -176,3 +176,40 @@ fn dd104_not_reported_for_non_go_dwarf5() {
     assert!(text.contains("DD107"), "{text}");
     assert!(!text.contains("DD104"), "{text}");
 }
+
+/// `go build -gcflags=all=-N -l` is not a command a shell can run: `-l` becomes a
+/// separate go flag ("flag provided but not defined: -l"). Fixes must quote the value.
+#[test]
+fn gcflags_fixes_are_quoted_for_the_shell() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut bins = vec![root.join("examples/hello-release")];
+    for v in ["default", "noopt-main", "sw", "gorun"] {
+        bins.push(root.join(format!(".cache/fixtures/go1.25.5/hello/{v}/hello")));
+    }
+    let bins: Vec<_> = bins.into_iter().filter(|b| b.exists()).collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .args(["check", "--json", "--fail-on", "never"])
+        .args(&bins)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut fixes = 0;
+    for b in doc["binaries"].as_array().unwrap() {
+        for f in b["findings"].as_array().into_iter().flatten() {
+            let fix = f["fix"].as_str().unwrap_or("");
+            if fix.contains("-N -l") {
+                fixes += 1;
+                assert!(fix.contains("-gcflags=\"all=-N -l\""), "{}: {fix}", f["id"]);
+            }
+        }
+    }
+    assert!(fixes > 0, "no -N -l fix seen");
+    for id in ["DD201", "DD202", "DD203", "DD101", "DD109", "DD803"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+            .args(["explain", id])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains("-gcflags=all=-N -l"), "{id}: {text}");
+    }
+}

@@ -57,5 +57,5 @@ pub fn run(t: &Target) -> Vec<Finding> {
     .evidence(format!(
         "{count} DW_TAG_inlined_subroutine entries in the main compile unit"
     ))
-    .fix("go build -gcflags=all=-N -l")]
+    .fix("go build -gcflags=\"all=-N -l\"")]
 }

@@ -26,7 +26,7 @@ Why it breaks debugging
 
 Fix
   Rebuild without `-s` and `-w` in -ldflags, e.g.
-      go build -gcflags=all=-N -l -o app .
+      go build -gcflags="all=-N -l" -o app .
   To ship a stripped binary and still debug it, keep the debug info in a separate file:
       objcopy --only-keep-debug app app.debug && objcopy --strip-debug --add-gnu-debuglink=app.debug app
 
@@ -113,15 +113,15 @@ pub fn run(t: &Target) -> Vec<Finding> {
             })
             .collect();
         if kept.is_empty() {
-            "rebuild without -ldflags=\"-s -w\": go build -gcflags=all=-N -l".to_string()
+            "rebuild without -ldflags=\"-s -w\": go build -gcflags=\"all=-N -l\"".to_string()
         } else {
             format!(
-                "rebuild with -ldflags=\"{}\" (no -s, no -w) and -gcflags=all=-N -l",
+                "rebuild with -ldflags=\"{}\" (no -s, no -w) and -gcflags=\"all=-N -l\"",
                 kept.join(" ")
             )
         }
     } else {
-        "rebuild without stripping (no -ldflags=-s/-w, no strip/objcopy --strip-debug): go build -gcflags=all=-N -l"
+        "rebuild without stripping (no -ldflags=-s/-w, no strip/objcopy --strip-debug): go build -gcflags=\"all=-N -l\""
             .to_string()
     };
     vec![f.fix(fix)]
