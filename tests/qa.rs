@@ -213,3 +213,25 @@ fn gcflags_fixes_are_quoted_for_the_shell() {
         assert!(!text.contains("-gcflags=all=-N -l"), "{id}: {text}");
     }
 }
+
+/// A `go test -c` binary (build info path `pkg.test`) was told to rebuild with
+/// `go build`, which builds the package's program, not its tests.
+#[test]
+fn optimisation_fix_for_test_binary_uses_go_test_c() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = root.join(".cache/fixtures/go1.25.5/testpkg/test/testpkg.test");
+    if !bin.exists() {
+        eprintln!("skipping: {} not built", bin.display());
+        return;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .args(["check", "--json", "--fail-on", "never"])
+        .arg(&bin)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = doc["binaries"][0]["findings"].as_array().unwrap();
+    let dd201 = findings.iter().find(|f| f["id"] == "DD201").expect("DD201");
+    let fix = dd201["fix"].as_str().unwrap();
+    assert!(fix.starts_with("go test -c -gcflags="), "{fix}");
+}

@@ -57,5 +57,8 @@ pub fn run(t: &Target) -> Vec<Finding> {
     .evidence(format!(
         "{count} DW_TAG_inlined_subroutine entries in the main compile unit"
     ))
-    .fix("go build -gcflags=\"all=-N -l\"")]
+    .fix(format!(
+        "{} -gcflags=\"all=-N -l\"",
+        crate::checks::rebuild_command(t)
+    ))]
 }
