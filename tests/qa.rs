@@ -235,3 +235,30 @@ fn optimisation_fix_for_test_binary_uses_go_test_c() {
     let fix = dd201["fix"].as_str().unwrap();
     assert!(fix.starts_with("go test -c -gcflags="), "{fix}");
 }
+
+/// DD108 told users to run `dlv exec ... ./app` whatever the binary was called (a
+/// Windows hello.exe included), and "rebuild for linux/amd64" without the command.
+#[test]
+fn dd108_fix_names_the_binary_and_the_rebuild() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = root.join(".cache/fixtures/go1.25.5/hello/windows/hello.exe");
+    if !bin.exists() {
+        eprintln!("skipping: {} not built", bin.display());
+        return;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .args(["check", "--json", "--fail-on", "never"])
+        .arg(&bin)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = doc["binaries"][0]["findings"].as_array().unwrap();
+    let f = findings.iter().find(|f| f["id"] == "DD108").expect("DD108");
+    let fix = f["fix"].as_str().unwrap();
+    assert!(fix.contains("--api-version=2 hello.exe`"), "{fix}");
+    // The host platform decides GOOS/GOARCH; only the shape is fixed.
+    assert!(
+        fix.contains(" GOARCH=") && fix.contains(" go build -gcflags="),
+        "{fix}"
+    );
+}
