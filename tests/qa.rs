@@ -262,3 +262,28 @@ fn dd108_fix_names_the_binary_and_the_rebuild() {
         "{fix}"
     );
 }
+
+/// A Java class file shares 0xcafebabe with a fat Mach-O and was reported as
+/// "universal (fat) Mach-O; extract one architecture first (lipo -thin arm64)".
+#[test]
+fn java_class_is_not_called_a_fat_macho() {
+    let dir = tempfile::tempdir().unwrap();
+    let class = dir.path().join("Hello.class");
+    let mut bytes = vec![0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 61];
+    bytes.resize(256, 0);
+    std::fs::write(&class, &bytes).unwrap();
+    // A one-architecture fat header still gets the lipo advice.
+    let fat = dir.path().join("fat");
+    let mut bytes = vec![0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 1];
+    bytes.extend_from_slice(&[
+        1, 0, 0, 12, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 64, 0, 0, 0, 12,
+    ]);
+    bytes.resize(4096 + 64, 0);
+    std::fs::write(&fat, &bytes).unwrap();
+    let (code, err) = run_bounded(&["check", class.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("Java class"), "{err}");
+    let (code, err) = run_bounded(&["check", fat.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("universal (fat) Mach-O"), "{err}");
+}

@@ -171,6 +171,19 @@ impl Image {
             object::FileKind::Elf32 | object::FileKind::Elf64 => Format::Elf,
             object::FileKind::Pe32 | object::FileKind::Pe64 => Format::Pe,
             object::FileKind::MachO32 | object::FileKind::MachO64 => Format::MachO,
+            // 0xcafebabe is also a Java class file's magic; there the next word is the
+            // class version (>= 45), where a fat Mach-O has its small arch count (the
+            // same test file(1) uses).
+            object::FileKind::MachOFat32
+                if data.get(4..8).is_some_and(|n| {
+                    u32::from_be_bytes([n[0], n[1], n[2], n[3]]) >= 20
+                }) =>
+            {
+                return Err(Error::format(
+                    path,
+                    "not an executable (ELF, PE or Mach-O): a Java class file",
+                ))
+            }
             object::FileKind::MachOFat32 | object::FileKind::MachOFat64 => {
                 return Err(Error::format(
                     path,
