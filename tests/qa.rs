@@ -287,3 +287,15 @@ fn java_class_is_not_called_a_fat_macho() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("universal (fat) Mach-O"), "{err}");
 }
+
+/// DD203's "verify by hand" was `grep -c DW_TAG_inlined_subroutine` over the whole
+/// binary: 6509 on the release sample, against the finding's 4 (main only).
+#[test]
+fn dd203_verify_command_counts_main_only() {
+    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .args(["explain", "DD203"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(r#"m=($NF=="main")"#), "{text}");
+}

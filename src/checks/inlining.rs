@@ -24,7 +24,10 @@ Fix
   go build -gcflags=all=-l       (or all=-N -l for full debuggability)
 
 How to verify by hand
-  readelf --debug-dump=info app | grep -c DW_TAG_inlined_subroutine
+  Inlined call sites in package main only (a plain grep -c counts every package):
+  readelf --debug-dump=info app | awk '/DW_TAG_compile_unit/{m=0; c=1}
+      c && /DW_AT_name/{m=($NF=="main"); c=0} m && /DW_TAG_inlined_subroutine/{n++}
+      END{print n+0}'
 "#,
 };
 
