@@ -299,3 +299,33 @@ fn dd203_verify_command_counts_main_only() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(r#"m=($NF=="main")"#), "{text}");
 }
+
+/// A directory with no Go binary exits 2, but --json said `"binaries": []` and SARIF
+/// `executionSuccessful: true` with no notification: a CI reading the report saw no
+/// reason for the failure.
+#[test]
+fn empty_directory_error_is_in_json_and_sarif() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("README"), "no binaries here\n").unwrap();
+    let p = dir.path().to_str().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .args(["check", "--json", p])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let err = doc["binaries"][0]["error"].as_str().unwrap_or_default();
+    assert!(err.contains("no Go binaries found"), "{doc}");
+    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .args(["check", "--format", "sarif", p])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let inv = &doc["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], false, "{inv}");
+    assert!(inv["toolExecutionNotifications"][0]["message"]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("no Go binaries found"));
+}

@@ -407,7 +407,12 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
             _ => false,
         });
         if !found {
-            eprintln!("debugdoctor: {}: no Go binaries found", dir.display());
+            // An outcome, not only a stderr line: --json and SARIF consumers must see why
+            // the run failed (SARIF said executionSuccessful: true with exit 2).
+            shown.push(Outcome::Unreadable {
+                path: dir.display().to_string(),
+                error: format!("{}: no Go binaries found", dir.display()),
+            });
             code = code.max(super::EXIT_USAGE);
         }
     }
