@@ -329,3 +329,27 @@ fn empty_directory_error_is_in_json_and_sarif() {
         .unwrap_or_default()
         .contains("no Go binaries found"));
 }
+
+/// `launch --fix` dropped a UTF-8 byte order mark: the loader strips it before linting
+/// and the fixed text was written without it.
+#[test]
+fn launch_fix_keeps_byte_order_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("launch.json");
+    let text = "\u{feff}{\r\n  // keep\r\n  \"version\": \"0.2.0\",\r\n  \"configurations\": [{\"name\": \"a\", \"type\": \"go\", \"request\": \"attach\", \"mode\": \"remote\", \"port\": 2345, \"substitutePath\": [{\"from\": \"/nonexistent-remote-app\", \"to\": \"${workspaceFolder}\"}]}]\r\n}\r\n";
+    std::fs::write(&file, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .arg("launch")
+        .arg("--fix")
+        .arg(&file)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let after = std::fs::read(&file).unwrap();
+    assert_ne!(after, text.as_bytes(), "nothing fixed: {out:?}");
+    assert!(
+        after.starts_with(b"\xef\xbb\xbf{\r\n  // keep\r\n"),
+        "{:?}",
+        String::from_utf8_lossy(&after)
+    );
+}
