@@ -353,3 +353,29 @@ fn launch_fix_keeps_byte_order_mark() {
         String::from_utf8_lossy(&after)
     );
 }
+
+/// DD105 told users to run `config debug-info-directories DIR` in Delve, which Delve
+/// rejects ("unsupported type for configuration key"); the directory Delve needs is the
+/// .build-id tree, which its config.yml takes.
+#[test]
+fn dd105_found_fix_gives_a_delve_config_that_works() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join(".cache/fixtures/go1.25.5/hello/buildid");
+    if !dir.join("hello").exists() {
+        eprintln!("skipping: {} not built", dir.display());
+        return;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .args(["check", "--json", "--fail-on", "never", "--debug-dir"])
+        .arg(dir.join("debug"))
+        .arg(dir.join("hello"))
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = doc["binaries"][0]["findings"].as_array().unwrap();
+    let f = findings.iter().find(|f| f["id"] == "DD105").expect("DD105");
+    let fix = f["fix"].as_str().unwrap();
+    assert!(fix.contains("debug-info-directories -add /"), "{fix}");
+    assert!(fix.contains("/debug/.build-id"), "{fix}");
+    assert!(fix.contains("config.yml"), "{fix}");
+}
