@@ -379,3 +379,18 @@ fn dd105_found_fix_gives_a_delve_config_that_works() {
     assert!(fix.contains("/debug/.build-id"), "{fix}");
     assert!(fix.contains("config.yml"), "{fix}");
 }
+
+/// `check --ignore DD1,DD2` on an optimised release build printed "no findings:
+/// breakpoints should bind and variables be readable", which is false.
+#[test]
+fn filtered_empty_report_does_not_claim_debuggable() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .args(["check", "--no-config", "--ignore", "DD1,DD2"])
+        .arg(root.join("examples/hello-release"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("breakpoints should bind"), "{text}");
+    assert!(text.contains("--select/--ignore"), "{text}");
+}
