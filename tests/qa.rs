@@ -394,3 +394,26 @@ fn filtered_empty_report_does_not_claim_debuggable() {
     assert!(!text.contains("breakpoints should bind"), "{text}");
     assert!(text.contains("--select/--ignore"), "{text}");
 }
+
+/// "1 call sites inlined into package main" / "1 DW_TAG_inlined_subroutine entries".
+#[test]
+fn dd203_singular_is_grammatical() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = root.join(".cache/fixtures/go1.25.5/cgo/default/cgo");
+    if !bin.exists() {
+        eprintln!("skipping: {} not built", bin.display());
+        return;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .args(["check", "--fail-on", "never"])
+        .arg(&bin)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("1 call site inlined"), "{text}");
+    assert!(!text.contains("1 call sites"), "{text}");
+    assert!(
+        !text.contains("1 DW_TAG_inlined_subroutine entries"),
+        "{text}"
+    );
+}

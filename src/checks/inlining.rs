@@ -51,14 +51,18 @@ pub fn run(t: &Target) -> Vec<Finding> {
     }
     vec![Finding::new(
         &RULE,
-        format!("{count} call sites inlined into package main"),
+        format!(
+            "{count} call {} inlined into package main",
+            if count == 1 { "site" } else { "sites" }
+        ),
     )
     .evidence(format!(
         "DW_AT_producer \"{}\" on main (no -l)",
         mains[0].producer.as_deref().unwrap_or("")
     ))
     .evidence(format!(
-        "{count} DW_TAG_inlined_subroutine entries in the main compile unit"
+        "{count} DW_TAG_inlined_subroutine {} in the main compile unit",
+        if count == 1 { "entry" } else { "entries" }
     ))
     .fix(format!(
         "{} -gcflags=\"all=-N -l\"",
