@@ -417,3 +417,30 @@ fn dd203_singular_is_grammatical() {
         "{text}"
     );
 }
+
+/// An exec configuration whose program is a FIFO got no finding at all.
+#[test]
+fn launch_exec_program_fifo_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("app");
+    mkfifo(&fifo);
+    let file = dir.path().join("launch.json");
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{"version": "0.2.0", "configurations": [{{"name": "x", "type": "go",
+            "request": "launch", "mode": "exec", "program": {:?}}}]}}"#,
+            fifo.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let (code, _) = run_bounded(&["launch", file.to_str().unwrap()]);
+    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .arg("launch")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("not a regular file"), "{text}");
+}

@@ -723,7 +723,9 @@ impl Cx<'_> {
             self.push(Finding::new(&program_mismatch::RULE, p), at, None);
             return;
         }
-        if mode == "exec" && meta.is_file() {
+        // Not only regular files: a FIFO or device as "program" must be reported (Target
+        // refuses it without opening it), not passed over in silence.
+        if mode == "exec" && !meta.is_dir() {
             self.binary_findings(&path, at);
         }
     }
