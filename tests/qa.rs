@@ -444,3 +444,29 @@ fn launch_exec_program_fifo_is_reported() {
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("not a regular file"), "{text}");
 }
+
+/// `-ldflags="-s -w=0"` keeps DWARF since Go 1.22 (-s implies -w only when -w is not
+/// given; Go 1.25 output has .debug_* sections), but DD403 called it stripping.
+#[test]
+fn dd403_not_reported_for_s_with_w_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("launch.json");
+    std::fs::write(
+        &file,
+        r#"{"version": "0.2.0", "configurations": [{"name": "L", "type": "go",
+        "request": "launch", "mode": "debug", "program": ".", "buildFlags": "-ldflags='-s -w=0'"},
+        {"name": "M", "type": "go", "request": "launch", "mode": "debug", "program": ".",
+        "buildFlags": "-ldflags='-s -w'"}]}"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .arg("launch")
+        .arg(&file)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let dd403: Vec<_> = text.lines().filter(|l| l.contains("DD403")).collect();
+    assert_eq!(dd403.len(), 1, "{text}");
+    assert!(dd403[0].contains("-s -w\""), "{text}");
+}

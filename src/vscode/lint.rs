@@ -916,6 +916,14 @@ impl Cx<'_> {
                             .copied()
                             .filter(|w| matches!(*w, "-s" | "-w" | "-s=true" | "-w=true"))
                             .collect();
+                        // Since Go 1.22 `-s -w=0` strips the symbol table but keeps DWARF
+                        // (the linker's -s implies -w only when -w is not given; measured
+                        // with Go 1.25: .debug_* sections present). Not a DWARF problem.
+                        let w_off = crate::go::flags::split(inner)
+                            .iter()
+                            .any(|w| w.starts_with("-w="))
+                            && !crate::go::flags::linker_bool(inner, "w");
+                        let stripping: Vec<&str> = if w_off { Vec::new() } else { stripping };
                         if !stripping.is_empty() {
                             let rest: Vec<&str> = words
                                 .iter()
