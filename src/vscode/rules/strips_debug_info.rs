@@ -14,7 +14,8 @@ What it does
 
 Why it breaks debugging
   -w omits DWARF; -s (omit the symbol table) drops DWARF too: on ELF and PE in every
-  Go version (cmd/link dwarfEnabled), on Mach-O since Go 1.22. Without
+  Go version (cmd/link dwarfEnabled), on Mach-O since Go 1.22. Since Go 1.22,
+  `-s -w=0` strips only the symbol table and keeps DWARF; it is not reported. Without
   DWARF Delve cannot map files and lines to addresses: every file:line breakpoint
   fails ("could not find file"), and variables cannot be read.
 
