@@ -470,3 +470,15 @@ fn dd403_not_reported_for_s_with_w_off() {
     assert_eq!(dd403.len(), 1, "{text}");
     assert!(dd403[0].contains("-s -w\""), "{text}");
 }
+
+/// DD102 said flatly "Delve can bind function names" on a stripped binary; Delve 1.20.2
+/// (Debian's) refuses it: "could not open debug info".
+#[test]
+fn dd102_does_not_promise_every_delve_binds_stripped() {
+    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .args(["explain", "DD102"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("could not open debug info"), "{text}");
+}
