@@ -169,7 +169,11 @@ fn sarif_validator() -> (Vec<PathBuf>, PathBuf) {
     ];
     let py = cache.join("py");
     for p in schemas.iter().chain([&py.join("jsonschema")]) {
-        assert!(p.exists(), "{} missing: run scripts/toolchains", p.display());
+        assert!(
+            p.exists(),
+            "{} missing: run scripts/toolchains",
+            p.display()
+        );
     }
     (schemas, py)
 }
