@@ -411,7 +411,7 @@ pub fn drift(old: &BuildFacts, new: &BuildFacts) -> Vec<Finding> {
                 ),
             )
             .evidence("DW_AT_producer of every Go compile unit without both -N and -l")
-            .fix("go build -gcflags=all=-N -l"),
+            .fix("go build -gcflags=\"all=-N -l\""),
         );
     }
 

@@ -16,8 +16,8 @@ What it does
 
 Why it breaks debugging
   Without DWARF, file:line breakpoints cannot bind at all and no variable can be shown
-  (see DD101). The usual cause is `-ldflags="-s -w"` (`-s` alone drops DWARF too:
-  on ELF/PE always, on Mach-O since Go 1.22), a `strip` step added to a Dockerfile or release script, or `objcopy
+  (see DD101). The usual cause is `-ldflags="-s -w"` (`-s` alone also drops DWARF: on ELF
+  and PE in every Go version, on Mach-O since Go 1.22), a `strip` step added to a Dockerfile or release script, or `objcopy
   --strip-debug` without keeping the debug file.
 
 Fix

@@ -16,13 +16,13 @@ What it does
   with the one the baseline recorded for the same binary.
 
 Why it breaks debugging
-  A debug build that used `-gcflags=all=-N -l` and now uses `-gcflags=-N -l` (without
+  A debug build that used `-gcflags="all=-N -l"` and now uses `-gcflags=-N -l` (without
   `all=`), or a build script that lost the flag for some packages, makes stepping into
   those packages jump around and their variables unreadable, while main may still look
   fine. New dependencies built without the flag show up here too.
 
 Fix
-  Build the debug binary with `-gcflags=all=-N -l` (`all=` applies it to every package).
+  Build the debug binary with `-gcflags="all=-N -l"` (`all=` applies it to every package).
   If the growth is expected (new dependencies in an optimised build), write a new
   baseline with `check --write-baseline FILE`.
 

@@ -113,10 +113,44 @@ impl Image {
                 path: path.to_path_buf(),
             });
         }
-        let data = std::fs::read(path).map_err(|source| Error::Io {
+        // A FIFO blocks in open() until a writer appears, and /dev/zero never ends: only
+        // regular files (after following symlinks) are opened at all.
+        if !meta.is_file() {
+            return Err(Error::format(
+                path,
+                "not a regular file (a FIFO, socket or device), not a binary",
+            ));
+        }
+        use std::io::Read;
+        let io = |source| Error::Io {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        let mut file = std::fs::File::open(path).map_err(io)?;
+        // Sniff the magic before reading the whole file: a 20 GB sparse file of zeros (or
+        // any large non-executable) must be refused without allocating its size.
+        let mut data = Vec::new();
+        (&mut file)
+            .take(HEAD_BYTES)
+            .read_to_end(&mut data)
+            .map_err(io)?;
+        if !has_executable_magic(&data) {
+            return Image::from_bytes(path, data);
+        }
+        if meta.len() > MAX_BYTES {
+            return Err(Error::Limit {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "{} bytes: larger than the {} GiB limit for a binary",
+                    meta.len(),
+                    MAX_BYTES >> 30
+                ),
+            });
+        }
+        // take() also bounds a file that grows while it is read.
+        file.take(MAX_BYTES - data.len() as u64)
+            .read_to_end(&mut data)
+            .map_err(io)?;
         Image::from_bytes(path, data)
     }
 
@@ -137,6 +171,19 @@ impl Image {
             object::FileKind::Elf32 | object::FileKind::Elf64 => Format::Elf,
             object::FileKind::Pe32 | object::FileKind::Pe64 => Format::Pe,
             object::FileKind::MachO32 | object::FileKind::MachO64 => Format::MachO,
+            // 0xcafebabe is also a Java class file's magic; there the next word is the
+            // class version (>= 45), where a fat Mach-O has its small arch count (the
+            // same test file(1) uses).
+            object::FileKind::MachOFat32
+                if data.get(4..8).is_some_and(|n| {
+                    u32::from_be_bytes([n[0], n[1], n[2], n[3]]) >= 20
+                }) =>
+            {
+                return Err(Error::format(
+                    path,
+                    "not an executable (ELF, PE or Mach-O): a Java class file",
+                ))
+            }
             object::FileKind::MachOFat32 | object::FileKind::MachOFat64 => {
                 return Err(Error::format(
                     path,
@@ -497,6 +544,27 @@ impl Image {
 }
 
 /// A short description of what non-executable bytes look like, for error messages.
+/// Bytes read to sniff a file's kind before reading it whole (enough for `sniff`).
+const HEAD_BYTES: u64 = 4096;
+
+/// Largest binary read into memory. Real Go binaries stay well below 1 GiB even with
+/// DWARF; above this the input is refused rather than allocated.
+const MAX_BYTES: u64 = 4 << 30;
+
+/// ELF, PE (MZ) or Mach-O (thin, either byte order, or fat 32/64) magic.
+fn has_executable_magic(data: &[u8]) -> bool {
+    matches!(
+        data.get(..4),
+        Some(
+            [0x7f, b'E', b'L', b'F']
+                | [b'M', b'Z', _, _]
+                | [0xfe, 0xed, 0xfa, 0xce | 0xcf]
+                | [0xce | 0xcf, 0xfa, 0xed, 0xfe]
+                | [0xca, 0xfe, 0xba, 0xbe | 0xbf]
+        )
+    )
+}
+
 fn sniff(data: &[u8]) -> String {
     if data.starts_with(b"\x89PNG") {
         return "a PNG image".into();
@@ -519,6 +587,10 @@ fn sniff(data: &[u8]) -> String {
         || data.starts_with(&[0xcf, 0xfa, 0xed, 0xfe])
     {
         return "truncated or corrupt executable header".into();
+    }
+    // Zeros are valid UTF-8, but "a text file" would mislead for a blank or sparse file.
+    if data.iter().all(|&b| b == 0) {
+        return "only zero bytes (a blank or sparse file)".into();
     }
     if std::str::from_utf8(&data[..data.len().min(512)]).is_ok() {
         return "a text file".into();

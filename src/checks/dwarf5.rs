@@ -35,14 +35,16 @@ pub fn run(t: &Target) -> Vec<Finding> {
     let Some(d) = t.dwarf() else {
         return Vec::new();
     };
-    if d.version < 5 {
+    // Only Go's own DWARF 5 needs the newer Delve: a C program's (gcc 11+ default) is not
+    // Go's problem, and GOEXPERIMENT=nodwarf5 would not change it.
+    let go_units_5 = d.go_units().filter(|u| u.version >= 5).count();
+    if d.version < 5 || go_units_5 == 0 {
         return Vec::new();
     }
     let mut f = Finding::new(&RULE, format!("DWARF {}; needs Delve built with Go >= 1.25", d.version))
         .evidence(format!(
-            "compile unit headers: version {} ({} Go units)",
+            "compile unit headers: version {} ({go_units_5} Go units)",
             d.version,
-            d.go_units().filter(|u| u.version >= 5).count()
         ))
         .fix("use a Delve built with Go >= 1.25 (go install github.com/go-delve/delve/cmd/dlv@latest), or build with GOEXPERIMENT=nodwarf5");
     if let Some(exp) = t.buildinfo().and_then(|b| b.setting("GOEXPERIMENT")) {

@@ -64,7 +64,19 @@ pub fn run(t: &Target) -> Vec<Finding> {
     } else {
         "object format"
     };
+    // Name the real file ("./app" for hello.exe was wrong twice); Windows shells run a
+    // file in the current directory by its bare name.
+    let name = t
+        .path()
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "app".into());
+    let exe = if goos == "windows" {
+        name
+    } else {
+        format!("./{name}")
+    };
     vec![Finding::new(&RULE, format!("built for {goos}/{goarch}; this machine is {hos}/{harch}: it cannot run here under a debugger"))
         .evidence(format!("GOOS={goos} GOARCH={goarch} ({source}); {} {}", t.image().format().as_str(), t.image().arch_display()))
-        .fix(format!("debug it on a {goos}/{goarch} machine with `dlv exec --headless --listen=:2345 --api-version=2 ./app` and attach remotely, or rebuild for {hos}/{harch}"))]
+        .fix(format!("debug it on a {goos}/{goarch} machine with `dlv exec --headless --listen=:2345 --api-version=2 {exe}` and attach remotely, or rebuild for this machine: GOOS={hos} GOARCH={harch} go build -gcflags=\"all=-N -l\""))]
 }

@@ -22,8 +22,8 @@ Why it breaks debugging
 
 Fix
   Build a real binary and debug that:
-      go build -gcflags=all=-N -l -o app . && dlv exec ./app
-      go test -c -gcflags=all=-N -l -o pkg.test ./pkg && dlv exec ./pkg.test
+      go build -gcflags="all=-N -l" -o app . && dlv exec ./app
+      go test -c -gcflags="all=-N -l" -o pkg.test ./pkg && dlv exec ./pkg.test
   or let the debugger build it: dlv debug / dlv test, or VS Code's "mode": "debug"/"test".
 
 How to verify by hand
@@ -97,9 +97,9 @@ pub fn run(t: &Target) -> Vec<Finding> {
 
 fn fix(test: bool) -> &'static str {
     if test {
-        "go test -c -gcflags=all=-N -l -o pkg.test ./pkg && dlv exec ./pkg.test (or dlv test)"
+        "go test -c -gcflags=\"all=-N -l\" -o pkg.test ./pkg && dlv exec ./pkg.test (or dlv test)"
     } else {
-        "go build -gcflags=all=-N -l -o app . && dlv exec ./app (or dlv debug)"
+        "go build -gcflags=\"all=-N -l\" -o app . && dlv exec ./app (or dlv debug)"
     }
 }
 

@@ -24,7 +24,10 @@ Fix
   go build -gcflags=all=-l       (or all=-N -l for full debuggability)
 
 How to verify by hand
-  readelf --debug-dump=info app | grep -c DW_TAG_inlined_subroutine
+  Inlined call sites in package main only (a plain grep -c counts every package):
+  readelf --debug-dump=info app | awk '/DW_TAG_compile_unit/{m=0; c=1}
+      c && /DW_AT_name/{m=($NF=="main"); c=0} m && /DW_TAG_inlined_subroutine/{n++}
+      END{print n+0}'
 "#,
 };
 
@@ -48,14 +51,21 @@ pub fn run(t: &Target) -> Vec<Finding> {
     }
     vec![Finding::new(
         &RULE,
-        format!("{count} call sites inlined into package main"),
+        format!(
+            "{count} call {} inlined into package main",
+            if count == 1 { "site" } else { "sites" }
+        ),
     )
     .evidence(format!(
         "DW_AT_producer \"{}\" on main (no -l)",
         mains[0].producer.as_deref().unwrap_or("")
     ))
     .evidence(format!(
-        "{count} DW_TAG_inlined_subroutine entries in the main compile unit"
+        "{count} DW_TAG_inlined_subroutine {} in the main compile unit",
+        if count == 1 { "entry" } else { "entries" }
     ))
-    .fix("go build -gcflags=all=-N -l")]
+    .fix(format!(
+        "{} -gcflags=\"all=-N -l\"",
+        crate::checks::rebuild_command(t)
+    ))]
 }

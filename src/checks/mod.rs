@@ -41,6 +41,21 @@ pub fn all_rules() -> Vec<&'static Rule> {
     rules
 }
 
+/// The go command that rebuilds this binary: a test binary (build info path
+/// `example.com/pkg.test`) is rebuilt with `go test -c`, which takes the same -gcflags;
+/// `go build` on its package would produce a different program.
+pub fn rebuild_command(t: &Target) -> &'static str {
+    let test = t
+        .buildinfo()
+        .and_then(|b| b.path.as_deref())
+        .is_some_and(|p| p.ends_with(".test"));
+    if test {
+        "go test -c"
+    } else {
+        "go build"
+    }
+}
+
 pub fn find_rule(id: &str) -> Option<&'static Rule> {
     let id = id.trim();
     all_rules()

@@ -26,7 +26,7 @@ Why it breaks debugging
 
 Fix
   Rebuild without `-s` and `-w` in -ldflags, e.g.
-      go build -gcflags=all=-N -l -o app .
+      go build -gcflags="all=-N -l" -o app .
   To ship a stripped binary and still debug it, keep the debug info in a separate file:
       objcopy --only-keep-debug app app.debug && objcopy --strip-debug --add-gnu-debuglink=app.debug app
 
@@ -54,11 +54,13 @@ pub fn run(t: &Target) -> Vec<Finding> {
     let macho = t.image().format() == crate::binary::Format::MachO;
     let cause = match (s, w) {
         (_, true) => format!("built with -ldflags=\"{ldflags}\": -w omits DWARF"),
-        (true, false) if go_122 => {
-            format!("built with -ldflags=\"{ldflags}\": -s implies -w since Go 1.22")
-        }
+        // On ELF and PE the linker drops DWARF with -s in every Go version (cmd/link
+        // dwarfEnabled); "since Go 1.22" is only the Mach-O story.
         (true, false) if !macho => {
-            format!("built with -ldflags=\"{ldflags}\": the Go linker omits DWARF with -s outside Mach-O")
+            format!("built with -ldflags=\"{ldflags}\": the Go linker omits DWARF with -s on ELF and PE")
+        }
+        (true, false) if go_122 => {
+            format!("built with -ldflags=\"{ldflags}\": -s implies -w on Mach-O since Go 1.22")
         }
         (true, false) => format!("built with -ldflags=\"{ldflags}\""),
         _ => "the binary has no DWARF sections".to_string(),
@@ -111,15 +113,15 @@ pub fn run(t: &Target) -> Vec<Finding> {
             })
             .collect();
         if kept.is_empty() {
-            "rebuild without -ldflags=\"-s -w\": go build -gcflags=all=-N -l".to_string()
+            "rebuild without -ldflags=\"-s -w\": go build -gcflags=\"all=-N -l\"".to_string()
         } else {
             format!(
-                "rebuild with -ldflags=\"{}\" (no -s, no -w) and -gcflags=all=-N -l",
+                "rebuild with -ldflags=\"{}\" (no -s, no -w) and -gcflags=\"all=-N -l\"",
                 kept.join(" ")
             )
         }
     } else {
-        "rebuild without stripping (no -ldflags=-s/-w, no strip/objcopy --strip-debug): go build -gcflags=all=-N -l"
+        "rebuild without stripping (no -ldflags=-s/-w, no strip/objcopy --strip-debug): go build -gcflags=\"all=-N -l\""
             .to_string()
     };
     vec![f.fix(fix)]

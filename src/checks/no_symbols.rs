@@ -15,9 +15,12 @@ What it does
   LC_SYMTAB).
 
 Why it matters for debugging
-  `-ldflags=-s` and `strip` remove the symbol table. Delve reads function names from the
-  Go runtime's pclntab, which survives stripping, so `break main.main` can still bind;
-  gdb, perf and `nm` lose their names. `-s` also removes DWARF (see DD101).
+  `-ldflags=-s` and `strip` remove the symbol table. A recent Delve reads function names
+  from the Go runtime's pclntab, which survives stripping, so `break main.main` can still
+  bind (ELF since dlv PR#3408, 2023; Mach-O since PR#3511; not PE). Older Delve refuses
+  the binary outright: Delve 1.20.2 says "could not open debug info - debuggee must not
+  be built with 'go run' or -ldflags='-s -w'". gdb, perf and `nm` lose their names.
+  `-s` also removes DWARF (see DD101).
 
 Fix
   Rebuild without -s in -ldflags (and without running strip on the output).
@@ -43,7 +46,7 @@ pub fn run(t: &Target) -> Vec<Finding> {
     }
     if let Some(p) = t.pclntab() {
         f = f.evidence(format!(
-            "pclntab still lists {} functions ({}): Delve can bind function names",
+            "pclntab still lists {} functions ({}): a recent Delve can bind function names (not on PE; Delve 1.20 refuses stripped binaries)",
             p.funcs.len(),
             p.section
         ));

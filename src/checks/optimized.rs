@@ -24,7 +24,7 @@ Why it breaks debugging
   with -N -l by default is false).
 
 Fix
-  go build -gcflags=all=-N -l
+  go build -gcflags="all=-N -l"
   (vscode-go's "mode": "debug" and `dlv debug` do this for you; `all=` matters: see DD202.)
 
 How to verify by hand
@@ -72,7 +72,10 @@ pub fn run(t: &Target) -> Vec<Finding> {
         None => {}
     }
     f = f.evidence(format!("optimised: {}", list(&optimized, 12)));
-    vec![f.fix("go build -gcflags=all=-N -l   (vscode-go's debug mode does this for you)")]
+    vec![f.fix(format!(
+        "{} -gcflags=\"all=-N -l\"   (vscode-go's debug mode does this for you)",
+        crate::checks::rebuild_command(t)
+    ))]
 }
 
 /// `a, b, c … and 9 more`

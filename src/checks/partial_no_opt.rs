@@ -23,7 +23,7 @@ Why it breaks debugging
   everywhere is false.
 
 Fix
-  go build -gcflags=all=-N -l      (note all=)
+  go build -gcflags="all=-N -l"      (note all=)
 
 How to verify by hand
   go version -m app | grep gcflags      (-gcflags="-N -l", no all=)
@@ -113,5 +113,8 @@ pub fn run(t: &Target) -> Vec<Finding> {
         "optimised: {}",
         super::optimized::list(&optimized, 12)
     ));
-    vec![f.fix("go build -gcflags=all=-N -l   (all= applies the flags to every package)")]
+    vec![f.fix(format!(
+        "{} -gcflags=\"all=-N -l\"   (all= applies the flags to every package)",
+        crate::checks::rebuild_command(t)
+    ))]
 }

@@ -24,8 +24,11 @@ Why it matters for debugging
 
 Fix
   Put the .debug file beside the binary or in /usr/lib/debug/.build-id/, or point to it:
-  debugdoctor check --debug-dir DIR; in Delve: config debug-info-directories DIR;
-  in gdb: set debug-file-directory DIR.
+  debugdoctor check --debug-dir DIR; in gdb: set debug-file-directory DIR. Delve
+  searches build-id trees (default /usr/lib/debug/.build-id): add DIR/.build-id to
+  debug-info-directories in ~/.config/dlv/config.yml, or in a session of a newer Delve
+  `config debug-info-directories -add DIR/.build-id` (`config debug-info-directories DIR`
+  is rejected: "unsupported type for configuration key").
 
 How to verify by hand
   readelf --string-dump=.gnu_debuglink app ; readelf -n app | grep 'Build ID'
@@ -57,7 +60,7 @@ pub fn run(t: &Target) -> Vec<Finding> {
             );
             f.evidence = evidence;
             f = f.evidence(format!("matched by {}", search.matched_by.unwrap_or("?")));
-            vec![f.fix("none needed here; tell Delve where it is if it lives outside the default places: config debug-info-directories DIR")]
+            vec![f.fix(delve_fix(path, search.matched_by))]
         }
         _ if link.is_some() => {
             let mut f = Finding::new(
@@ -79,5 +82,33 @@ pub fn run(t: &Target) -> Vec<Finding> {
             vec![f.fix(format!("place {name} beside the binary (or under /usr/lib/debug/.build-id/), or pass --debug-dir DIR"))]
         }
         _ => Vec::new(),
+    }
+}
+
+/// What to tell Delve about a separate debug file that was found. Delve (checked with
+/// 1.20.2) finds a debuglink file beside the binary and build-id files under its
+/// debug-info-directories, which are build-id trees; `config debug-info-directories DIR`
+/// without -add is rejected.
+fn delve_fix(found: &std::path::Path, matched_by: Option<&str>) -> String {
+    let build_id_root = found
+        .parent()
+        .and_then(|p| p.parent())
+        .filter(|r| r.file_name().is_some_and(|n| n == ".build-id"));
+    match (matched_by, build_id_root) {
+        (Some("build-id"), Some(root)) if root == std::path::Path::new("/usr/lib/debug/.build-id") => {
+            "none needed: Delve and gdb look in /usr/lib/debug/.build-id".to_string()
+        }
+        (Some("build-id"), Some(root)) => {
+            // Absolute: Delve reads config.yml from any working directory.
+            let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+            let root = root.as_path();
+            format!(
+            "Delve does not look there by default: add {} to debug-info-directories in ~/.config/dlv/config.yml (newer Delve: config debug-info-directories -add {}); gdb: set debug-file-directory {}",
+            root.display(),
+            root.display(),
+            root.parent().unwrap_or(root).display()
+        )
+        }
+        _ => "none needed beside the binary; elsewhere, move it beside the binary (Delve follows .gnu_debuglink there)".to_string(),
     }
 }

@@ -418,7 +418,12 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
             _ => false,
         });
         if !found {
-            eprintln!("debugdoctor: {}: no Go binaries found", dir.display());
+            // An outcome, not only a stderr line: --json and SARIF consumers must see why
+            // the run failed (SARIF said executionSuccessful: true with exit 2).
+            shown.push(Outcome::Unreadable {
+                path: dir.display().to_string(),
+                error: format!("{}: no Go binaries found", dir.display()),
+            });
             code = code.max(super::EXIT_USAGE);
         }
     }
@@ -455,6 +460,7 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
             ctx,
             base.as_ref().map(|(_, p)| p.as_path()),
             suppressed,
+            !s.select.is_empty() || !s.ignore.is_empty(),
         ),
     }
     code
@@ -527,7 +533,13 @@ fn print_sarif(shown: &[Outcome]) {
     super::print_json(&sarif::log(&artifacts, &cwd));
 }
 
-fn print_human(shown: &[Outcome], ctx: &Context, baseline: Option<&Path>, suppressed: usize) {
+fn print_human(
+    shown: &[Outcome],
+    ctx: &Context,
+    baseline: Option<&Path>,
+    suppressed: usize,
+    filtered: bool,
+) {
     let mut first = true;
     let mut reports = 0usize;
     let mut counts = [0usize; 3];
@@ -543,7 +555,7 @@ fn print_human(shown: &[Outcome], ctx: &Context, baseline: Option<&Path>, suppre
                 for f in &report.findings {
                     counts[f.severity as usize] += 1;
                 }
-                print!("{}", render(report, ctx, baseline.is_some()));
+                print!("{}", render(report, ctx, baseline.is_some(), filtered));
             }
             Outcome::Skipped => {}
         }
@@ -572,15 +584,19 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// The human form of one report (also used by snapshot tests through the binary).
-fn render(r: &BinaryReport, ctx: &Context, with_baseline: bool) -> String {
+fn render(r: &BinaryReport, ctx: &Context, with_baseline: bool, filtered: bool) -> String {
     let s = &ctx.style;
     let mut out = format!("{}  {}\n", s.bold(&r.path), r.headline());
     for f in &r.findings {
         out.push_str(&s.finding(f));
     }
     if r.findings.is_empty() {
+        // With --select/--ignore an empty list says nothing about the binary as a whole:
+        // `--ignore DD2` on an optimised build must not read "breakpoints should bind".
         let text = if with_baseline {
             "no new findings and no drift since the baseline"
+        } else if filtered {
+            "no selected findings (--select/--ignore hide the others)"
         } else {
             "no findings: breakpoints should bind and variables be readable"
         };

@@ -198,9 +198,22 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // The loader drops a UTF-8 byte order mark before linting; put it back so that --fix
+    // changes only what it reports.
+    let bom = {
+        use std::io::Read;
+        let mut head = [0u8; 3];
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_exact(&mut head))
+            .is_ok()
+            && head == *b"\xef\xbb\xbf"
+    };
     let tmp = dir.join(format!(".{name}.debugdoctor-{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
+        if bom && !text.starts_with('\u{feff}') {
+            f.write_all(b"\xef\xbb\xbf")?;
+        }
         f.write_all(text.as_bytes())?;
         f.sync_all()?;
         std::fs::set_permissions(&tmp, perms)?;

@@ -69,6 +69,14 @@ pub fn load(path: &Path) -> Result<Source, LoadError> {
     if meta.is_dir() {
         return Err(err(None, "is a directory, not a launch.json".into()));
     }
+    // A FIFO blocks in open() until a writer appears, and a device such as /dev/zero
+    // reports length 0 but never ends: read regular files only.
+    if !meta.is_file() {
+        return Err(err(
+            None,
+            "not a regular file (a FIFO, socket or device), not a launch.json".into(),
+        ));
+    }
     if meta.len() > MAX_BYTES {
         return Err(err(
             None,

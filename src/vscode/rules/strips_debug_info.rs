@@ -13,9 +13,9 @@ What it does
   Parses buildFlags (string or array) and looks at the -ldflags value for -w and -s.
 
 Why it breaks debugging
-  -w omits DWARF, and so does -s: the Go linker skips DWARF with -s on ELF and PE in
-  every Go version (cmd/link dwarfEnabled), and since Go 1.22 -s implies -w on Mach-O
-  too. Without
+  -w omits DWARF; -s (omit the symbol table) drops DWARF too: on ELF and PE in every
+  Go version (cmd/link dwarfEnabled), on Mach-O since Go 1.22. Since Go 1.22,
+  `-s -w=0` strips only the symbol table and keeps DWARF; it is not reported. Without
   DWARF Delve cannot map files and lines to addresses: every file:line breakpoint
   fails ("could not find file"), and variables cannot be read.
 
