@@ -1,0 +1,131 @@
+//! Finds the tools a debugging session uses: `go` (`go env -json`), `dlv` (`dlv version`,
+//! and the Go version it was built with, from its own build info), `gdb`; honouring PATH,
+//! explicit paths, and vscode-go's `go.alternateTools` in `.vscode/settings.json`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde::Serialize;
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct GoTool {
+    pub path: String,
+    pub version: Option<String>,
+    pub goroot: Option<String>,
+    pub gopath: Option<String>,
+    pub gomodcache: Option<String>,
+    pub goflags: Option<String>,
+    pub goos: Option<String>,
+    pub goarch: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct DlvTool {
+    pub path: String,
+    /// `1.20.2`, from `dlv version`.
+    pub version: Option<String>,
+    /// `go1.19.8`: the Go that built this dlv, from its build info.
+    pub built_with: Option<String>,
+    /// Where the path came from: `--dlv`, `go.alternateTools`, `PATH`.
+    pub source: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct GdbTool {
+    pub path: String,
+    pub version: Option<String>,
+}
+
+/// `name` on PATH.
+pub fn which(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+fn output(cmd: &Path, args: &[&str]) -> Option<String> {
+    let out = Command::new(cmd)
+        .args(args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+pub fn go(path: &Path) -> Option<GoTool> {
+    let text = output(path, &["env", "-json"])?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    let version = s("GOVERSION").or_else(|| {
+        output(path, &["version"]).and_then(|t| t.split_whitespace().nth(2).map(str::to_string))
+    });
+    Some(GoTool {
+        path: path.display().to_string(),
+        version,
+        goroot: s("GOROOT"),
+        gopath: s("GOPATH"),
+        gomodcache: s("GOMODCACHE"),
+        goflags: s("GOFLAGS"),
+        goos: s("GOOS"),
+        goarch: s("GOARCH"),
+    })
+}
+
+/// `dlv version` prints "Version: 1.20.2"; the Go version comes from the binary's build
+/// info (Debian's dlv is stripped, but build info survives stripping).
+pub fn dlv(path: &Path, source: &str) -> Result<DlvTool, String> {
+    let text = output(path, &["version"])
+        .ok_or_else(|| format!("{}: `dlv version` failed: not Delve?", path.display()))?;
+    let version = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Version:"))
+        .map(|v| v.trim().to_string());
+    if version.is_none() {
+        return Err(format!(
+            "{}: `dlv version` printed no \"Version:\" line: not Delve?",
+            path.display()
+        ));
+    }
+    let built_with = crate::binary::Image::open(path)
+        .ok()
+        .and_then(|img| crate::go::BuildInfo::read(&img).ok().flatten())
+        .map(|b| b.go_version);
+    Ok(DlvTool {
+        path: path.display().to_string(),
+        version,
+        built_with,
+        source: source.to_string(),
+    })
+}
+
+pub fn gdb(path: &Path) -> Option<GdbTool> {
+    let text = output(path, &["--version"])?;
+    let first = text.lines().next()?;
+    Some(GdbTool {
+        path: path.display().to_string(),
+        version: first.split_whitespace().last().map(str::to_string),
+    })
+}
+
+/// `go.alternateTools` entries of `.vscode/settings.json` under `workspace` (JSONC).
+pub fn alternate_tools(workspace: &Path) -> Vec<(String, String)> {
+    let Ok(text) = std::fs::read_to_string(workspace.join(".vscode/settings.json")) else {
+        return Vec::new();
+    };
+    let Ok(v) = jsonc_parser::parse_to_serde_value::<serde_json::Value>(&text, &Default::default())
+    else {
+        return Vec::new();
+    };
+    v.get("go.alternateTools")
+        .and_then(|t| t.as_object())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|p| (k.clone(), p.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}

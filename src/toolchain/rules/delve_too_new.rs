@@ -1,0 +1,26 @@
+//! DD504 delve-too-new: the binary's Go is older than this Delve supports.
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    id: "DD504",
+    name: "delve-too-new",
+    severity: Severity::Warning,
+    title: "the binary's Go is older than this Delve supports",
+    explain: r#"
+What it does
+  The binary's Go version is below the minimum the installed Delve accepts.
+
+Why it breaks debugging
+  Delve refuses ("Go version 1.18 is too old for this version of Delve") or warns; old
+  runtime layouts are no longer understood.
+
+Fix
+  Rebuild the program with a supported Go, or install an older Delve matching it
+  (go install github.com/go-delve/delve/cmd/dlv@v1.20.2 for Go 1.18-1.20).
+
+How to verify by hand
+  dlv version;  go version BINARY
+"#,
+};

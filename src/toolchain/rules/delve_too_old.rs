@@ -1,0 +1,29 @@
+//! DD501 delve-too-old: Delve is older than the binary's Go version.
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    id: "DD501",
+    name: "delve-too-old",
+    severity: Severity::Error,
+    title: "Delve is older than the binary's Go version",
+    explain: r#"
+What it does
+  Compares the binary's Go version with the range the installed Delve accepts (its
+  pkg/goversion/compat.go: Delve 1.N supports Go up to 1.N since Delve 1.18).
+
+Why it breaks debugging
+  Delve refuses to start: "Version of Delve is too old for Go version 1.25.5 (maximum
+  supported version 1.20, suppress this error with --check-go-version=false)". With the
+  check suppressed it runs, but reads runtime structures of a layout it does not know:
+  goroutines, stacks and variables can be wrong.
+
+Fix
+  go install github.com/go-delve/delve/cmd/dlv@latest   (then check: dlv version)
+  In VS Code: "Go: Install/Update Tools", or point go.alternateTools.dlv at the new one.
+
+How to verify by hand
+  dlv version;  go version BINARY;  dlv exec BINARY
+"#,
+};

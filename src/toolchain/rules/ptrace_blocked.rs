@@ -1,0 +1,30 @@
+//! DD505 ptrace-blocked: ptrace is restricted: the debugger cannot start or attach.
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    id: "DD505",
+    name: "ptrace-blocked",
+    severity: Severity::Error,
+    title: "ptrace is restricted: the debugger cannot start or attach",
+    explain: r#"
+What it does
+  Reads /proc/sys/kernel/yama/ptrace_scope, the effective capabilities (CAP_SYS_PTRACE),
+  the seccomp mode and container markers of this process.
+
+Why it breaks debugging
+  Delve (native backend) and gdb need ptrace. Launching (dlv exec/debug, VS Code's
+  launch) needs ptrace on a child; attaching (dlv attach, VS Code's attach) needs it on an
+  arbitrary process: Yama scope 1 allows only the first, scope 2 needs CAP_SYS_PTRACE,
+  scope 3 forbids both. Containers often lack CAP_SYS_PTRACE or filter ptrace.
+
+Fix
+  docker run --cap-add=SYS_PTRACE --security-opt seccomp=unconfined ...;
+  Kubernetes: securityContext.capabilities.add: ["SYS_PTRACE"];
+  sysctl kernel.yama.ptrace_scope=1 (scope 3 needs a reboot).
+
+How to verify by hand
+  cat /proc/sys/kernel/yama/ptrace_scope; grep -E 'CapEff|Seccomp' /proc/self/status
+"#,
+};

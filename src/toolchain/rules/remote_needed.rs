@@ -1,0 +1,27 @@
+//! DD506 remote-debugging-needed: built for another platform: debug it remotely.
+
+use crate::checks::Rule;
+use crate::report::Severity;
+
+pub static RULE: Rule = Rule {
+    id: "DD506",
+    name: "remote-debugging-needed",
+    severity: Severity::Warning,
+    title: "built for another platform: debug it remotely",
+    explain: r#"
+What it does
+  Compares the binary's GOOS/GOARCH with this machine's.
+
+Why it breaks debugging
+  A debugger can only run a program on the platform it was built for; Delve here cannot
+  exec a Windows, macOS or arm64 binary.
+
+Fix
+  On the target machine: dlv --headless --listen=:2345 --api-version=2 exec ./app
+  Here: dlv connect HOST:2345 (or a VS Code "attach" configuration with "mode": "remote").
+  Or rebuild for this machine: GOOS=linux GOARCH=amd64 go build -gcflags="all=-N -l".
+
+How to verify by hand
+  file BINARY;  go version -m BINARY | grep -E 'GOOS|GOARCH'
+"#,
+};
