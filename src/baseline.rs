@@ -451,8 +451,9 @@ pub fn binary_key(binary: &Path, baseline_dir: &Path) -> String {
     parts.join("/").replace("//", "/")
 }
 
-/// Removes `.` and resolves `..` lexically.
-fn normalize(p: &Path) -> PathBuf {
+/// Removes `.` and resolves `..` lexically (no file system access: the paths may not
+/// exist on this machine).
+pub(crate) fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {

@@ -31,6 +31,23 @@ fn run_bounded(args: &[&str]) -> (Option<i32>, String) {
     }
 }
 
+/// Runs debugdoctor with `args` and then the fixture at `rel` (repo-relative); its stdout.
+/// A missing fixture is a failure, not a skip: scripts/fixtures builds them all.
+fn run_on_fixture(rel: &str, args: &[&str]) -> String {
+    let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    assert!(
+        bin.exists(),
+        "{} missing: run scripts/fixtures",
+        bin.display()
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .args(args)
+        .arg(&bin)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 fn mkfifo(path: &std::path::Path) {
     let st = Command::new("mkfifo").arg(path).status().expect("mkfifo");
     assert!(st.success());
@@ -98,18 +115,10 @@ fn launch_fifo_and_device_do_not_hang() {
 /// "-s implies -w since Go 1.22" told Linux users that older Go kept DWARF with -s.
 #[test]
 fn dd101_s_on_elf_is_not_blamed_on_go_1_22() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let bin = root.join(".cache/fixtures/go1.25.5/hello/s/hello");
-    if !bin.exists() {
-        eprintln!("skipping: {} not built", bin.display());
-        return;
-    }
-    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
-        .args(["check", "--fail-on", "never"])
-        .arg(&bin)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = run_on_fixture(
+        ".cache/fixtures/go1.25.5/hello/s/hello",
+        &["check", "--fail-on", "never"],
+    );
     let line = text.lines().find(|l| l.contains("DD101")).expect(&text);
     assert!(line.contains("on ELF and PE"), "{line}");
     assert!(!line.contains("since Go 1.22"), "{line}");
@@ -161,18 +170,7 @@ fn closed_stdout_is_not_a_panic() {
 /// ... (0 Go units)", with GOEXPERIMENT=nodwarf5 as the fix.
 #[test]
 fn dd104_not_reported_for_non_go_dwarf5() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let bin = root.join(".cache/fixtures/nongo/c-hello");
-    if !bin.exists() {
-        eprintln!("skipping: {} not built", bin.display());
-        return;
-    }
-    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
-        .args(["check", "--json"])
-        .arg(&bin)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = run_on_fixture(".cache/fixtures/nongo/c-hello", &["check", "--json"]);
     assert!(text.contains("DD107"), "{text}");
     assert!(!text.contains("DD104"), "{text}");
 }
@@ -220,10 +218,11 @@ fn gcflags_fixes_are_quoted_for_the_shell() {
 fn optimisation_fix_for_test_binary_uses_go_test_c() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let bin = root.join(".cache/fixtures/go1.25.5/testpkg/test/testpkg.test");
-    if !bin.exists() {
-        eprintln!("skipping: {} not built", bin.display());
-        return;
-    }
+    assert!(
+        bin.exists(),
+        "{} missing: run scripts/fixtures",
+        bin.display()
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
         .args(["check", "--json", "--fail-on", "never"])
         .arg(&bin)
@@ -242,10 +241,11 @@ fn optimisation_fix_for_test_binary_uses_go_test_c() {
 fn dd108_fix_names_the_binary_and_the_rebuild() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let bin = root.join(".cache/fixtures/go1.25.5/hello/windows/hello.exe");
-    if !bin.exists() {
-        eprintln!("skipping: {} not built", bin.display());
-        return;
-    }
+    assert!(
+        bin.exists(),
+        "{} missing: run scripts/fixtures",
+        bin.display()
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
         .args(["check", "--json", "--fail-on", "never"])
         .arg(&bin)
@@ -361,10 +361,11 @@ fn launch_fix_keeps_byte_order_mark() {
 fn dd105_found_fix_gives_a_delve_config_that_works() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = root.join(".cache/fixtures/go1.25.5/hello/buildid");
-    if !dir.join("hello").exists() {
-        eprintln!("skipping: {} not built", dir.display());
-        return;
-    }
+    assert!(
+        dir.join("hello").exists(),
+        "{} missing: run scripts/fixtures",
+        dir.display()
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
         .args(["check", "--json", "--fail-on", "never", "--debug-dir"])
         .arg(dir.join("debug"))
@@ -398,18 +399,10 @@ fn filtered_empty_report_does_not_claim_debuggable() {
 /// "1 call sites inlined into package main" / "1 DW_TAG_inlined_subroutine entries".
 #[test]
 fn dd203_singular_is_grammatical() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let bin = root.join(".cache/fixtures/go1.25.5/cgo/default/cgo");
-    if !bin.exists() {
-        eprintln!("skipping: {} not built", bin.display());
-        return;
-    }
-    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
-        .args(["check", "--fail-on", "never"])
-        .arg(&bin)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = run_on_fixture(
+        ".cache/fixtures/go1.25.5/cgo/default/cgo",
+        &["check", "--fail-on", "never"],
+    );
     assert!(text.contains("1 call site inlined"), "{text}");
     assert!(!text.contains("1 call sites"), "{text}");
     assert!(

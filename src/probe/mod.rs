@@ -63,6 +63,23 @@ pub struct BreakResult {
     pub reason: Option<String>,
 }
 
+impl BreakResult {
+    fn pending(spec: &str, status: &'static str, reason: Option<String>) -> BreakResult {
+        BreakResult {
+            spec: spec.to_string(),
+            status,
+            hits: 0,
+            first_hit_ms: None,
+            thread: None,
+            pc: None,
+            address: None,
+            file: None,
+            line: None,
+            reason,
+        }
+    }
+}
+
 /// How the program ended.
 #[derive(Clone, Debug, Serialize)]
 pub struct ProbeReport {
@@ -195,35 +212,13 @@ pub fn probe(
             for a in &r.addresses {
                 wanted.push((a.pc, idx));
             }
-            results.push(BreakResult {
-                spec: spec.clone(),
-                status: "not-hit",
-                hits: 0,
-                first_hit_ms: None,
-                thread: None,
-                pc: None,
-                address: None,
-                file: None,
-                line: None,
-                reason: None,
-            });
+            results.push(BreakResult::pending(spec, "not-hit", None));
         } else {
             let why = r
                 .reason
                 .map(|x| format!("{}: {}", x.id, x.message))
                 .unwrap_or_else(|| "not bound".into());
-            results.push(BreakResult {
-                spec: spec.clone(),
-                status: "not-bound",
-                hits: 0,
-                first_hit_ms: None,
-                thread: None,
-                pc: None,
-                address: None,
-                file: None,
-                line: None,
-                reason: Some(why),
-            });
+            results.push(BreakResult::pending(spec, "not-bound", Some(why)));
         }
     }
     let addr_info: std::collections::HashMap<u64, (String, u64)> = specs

@@ -2,7 +2,7 @@
 //! rule per finding ID with its explain text as help, one result per finding located at
 //! the binary (and at line/column for launch.json findings).
 
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{json, Value};
 
@@ -148,8 +148,8 @@ pub fn log(artifacts: &[Artifact<'_>], cwd: &Path) -> Value {
 /// absolute `file:` URI (GitHub resolves relative URIs against the repository root,
 /// which is the working directory of a CI step).
 fn artifact_uri(path: &Path, cwd: &Path) -> Value {
-    let abs = normalize(&cwd.join(path));
-    match abs.strip_prefix(normalize(cwd)) {
+    let abs = crate::baseline::normalize(&cwd.join(path));
+    match abs.strip_prefix(crate::baseline::normalize(cwd)) {
         Ok(rel) if !rel.as_os_str().is_empty() => {
             json!({"uri": encode_path(rel), "uriBaseId": "%SRCROOT%"})
         }
@@ -158,25 +158,11 @@ fn artifact_uri(path: &Path, cwd: &Path) -> Value {
 }
 
 fn dir_uri(dir: &Path) -> String {
-    let mut s = format!("file://{}", encode_path(&normalize(dir)));
+    let mut s = format!("file://{}", encode_path(&crate::baseline::normalize(dir)));
     if !s.ends_with('/') {
         s.push('/');
     }
     s
-}
-
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 /// Percent-encodes a path for a URI (RFC 3986: unreserved characters and `/` kept).
