@@ -204,14 +204,14 @@ impl LineIndex {
                 let (low, high) = match low {
                     Some(low) => {
                         let high = match e.attr_value(gimli::DW_AT_high_pc) {
-                            Some(gimli::AttributeValue::Udata(n)) => low + n,
+                            Some(gimli::AttributeValue::Udata(n)) => low.saturating_add(n),
                             Some(v) => d
                                 .attr_address(&unit, v)
                                 .ok()
                                 .flatten()
-                                .or_else(|| v.udata_value().map(|n| low + n))
-                                .unwrap_or(low + 1),
-                            None => low + 1,
+                                .or_else(|| v.udata_value().map(|n| low.saturating_add(n)))
+                                .unwrap_or(low.saturating_add(1)),
+                            None => low.saturating_add(1),
                         };
                         (low, high)
                     }
