@@ -2,7 +2,8 @@
 //! inlined instances) and inlined call sites, indexed for breakpoint resolution the way
 //! Delve's `BinaryInfo` holds them (`Sources`, `Functions`, `inlinedCallLines`).
 
-use std::collections::{BTreeMap, HashMap};
+use rayon::prelude::*;
+use std::collections::HashMap;
 
 use super::{Dwarf, Reader, Summary};
 
@@ -54,10 +55,9 @@ pub struct LineIndex {
     pub files: Vec<String>,
     /// Every row of every sequence (end_sequence rows excluded), sorted by address.
     pub rows: Vec<Row>,
-    /// (file, line) → indices into `rows` (in table order).
-    pub by_line: HashMap<(u32, u32), Vec<usize>>,
-    /// file → lines having at least one row.
-    pub lines_of_file: HashMap<u32, BTreeMap<u32, ()>>,
+    /// Indices into `rows` sorted by (file, line, address): the rows of one file:line
+    /// are one binary search away (a hash map entry per row cost most of the build).
+    pub by_file_line: Vec<u32>,
     /// Functions by name; concrete bodies also in `bodies` (sorted by entry).
     pub functions: Vec<Function>,
     pub by_name: HashMap<String, usize>,
@@ -112,6 +112,32 @@ impl LineIndex {
     }
 
     /// Builds the index from all units. Errors in one unit skip that unit.
+    /// Indices into `rows` of every row of exactly `file:line`, by address.
+    pub fn line_rows(&self, file: u32, line: u32) -> &[u32] {
+        let key = |i: &u32| {
+            let r = &self.rows[*i as usize];
+            (r.file, r.line)
+        };
+        let lo = self.by_file_line.partition_point(|i| key(i) < (file, line));
+        let hi = self
+            .by_file_line
+            .partition_point(|i| key(i) <= (file, line));
+        &self.by_file_line[lo..hi]
+    }
+
+    /// The distinct lines of `file` that have at least one row.
+    pub fn file_lines(&self, file: u32) -> Vec<u32> {
+        let f = |i: &u32| self.rows[*i as usize].file;
+        let lo = self.by_file_line.partition_point(|i| f(i) < file);
+        let hi = self.by_file_line.partition_point(|i| f(i) <= file);
+        let mut v: Vec<u32> = self.by_file_line[lo..hi]
+            .iter()
+            .map(|&i| self.rows[i as usize].line)
+            .collect();
+        v.dedup();
+        v
+    }
+
     pub fn build(d: &Dwarf<'_>, summary: &Summary) -> LineIndex {
         let mut ix = LineIndex::default();
         let mut names: HashMap<String, u32> = HashMap::new();
@@ -312,13 +338,13 @@ impl LineIndex {
             r.file = remap[r.file as usize];
         }
         rows.sort_by_key(|r| r.addr);
-        for (i, r) in rows.iter().enumerate() {
-            ix.by_line.entry((r.file, r.line)).or_default().push(i);
-            ix.lines_of_file
-                .entry(r.file)
-                .or_default()
-                .insert(r.line, ());
-        }
+        let key = |i: u32| {
+            let r = &rows[i as usize];
+            (r.file, r.line, i)
+        };
+        let mut order: Vec<u32> = (0..rows.len() as u32).collect();
+        order.par_sort_unstable_by_key(|&i| key(i));
+        ix.by_file_line = order;
         ix.rows = rows;
         for p in pending {
             let name = match (&p.name, p.origin) {

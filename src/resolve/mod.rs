@@ -167,14 +167,10 @@ impl<'t> Resolver<'t> {
     pub fn file_line_pcs(&self, file: u32, line: u32) -> Vec<u64> {
         let ix = &self.index;
         let mut pcs: Vec<(u64, bool)> = ix
-            .by_line
-            .get(&(file, line))
-            .map(|v| {
-                v.iter()
-                    .map(|&i| (ix.rows[i].addr, ix.rows[i].is_stmt))
-                    .collect()
-            })
-            .unwrap_or_default();
+            .line_rows(file, line)
+            .iter()
+            .map(|&i| (ix.rows[i as usize].addr, ix.rows[i as usize].is_stmt))
+            .collect();
         if pcs.is_empty() {
             if let Some(v) = ix.inlined_call_lines.get(&(file, line)) {
                 pcs.extend(v.iter().map(|&p| (p, true)));
@@ -478,12 +474,7 @@ impl<'t> Resolver<'t> {
 
     /// Every line of `file` where a breakpoint binds.
     pub fn breakable(&self, file: u32) -> Vec<u32> {
-        let mut v: Vec<u32> = self
-            .index
-            .lines_of_file
-            .get(&file)
-            .map(|m| m.keys().copied().collect())
-            .unwrap_or_default();
+        let mut v: Vec<u32> = self.index.file_lines(file);
         for (f, l) in self.index.inlined_call_lines.keys() {
             if *f == file {
                 v.push(*l);
