@@ -140,188 +140,46 @@ impl LineIndex {
 
     pub fn build(d: &Dwarf<'_>, summary: &Summary) -> LineIndex {
         let mut ix = LineIndex::default();
+        // Units are independent: read them in parallel, each with its own file table,
+        // then intern file names and merge in unit order (results are deterministic).
+        let parts: Vec<UnitPart> = summary
+            .units
+            .par_iter()
+            .enumerate()
+            .map(|(ui, su)| unit_part(d, su, ui as u32))
+            .collect();
         let mut names: HashMap<String, u32> = HashMap::new();
         let mut raw_files: Vec<String> = Vec::new();
-        let mut intern = |s: String, raw: &mut Vec<String>| -> u32 {
-            if let Some(&i) = names.get(&s) {
-                return i;
-            }
-            let i = raw.len() as u32;
-            names.insert(s.clone(), i);
-            raw.push(s);
-            i
-        };
-        // abstract origin (global .debug_info offset) → name
         let mut origin_names: HashMap<usize, String> = HashMap::new();
-        struct Pending {
-            origin: Option<usize>,
-            name: Option<String>,
-            low: u64,
-            high: u64,
-            unit: u32,
-            inlined: bool,
-            call_file: Option<u32>,
-            call_line: u32,
-            trampoline: bool,
-        }
         let mut ranges_all: Vec<InlRange> = Vec::new();
         let mut pending: Vec<Pending> = Vec::new();
         let mut rows: Vec<Row> = Vec::new();
-        for (ui, su) in summary.units.iter().enumerate() {
+        for (su, part) in summary.units.iter().zip(parts) {
             ix.unit_optimized.push(su.flags.optimized());
             ix.unit_names.push(su.name.clone());
-            let Some(unit) = super::open_unit(d, su) else {
-                continue;
-            };
-            let ui = ui as u32;
-            // Line table: file index → interned id.
-            let mut fmap: HashMap<u64, u32> = HashMap::new();
-            if let Some(program) = unit.line_program.clone() {
-                let header = program.header().clone();
-                let base = if header.version() >= 5 { 0 } else { 1 };
-                for (k, f) in header.file_names().iter().enumerate() {
-                    if let Some(p) = super::file_path(d, &unit, &header, f) {
-                        fmap.insert(k as u64 + base, intern(p, &mut raw_files));
-                    }
-                }
-                let mut it = program.rows();
-                while let Ok(Some((_, row))) = it.next_row() {
-                    if row.end_sequence() {
-                        continue;
-                    }
-                    let Some(&file) = fmap.get(&row.file_index()) else {
-                        continue;
-                    };
-                    rows.push(Row {
-                        addr: row.address(),
-                        file,
-                        line: row.line().map(|l| l.get() as u32).unwrap_or(0),
-                        is_stmt: row.is_stmt(),
-                        prologue_end: row.prologue_end(),
-                        unit: ui,
-                    });
-                }
-            }
-            // Functions and inlined subroutines.
-            let mut entries = unit.entries();
-            while let Ok(Some(e)) = entries.next_dfs() {
-                let tag = e.tag();
-                if tag != gimli::DW_TAG_subprogram && tag != gimli::DW_TAG_inlined_subroutine {
-                    continue;
-                }
-                let off = e.offset().to_debug_info_offset(&unit.header).map(|o| o.0);
-                let name = e
-                    .attr_value(gimli::DW_AT_name)
-                    .and_then(|v| attr_str(d, &unit, v));
-                if let (Some(n), Some(o)) = (&name, off) {
-                    origin_names.insert(o, n.clone());
-                }
-                let origin = match e.attr_value(gimli::DW_AT_abstract_origin) {
-                    Some(gimli::AttributeValue::UnitRef(r)) => {
-                        r.to_debug_info_offset(&unit.header).map(|o| o.0)
-                    }
-                    Some(gimli::AttributeValue::DebugInfoRef(r)) => Some(r.0),
-                    _ => None,
-                };
-                let low = match e.attr_value(gimli::DW_AT_low_pc) {
-                    Some(v) => d.attr_address(&unit, v).ok().flatten(),
-                    None => None,
-                };
-                let (low, high) = match low {
-                    Some(low) => {
-                        let high = match e.attr_value(gimli::DW_AT_high_pc) {
-                            Some(gimli::AttributeValue::Udata(n)) => low.saturating_add(n),
-                            Some(v) => d
-                                .attr_address(&unit, v)
-                                .ok()
-                                .flatten()
-                                .or_else(|| v.udata_value().map(|n| low.saturating_add(n)))
-                                .unwrap_or(low.saturating_add(1)),
-                            None => low.saturating_add(1),
-                        };
-                        (low, high)
-                    }
+            let global: Vec<u32> = part
+                .files
+                .into_iter()
+                .map(|f| match names.get(&f) {
+                    Some(&i) => i,
                     None => {
-                        // DW_AT_ranges: take the lowest range (Delve uses ranges[0]).
-                        let mut best: Option<(u64, u64)> = None;
-                        if let Ok(mut rs) = d.die_ranges(&unit, e) {
-                            while let Ok(Some(r)) = rs.next() {
-                                if best.is_none() {
-                                    best = Some((r.begin, r.end));
-                                }
-                                if tag == gimli::DW_TAG_inlined_subroutine {
-                                    if let Some(o) = off {
-                                        ranges_all.push(InlRange {
-                                            lo: r.begin,
-                                            hi: r.end,
-                                            depth: e.depth(),
-                                            id: o,
-                                        });
-                                    }
-                                }
-                            }
-                        }
-                        match best {
-                            Some(b) => b,
-                            None => {
-                                if tag == gimli::DW_TAG_subprogram {
-                                    if let Some(n) = name {
-                                        pending.push(Pending {
-                                            origin: None,
-                                            name: Some(n),
-                                            low: 0,
-                                            high: 0,
-                                            unit: ui,
-                                            inlined: false,
-                                            call_file: None,
-                                            call_line: 0,
-                                            trampoline: false,
-                                        });
-                                    }
-                                }
-                                continue;
-                            }
-                        }
+                        let i = raw_files.len() as u32;
+                        names.insert(f.clone(), i);
+                        raw_files.push(f);
+                        i
                     }
-                };
-                let inlined = tag == gimli::DW_TAG_inlined_subroutine;
-                if inlined && e.attr_value(gimli::DW_AT_low_pc).is_some() {
-                    if let Some(o) = off {
-                        ranges_all.push(InlRange {
-                            lo: low,
-                            hi: high,
-                            depth: e.depth(),
-                            id: o,
-                        });
-                    }
-                }
-                let trampoline = matches!(
-                    e.attr_value(gimli::DW_AT_trampoline),
-                    Some(gimli::AttributeValue::Flag(true))
-                ) || e
-                    .attr_value(gimli::DW_AT_trampoline)
-                    .and_then(|v| v.udata_value())
-                    .is_some_and(|v| v != 0);
-                let call_file = e
-                    .attr_value(gimli::DW_AT_call_file)
-                    .and_then(|v| v.udata_value())
-                    .and_then(|k| fmap.get(&k).copied());
-                let call_line = e
-                    .attr_value(gimli::DW_AT_call_line)
-                    .and_then(|v| v.udata_value())
-                    .unwrap_or(0) as u32;
-                pending.push(Pending {
-                    origin,
-                    name,
-                    low,
-                    high,
-                    unit: ui,
-                    inlined,
-                    call_file,
-                    call_line,
-                    trampoline,
-                });
-            }
+                })
+                .collect();
+            rows.extend(part.rows.into_iter().map(|mut r| {
+                r.file = global[r.file as usize];
+                r
+            }));
+            pending.extend(part.pending.into_iter().map(|mut p| {
+                p.call_file = p.call_file.map(|f| global[f as usize]);
+                p
+            }));
+            origin_names.extend(part.origins);
+            ranges_all.extend(part.ranges);
         }
         // Sort files and remap ids.
         let mut order: Vec<u32> = (0..raw_files.len() as u32).collect();
@@ -402,4 +260,184 @@ impl LineIndex {
         }
         ix
     }
+}
+
+/// What one unit contributes; file ids are indices into `files` (local to the unit).
+#[derive(Default)]
+struct UnitPart {
+    files: Vec<String>,
+    rows: Vec<Row>,
+    pending: Vec<Pending>,
+    origins: Vec<(usize, String)>,
+    ranges: Vec<InlRange>,
+}
+
+/// A subprogram or inlined subroutine as read, before names are resolved across units.
+struct Pending {
+    origin: Option<usize>,
+    name: Option<String>,
+    low: u64,
+    high: u64,
+    unit: u32,
+    inlined: bool,
+    call_file: Option<u32>,
+    call_line: u32,
+    trampoline: bool,
+}
+
+fn unit_part(d: &Dwarf<'_>, su: &super::Unit, ui: u32) -> UnitPart {
+    let mut out = UnitPart::default();
+    let Some(unit) = super::open_unit(d, su) else {
+        return out;
+    };
+    // Line table: file index → interned id.
+    let mut fmap: HashMap<u64, u32> = HashMap::new();
+    if let Some(program) = unit.line_program.clone() {
+        let header = program.header().clone();
+        let base = if header.version() >= 5 { 0 } else { 1 };
+        for (k, f) in header.file_names().iter().enumerate() {
+            if let Some(p) = super::file_path(d, &unit, &header, f) {
+                fmap.insert(k as u64 + base, out.files.len() as u32);
+                out.files.push(p);
+            }
+        }
+        let mut it = program.rows();
+        while let Ok(Some((_, row))) = it.next_row() {
+            if row.end_sequence() {
+                continue;
+            }
+            let Some(&file) = fmap.get(&row.file_index()) else {
+                continue;
+            };
+            out.rows.push(Row {
+                addr: row.address(),
+                file,
+                line: row.line().map(|l| l.get() as u32).unwrap_or(0),
+                is_stmt: row.is_stmt(),
+                prologue_end: row.prologue_end(),
+                unit: ui,
+            });
+        }
+    }
+    // Functions and inlined subroutines.
+    let mut entries = unit.entries();
+    while let Ok(Some(e)) = entries.next_dfs() {
+        let tag = e.tag();
+        if tag != gimli::DW_TAG_subprogram && tag != gimli::DW_TAG_inlined_subroutine {
+            continue;
+        }
+        let off = e.offset().to_debug_info_offset(&unit.header).map(|o| o.0);
+        let name = e
+            .attr_value(gimli::DW_AT_name)
+            .and_then(|v| attr_str(d, &unit, v));
+        if let (Some(n), Some(o)) = (&name, off) {
+            out.origins.push((o, n.clone()));
+        }
+        let origin = match e.attr_value(gimli::DW_AT_abstract_origin) {
+            Some(gimli::AttributeValue::UnitRef(r)) => {
+                r.to_debug_info_offset(&unit.header).map(|o| o.0)
+            }
+            Some(gimli::AttributeValue::DebugInfoRef(r)) => Some(r.0),
+            _ => None,
+        };
+        let low = match e.attr_value(gimli::DW_AT_low_pc) {
+            Some(v) => d.attr_address(&unit, v).ok().flatten(),
+            None => None,
+        };
+        let (low, high) = match low {
+            Some(low) => {
+                let high = match e.attr_value(gimli::DW_AT_high_pc) {
+                    Some(gimli::AttributeValue::Udata(n)) => low.saturating_add(n),
+                    Some(v) => d
+                        .attr_address(&unit, v)
+                        .ok()
+                        .flatten()
+                        .or_else(|| v.udata_value().map(|n| low.saturating_add(n)))
+                        .unwrap_or(low.saturating_add(1)),
+                    None => low.saturating_add(1),
+                };
+                (low, high)
+            }
+            None => {
+                // DW_AT_ranges: take the lowest range (Delve uses ranges[0]).
+                let mut best: Option<(u64, u64)> = None;
+                if let Ok(mut rs) = d.die_ranges(&unit, e) {
+                    while let Ok(Some(r)) = rs.next() {
+                        if best.is_none() {
+                            best = Some((r.begin, r.end));
+                        }
+                        if tag == gimli::DW_TAG_inlined_subroutine {
+                            if let Some(o) = off {
+                                out.ranges.push(InlRange {
+                                    lo: r.begin,
+                                    hi: r.end,
+                                    depth: e.depth(),
+                                    id: o,
+                                });
+                            }
+                        }
+                    }
+                }
+                match best {
+                    Some(b) => b,
+                    None => {
+                        if tag == gimli::DW_TAG_subprogram {
+                            if let Some(n) = name {
+                                out.pending.push(Pending {
+                                    origin: None,
+                                    name: Some(n),
+                                    low: 0,
+                                    high: 0,
+                                    unit: ui,
+                                    inlined: false,
+                                    call_file: None,
+                                    call_line: 0,
+                                    trampoline: false,
+                                });
+                            }
+                        }
+                        continue;
+                    }
+                }
+            }
+        };
+        let inlined = tag == gimli::DW_TAG_inlined_subroutine;
+        if inlined && e.attr_value(gimli::DW_AT_low_pc).is_some() {
+            if let Some(o) = off {
+                out.ranges.push(InlRange {
+                    lo: low,
+                    hi: high,
+                    depth: e.depth(),
+                    id: o,
+                });
+            }
+        }
+        let trampoline = matches!(
+            e.attr_value(gimli::DW_AT_trampoline),
+            Some(gimli::AttributeValue::Flag(true))
+        ) || e
+            .attr_value(gimli::DW_AT_trampoline)
+            .and_then(|v| v.udata_value())
+            .is_some_and(|v| v != 0);
+        let call_file = e
+            .attr_value(gimli::DW_AT_call_file)
+            .and_then(|v| v.udata_value())
+            .and_then(|k| fmap.get(&k).copied());
+        let call_line = e
+            .attr_value(gimli::DW_AT_call_line)
+            .and_then(|v| v.udata_value())
+            .unwrap_or(0) as u32;
+        out.pending.push(Pending {
+            origin,
+            name,
+            low,
+            high,
+            unit: ui,
+            inlined,
+            call_file,
+            call_line,
+            trampoline,
+        });
+    }
+    out
 }
