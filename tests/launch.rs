@@ -15,6 +15,10 @@ fn inputs_dir() -> PathBuf {
     common::repo_root().join("tests/launch")
 }
 
+fn fixtures_dir() -> String {
+    common::repo_root().join("fixtures").display().to_string()
+}
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
 }
@@ -69,7 +73,11 @@ fn cases() -> Vec<Case> {
         .collect();
     entries.sort();
     for p in entries {
-        let text = std::fs::read_to_string(&p).unwrap();
+        // `@FIXTURES@` stands for this checkout's fixtures/ (paths the fixture binaries
+        // record), so inputs do not depend on where the repository lives.
+        let text = std::fs::read_to_string(&p)
+            .unwrap()
+            .replace("@FIXTURES@", &fixtures_dir());
         let header = |key: &str| {
             text.lines()
                 .take_while(|l| l.starts_with("//"))
@@ -258,10 +266,11 @@ fn fix_keeps_comments_and_is_idempotent() {
             case.name
         );
         if bless {
-            std::fs::write(&expected_path, &after).unwrap();
+            std::fs::write(&expected_path, after.replace(&fixtures_dir(), "@FIXTURES@")).unwrap();
         } else {
             let expected = std::fs::read_to_string(&expected_path)
-                .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
+                .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()))
+                .replace("@FIXTURES@", &fixtures_dir());
             assert_eq!(after, expected, "{}: fixed file differs", case.name);
         }
         // Comments survive byte for byte, in order; only those inside a removed attribute

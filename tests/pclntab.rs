@@ -260,7 +260,7 @@ fn timing() {
     let mut fixtures = go_fixtures();
     fixtures.sort_by_key(|f| std::fs::metadata(&f.path).map(|m| m.len()).unwrap_or(0));
     let mut paths = vec![fixtures.last().unwrap().path.clone()];
-    let compile = Path::new("/work/main/.cache/go/1.25.5/go/pkg/tool/linux_amd64/compile");
+    let compile = common::repo_root().join(".cache/go/1.25.5/go/pkg/tool/linux_amd64/compile");
     if compile.exists() {
         paths.push(compile.to_path_buf());
     }
