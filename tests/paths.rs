@@ -274,10 +274,8 @@ fn container_build_maps_build_dir_to_workspace() {
 /// Debian's Delve 1.20.2 reads DWARF 4: Go 1.21.
 #[test]
 fn container_build_rules_make_real_delve_bind() {
-    if !have_dlv() {
-        eprintln!("skipped: no dlv");
-        return;
-    }
+    // scripts/toolchains installs it: a missing tool is a failure, not a skip.
+    assert!(have_dlv(), "not installed: run scripts/toolchains");
     let tmp = tempfile::tempdir().unwrap();
     let app = tmp.path().join("xyz/app");
     copy_tree(&src("hello"), &app);
@@ -385,10 +383,8 @@ fn trimpath_without_goroot_maps_the_main_module_only() {
 /// Delve binds the editor's absolute path in a -trimpath binary only with the rules.
 #[test]
 fn trimpath_rules_make_real_delve_bind() {
-    if !have_dlv() {
-        eprintln!("skipped: no dlv");
-        return;
-    }
+    // scripts/toolchains installs it: a missing tool is a failure, not a skip.
+    assert!(have_dlv(), "not installed: run scripts/toolchains");
     let f = common::fixture("1.21.13", "hello", "trimpath");
     let ws = src("hello");
     let (_, v) = paths_json(&f.path, &ws, &[&go_flag("1.21.13")]);
@@ -846,10 +842,8 @@ fn symlinked_workspace_is_detected() {
 /// both modules by their editor paths.
 #[test]
 fn go_work_rule_makes_real_delve_bind_in_both_modules() {
-    if !have_dlv() {
-        eprintln!("skipped: no dlv");
-        return;
-    }
+    // scripts/toolchains installs it: a missing tool is a failure, not a skip.
+    assert!(have_dlv(), "not installed: run scripts/toolchains");
     let tmp = tempfile::tempdir().unwrap();
     let built = tmp.path().join("build/ws");
     copy_tree(&src("workspace"), &built);

@@ -89,10 +89,11 @@ fn allowlist() -> BTreeSet<String> {
 
 #[test]
 fn where_agrees_with_delve() {
-    if !Path::new("/usr/bin/dlv").exists() {
-        eprintln!("SKIP: /usr/bin/dlv not installed");
-        return;
-    }
+    // scripts/toolchains installs it: a missing tool is a failure, not a skip.
+    assert!(
+        Path::new("/usr/bin/dlv").exists(),
+        "not installed: run scripts/toolchains"
+    );
     let allow = allowlist();
     let tmp = tempfile::tempdir().unwrap();
     let fixtures: Vec<_> = common::fixtures()
