@@ -115,17 +115,25 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
             return super::EXIT_OK;
         }
     }
-    let res: Vec<Resolution> = specs.iter().map(|s| r.resolve(s)).collect();
+    let res: Vec<Resolution> = r.resolve_all(&specs);
     if args.json {
         json(&Doc {
             schema_version: 1,
             locations: &res,
         });
     } else {
+        // One write for the whole report (stdout is line-buffered).
+        let mut buf = String::new();
+        macro_rules! out {
+            ($($t:tt)*) => {{
+                use std::fmt::Write as _;
+                let _ = writeln!(buf, $($t)*);
+            }};
+        }
         let w = res.iter().map(|x| x.spec.len()).max().unwrap_or(0).min(40);
         let pad = " ".repeat(w + 2 + 8);
         if pie {
-            say!("(PIE: addresses are unrelocated link-time addresses)");
+            out!("(PIE: addresses are unrelocated link-time addresses)");
         }
         for x in &res {
             if x.bound {
@@ -146,10 +154,10 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
                     } else {
                         format!("{}:{}", a.file, a.line)
                     };
-                    say!("{head}{:#x}  {}  {place}{inl}", a.pc, a.function);
+                    out!("{head}{:#x}  {}  {place}{inl}", a.pc, a.function);
                 }
                 for wn in &x.warnings {
-                    say!("{pad}warning {}: {}", wn.id, wn.message);
+                    out!("{pad}warning {}: {}", wn.id, wn.message);
                 }
             } else {
                 let (id, msg) = x
@@ -157,21 +165,28 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
                     .as_ref()
                     .map(|r| (r.id, r.message.as_str()))
                     .unwrap_or(("", ""));
-                say!("{:<w$}  NOT BOUND  [{id}] {msg}", x.spec);
+                out!("{:<w$}  NOT BOUND  [{id}] {msg}", x.spec);
                 if !x.nearest.is_empty() {
                     let n: Vec<String> = x
                         .nearest
                         .iter()
                         .map(|n| format!("{}:{}", n.file, n.line))
                         .collect();
-                    say!("{pad}nearest: {}", n.join(", "));
+                    out!("{pad}nearest: {}", n.join(", "));
                 }
             }
         }
+        let _ = std::io::stdout().lock().write_all(buf.as_bytes());
     }
-    if res.iter().all(|x| x.bound) {
+    let code = if res.iter().all(|x| x.bound) {
         super::EXIT_OK
     } else {
         super::EXIT_FINDINGS
-    }
+    };
+    // The process exits next: let the kernel reclaim the index at once instead of
+    // freeing it piece by piece (several milliseconds on big binaries).
+    std::mem::forget(res);
+    std::mem::forget(r);
+    std::mem::forget(target);
+    code
 }

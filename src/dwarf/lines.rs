@@ -1,9 +1,16 @@
-//! One pass over every unit's DWARF: line-table rows, functions (concrete bodies and
-//! inlined instances) and inlined call sites, indexed for breakpoint resolution the way
-//! Delve's `BinaryInfo` holds them (`Sources`, `Functions`, `inlinedCallLines`).
+//! The breakpoint index: line-table rows, functions (concrete bodies and inlined
+//! instances) and inlined call sites, for resolution the way Delve's `BinaryInfo` holds
+//! them (`Sources`, `Functions`, `inlinedCallLines`).
+//!
+//! Delve reads everything when it loads a binary. Here one parallel pass over the DIEs
+//! collects functions and inlined calls (every function spec needs the full name set),
+//! while line-table rows, the bulk of the work, are decoded per unit on first use: a
+//! `FILE:LINE` spec only decodes the units whose file table names `FILE`, and a PC only
+//! the unit of the function holding it.
 
 use rayon::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::{Dwarf, Reader, Summary};
 
@@ -25,8 +32,6 @@ pub struct Function {
     /// Concrete body `[entry, end)`; `None` when only inlined (no standalone body).
     pub body: Option<(u64, u64)>,
     pub unit: u32,
-    /// Low PCs of inlined instances, with the function they are inlined into.
-    pub inlined: Vec<InlinedCall>,
     /// DW_AT_trampoline (wrappers for go/defer statements): Delve skips these for FILE:LINE.
     pub trampoline: bool,
 }
@@ -39,51 +44,93 @@ pub struct InlRange {
     pub depth: isize,
     /// Global .debug_info offset of the inlined_subroutine DIE.
     pub id: usize,
+    /// Position in reading order (unit order, then DIE order): Delve's tie-break.
+    seq: u32,
 }
 
-#[derive(Clone, Debug)]
-pub struct InlinedCall {
-    pub low_pc: u64,
-    pub call_file: Option<u32>,
-    pub call_line: u32,
-}
-
-/// The index: everything `where` needs, built once.
+/// The rows of one unit, decoded on first use.
 #[derive(Debug, Default)]
-pub struct LineIndex {
+struct UnitRows {
+    /// Every row of every sequence (end_sequence rows excluded), sorted by address.
+    rows: Vec<Row>,
+    /// Indices into `rows` sorted by (file, line, address).
+    by_file_line: Vec<u32>,
+}
+
+impl UnitRows {
+    fn line_range(&self, file: u32, line: u32) -> &[u32] {
+        let key = |i: &u32| {
+            let r = &self.rows[*i as usize];
+            (r.file, r.line)
+        };
+        let lo = self.by_file_line.partition_point(|i| key(i) < (file, line));
+        let hi = self
+            .by_file_line
+            .partition_point(|i| key(i) <= (file, line));
+        &self.by_file_line[lo..hi]
+    }
+
+    fn file_range(&self, file: u32) -> &[u32] {
+        let f = |i: &u32| self.rows[*i as usize].file;
+        let lo = self.by_file_line.partition_point(|i| f(i) < file);
+        let hi = self.by_file_line.partition_point(|i| f(i) <= file);
+        &self.by_file_line[lo..hi]
+    }
+}
+
+/// Where a unit is and how its line table's file indices map to [`LineIndex::files`].
+#[derive(Debug, Default)]
+struct UnitMeta {
+    offset: usize,
+    /// Line-table file index → global file id (`NO_FILE` when the entry has no name).
+    fmap: Vec<u32>,
+}
+
+const NO_FILE: u32 = u32::MAX;
+
+/// The index: everything `where` needs. Functions are read up front, rows per unit.
+#[derive(Default)]
+pub struct LineIndex<'a> {
+    dwarf: Option<Dwarf<'a>>,
+    units: Vec<UnitMeta>,
+    unit_rows: Vec<OnceLock<UnitRows>>,
     /// Distinct full file paths (Delve's `bi.Sources`), sorted.
     pub files: Vec<String>,
-    /// Every row of every sequence (end_sequence rows excluded), sorted by address.
-    pub rows: Vec<Row>,
-    /// Indices into `rows` sorted by (file, line, address): the rows of one file:line
-    /// are one binary search away (a hash map entry per row cost most of the build).
-    pub by_file_line: Vec<u32>,
+    /// File id → the units whose line table names it.
+    file_units: Vec<Vec<u32>>,
     /// Functions by name; concrete bodies also in `bodies` (sorted by entry).
     pub functions: Vec<Function>,
-    pub by_name: HashMap<String, usize>,
+    /// Function by its name's bytes as written in the DWARF.
+    by_name: FxHashMap<&'a [u8], usize>,
     pub bodies: Vec<(u64, u64, usize)>,
-    /// (file, call line) → low PCs of inlined calls made from that line.
-    pub inlined_call_lines: HashMap<(u32, u32), Vec<u64>>,
+    /// Per unit: its inlined calls, indexed by PC, call site and range.
+    calls: Vec<UnitOut>,
+    /// `inl_ranges` per function, computed on first use.
+    inl_by_func: Mutex<FxHashMap<usize, Arc<[InlRange]>>>,
+    /// Low PCs of every function's inlined instances, grouped by function:
+    /// `inlined_pcs[inlined_start[f]..inlined_start[f + 1]]`.
+    inlined_pcs: Vec<u64>,
+    inlined_start: Vec<u32>,
     /// Per unit (in `Summary::units` order): optimised?
     pub unit_optimized: Vec<bool>,
     pub unit_names: Vec<String>,
-    /// Concrete function index → its inlined-call ranges, deepest first (DFS order kept).
-    pub inl_ranges: HashMap<usize, Vec<InlRange>>,
-    /// Low PC of an inlined call → the inlined function.
-    pub inlined_at: HashMap<u64, usize>,
 }
 
-fn attr_str<'a>(
-    d: &Dwarf<'a>,
-    u: &gimli::Unit<Reader<'a>>,
-    v: gimli::AttributeValue<Reader<'a>>,
-) -> Option<String> {
-    d.attr_string(u, v)
-        .ok()
-        .map(|s| String::from_utf8_lossy(s.slice()).into_owned())
+impl std::fmt::Debug for LineIndex<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LineIndex")
+            .field("units", &self.units.len())
+            .field("files", &self.files.len())
+            .field("functions", &self.functions.len())
+            .finish()
+    }
 }
 
-impl LineIndex {
+fn utf8(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+impl<'a> LineIndex<'a> {
     pub fn file_id(&self, path: &str) -> Option<u32> {
         self.files
             .binary_search_by(|f| f.as_str().cmp(path))
@@ -98,217 +145,132 @@ impl LineIndex {
         (pc < b.1).then_some(b.2)
     }
 
-    /// Rows in `[lo, hi)`.
-    pub fn rows_in(&self, lo: u64, hi: u64) -> &[Row] {
-        let a = self.rows.partition_point(|r| r.addr < lo);
-        let b = self.rows.partition_point(|r| r.addr < hi);
-        &self.rows[a..b.max(a)]
+    /// The function of exactly this name.
+    pub fn function_by_name(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name.as_bytes()).copied()
     }
 
-    /// The row describing `pc` (last row at or before it).
-    pub fn row_at(&self, pc: u64) -> Option<&Row> {
-        let i = self.rows.partition_point(|r| r.addr <= pc);
-        self.rows.get(i.checked_sub(1)?)
+    /// The low PC is that of an inlined call: the inlined function.
+    pub fn inlined_at(&self, pc: u64) -> Option<usize> {
+        let (u, _) = self.unit_of_pc(pc)?;
+        let v = &self.calls.get(u as usize)?.inlined;
+        let i = v.partition_point(|x| x.0 < pc);
+        v.get(i).filter(|x| x.0 == pc).map(|x| x.1 as usize)
     }
 
-    /// Builds the index from all units. Errors in one unit skip that unit.
-    /// Indices into `rows` of every row of exactly `file:line`, by address.
-    pub fn line_rows(&self, file: u32, line: u32) -> &[u32] {
-        let key = |i: &u32| {
-            let r = &self.rows[*i as usize];
-            (r.file, r.line)
+    /// Low PCs of the inlined instances of function `f`, in reading order.
+    pub fn inlined_pcs(&self, f: usize) -> &[u64] {
+        match (self.inlined_start.get(f), self.inlined_start.get(f + 1)) {
+            (Some(&a), Some(&b)) => &self.inlined_pcs[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// Inlined calls whose call site is in `file`, from every unit naming the file.
+    fn call_lines_of(&self, file: u32) -> impl Iterator<Item = &(u32, u32, u64)> + '_ {
+        self.units_of_file(file).iter().flat_map(move |&u| {
+            let v = &self.calls[u as usize].call_lines;
+            let lo = v.partition_point(|x| x.0 < file);
+            v[lo..].iter().take_while(move |x| x.0 == file)
+        })
+    }
+
+    /// Low PCs of the inlined calls made from `file:line`.
+    pub fn inlined_calls_at(&self, file: u32, line: u32) -> impl Iterator<Item = u64> + '_ {
+        self.call_lines_of(file)
+            .filter(move |x| x.1 == line)
+            .map(|x| x.2)
+    }
+
+    /// Lines of `file` from which an inlined call is made.
+    pub fn inlined_call_lines_of(&self, file: u32) -> impl Iterator<Item = u32> + '_ {
+        self.call_lines_of(file).map(|x| x.1)
+    }
+
+    /// A concrete function's inlined-call ranges, deepest first (Delve's
+    /// `allInlineCallRanges` order: stable by depth over reading order).
+    pub fn inl_ranges(&self, f: usize) -> Arc<[InlRange]> {
+        let lock = || {
+            self.inl_by_func
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
         };
-        let lo = self.by_file_line.partition_point(|i| key(i) < (file, line));
-        let hi = self
-            .by_file_line
-            .partition_point(|i| key(i) <= (file, line));
-        &self.by_file_line[lo..hi]
-    }
-
-    /// The distinct lines of `file` that have at least one row.
-    pub fn file_lines(&self, file: u32) -> Vec<u32> {
-        let f = |i: &u32| self.rows[*i as usize].file;
-        let lo = self.by_file_line.partition_point(|i| f(i) < file);
-        let hi = self.by_file_line.partition_point(|i| f(i) <= file);
-        let mut v: Vec<u32> = self.by_file_line[lo..hi]
-            .iter()
-            .map(|&i| self.rows[i as usize].line)
-            .collect();
-        v.dedup();
+        if let Some(v) = lock().get(&f) {
+            return v.clone();
+        }
+        let v: Arc<[InlRange]> = self.compute_inl_ranges(f).into();
+        lock().insert(f, v.clone());
         v
     }
 
-    pub fn build(d: &Dwarf<'_>, summary: &Summary) -> LineIndex {
-        let mut ix = LineIndex::default();
-        // Units are independent: read them in parallel, each with its own file table,
-        // then intern file names and merge in unit order (results are deterministic).
-        let parts: Vec<UnitPart> = summary
-            .units
-            .par_iter()
-            .enumerate()
-            .map(|(ui, su)| unit_part(d, su, ui as u32))
-            .collect();
-        let mut names: HashMap<String, u32> = HashMap::new();
-        let mut raw_files: Vec<String> = Vec::new();
-        let mut origin_names: HashMap<usize, String> = HashMap::new();
-        let mut ranges_all: Vec<InlRange> = Vec::new();
-        let mut pending: Vec<Pending> = Vec::new();
-        let mut rows: Vec<Row> = Vec::new();
-        for (su, part) in summary.units.iter().zip(parts) {
-            ix.unit_optimized.push(su.flags.optimized());
-            ix.unit_names.push(su.name.clone());
-            let global: Vec<u32> = part
-                .files
-                .into_iter()
-                .map(|f| match names.get(&f) {
-                    Some(&i) => i,
-                    None => {
-                        let i = raw_files.len() as u32;
-                        names.insert(f.clone(), i);
-                        raw_files.push(f);
-                        i
-                    }
-                })
-                .collect();
-            rows.extend(part.rows.into_iter().map(|mut r| {
-                r.file = global[r.file as usize];
-                r
-            }));
-            pending.extend(part.pending.into_iter().map(|mut p| {
-                p.call_file = p.call_file.map(|f| global[f as usize]);
-                p
-            }));
-            origin_names.extend(part.origins);
-            ranges_all.extend(part.ranges);
-        }
-        // Sort files and remap ids.
-        let mut order: Vec<u32> = (0..raw_files.len() as u32).collect();
-        order.sort_by(|a, b| raw_files[*a as usize].cmp(&raw_files[*b as usize]));
-        let mut remap = vec![0u32; raw_files.len()];
-        for (new, old) in order.iter().enumerate() {
-            remap[*old as usize] = new as u32;
-        }
-        ix.files = order
-            .iter()
-            .map(|o| raw_files[*o as usize].clone())
-            .collect();
-        for r in rows.iter_mut() {
-            r.file = remap[r.file as usize];
-        }
-        rows.sort_by_key(|r| r.addr);
-        let key = |i: u32| {
-            let r = &rows[i as usize];
-            (r.file, r.line, i)
+    fn compute_inl_ranges(&self, f: usize) -> Vec<InlRange> {
+        let Some((entry, end)) = self.functions.get(f).and_then(|x| x.body) else {
+            return Vec::new();
         };
-        let mut order: Vec<u32> = (0..rows.len() as u32).collect();
-        order.par_sort_unstable_by_key(|&i| key(i));
-        ix.by_file_line = order;
-        ix.rows = rows;
-        for p in pending {
-            let name = match (&p.name, p.origin) {
-                (Some(n), _) if !p.inlined => n.clone(),
-                (_, Some(o)) => match origin_names.get(&o) {
-                    Some(n) => n.clone(),
-                    None => continue,
-                },
-                (Some(n), None) => n.clone(),
-                (None, None) => continue,
-            };
-            let idx = match ix.by_name.get(&name) {
-                Some(&i) => i,
-                None => {
-                    ix.functions.push(Function {
-                        name: name.clone(),
-                        unit: p.unit,
-                        ..Default::default()
-                    });
-                    ix.by_name.insert(name, ix.functions.len() - 1);
-                    ix.functions.len() - 1
-                }
-            };
-            if p.high == 0 {
-                continue;
-            }
-            let call_file = p.call_file.map(|f| remap[f as usize]);
-            if p.inlined {
-                ix.inlined_at.entry(p.low).or_insert(idx);
-                ix.functions[idx].inlined.push(InlinedCall {
-                    low_pc: p.low,
-                    call_file,
-                    call_line: p.call_line,
-                });
-                if let Some(f) = call_file {
-                    ix.inlined_call_lines
-                        .entry((f, p.call_line))
-                        .or_default()
-                        .push(p.low);
-                }
-            } else if ix.functions[idx].body.is_none() {
-                ix.functions[idx].body = Some((p.low, p.high));
-                ix.functions[idx].unit = p.unit;
-                ix.functions[idx].trampoline = p.trampoline;
-                ix.bodies.push((p.low, p.high, idx));
-            }
-        }
-        ix.bodies.sort();
-        // Delve's allInlineCallRanges: deepest first, stable.
-        ranges_all.sort_by_key(|r| std::cmp::Reverse(r.depth));
-        for r in ranges_all {
-            if let Some(f) = ix.pc_to_func(r.lo) {
-                ix.inl_ranges.entry(f).or_default().push(r);
-            }
-        }
-        ix
+        let Some(calls) = self.calls.get(self.functions[f].unit as usize) else {
+            return Vec::new();
+        };
+        let inl = &calls.ranges;
+        let a = inl.partition_point(|r| r.lo < entry);
+        let b = inl.partition_point(|r| r.lo < end);
+        let mut v: Vec<InlRange> = inl[a..b.max(a)]
+            .iter()
+            .filter(|r| self.pc_to_func(r.lo) == Some(f))
+            .copied()
+            .collect();
+        v.sort_by_key(|r| (std::cmp::Reverse(r.depth), r.seq));
+        v
     }
-}
 
-/// What one unit contributes; file ids are indices into `files` (local to the unit).
-#[derive(Default)]
-struct UnitPart {
-    files: Vec<String>,
-    rows: Vec<Row>,
-    pending: Vec<Pending>,
-    origins: Vec<(usize, String)>,
-    ranges: Vec<InlRange>,
-}
+    /// The decoded rows of one unit.
+    fn rows_of(&self, unit: u32) -> &UnitRows {
+        self.unit_rows[unit as usize].get_or_init(|| self.decode_rows(unit))
+    }
 
-/// A subprogram or inlined subroutine as read, before names are resolved across units.
-struct Pending {
-    origin: Option<usize>,
-    name: Option<String>,
-    low: u64,
-    high: u64,
-    unit: u32,
-    inlined: bool,
-    call_file: Option<u32>,
-    call_line: u32,
-    trampoline: bool,
-}
-
-fn unit_part(d: &Dwarf<'_>, su: &super::Unit, ui: u32) -> UnitPart {
-    let mut out = UnitPart::default();
-    let Some(unit) = super::open_unit(d, su) else {
-        return out;
-    };
-    // Line table: file index → interned id.
-    let mut fmap: HashMap<u64, u32> = HashMap::new();
-    if let Some(program) = unit.line_program.clone() {
-        let header = program.header().clone();
-        let base = if header.version() >= 5 { 0 } else { 1 };
-        for (k, f) in header.file_names().iter().enumerate() {
-            if let Some(p) = super::file_path(d, &unit, &header, f) {
-                fmap.insert(k as u64 + base, out.files.len() as u32);
-                out.files.push(p);
-            }
+    /// Decodes several units' rows in parallel (those not decoded yet).
+    fn prefetch(&self, units: &[u32]) {
+        let todo: Vec<u32> = units
+            .iter()
+            .copied()
+            .filter(|&u| self.unit_rows[u as usize].get().is_none())
+            .collect();
+        if todo.len() > 1 {
+            todo.par_iter().for_each(|&u| {
+                self.rows_of(u);
+            });
         }
+    }
+
+    fn all_units(&self) -> Vec<u32> {
+        (0..self.units.len() as u32).collect()
+    }
+
+    fn decode_rows(&self, ui: u32) -> UnitRows {
+        let mut out = UnitRows::default();
+        let (Some(d), Some(meta)) = (&self.dwarf, self.units.get(ui as usize)) else {
+            return out;
+        };
+        let Some(unit) = super::open_unit_at(d, meta.offset) else {
+            return out;
+        };
+        let Some(program) = unit.line_program.clone() else {
+            return out;
+        };
+        // About one row per byte of line program at most: reserve once, no regrowth
+        // (untouched capacity costs nothing).
+        out.rows.reserve(program.header().raw_program_buf().len());
         let mut it = program.rows();
         while let Ok(Some((_, row))) = it.next_row() {
             if row.end_sequence() {
                 continue;
             }
-            let Some(&file) = fmap.get(&row.file_index()) else {
+            let file = usize::try_from(row.file_index())
+                .ok()
+                .and_then(|k| meta.fmap.get(k).copied())
+                .unwrap_or(NO_FILE);
+            if file == NO_FILE {
                 continue;
-            };
+            }
             out.rows.push(Row {
                 addr: row.address(),
                 file,
@@ -318,126 +280,558 @@ fn unit_part(d: &Dwarf<'_>, su: &super::Unit, ui: u32) -> UnitPart {
                 unit: ui,
             });
         }
+        out.rows.sort_by_key(|r| r.addr);
+        out.rows.shrink_to_fit();
+        // Sort packed keys, not indices compared through `rows` (cache misses).
+        let mut keys: Vec<(u64, u32)> = out
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (u64::from(r.file) << 32 | u64::from(r.line), i as u32))
+            .collect();
+        keys.sort_unstable();
+        out.by_file_line = keys.into_iter().map(|k| k.1).collect();
+        out
     }
-    // Functions and inlined subroutines.
-    let mut entries = unit.entries();
-    while let Ok(Some(e)) = entries.next_dfs() {
-        let tag = e.tag();
-        if tag != gimli::DW_TAG_subprogram && tag != gimli::DW_TAG_inlined_subroutine {
-            continue;
-        }
-        let off = e.offset().to_debug_info_offset(&unit.header).map(|o| o.0);
-        let name = e
-            .attr_value(gimli::DW_AT_name)
-            .and_then(|v| attr_str(d, &unit, v));
-        if let (Some(n), Some(o)) = (&name, off) {
-            out.origins.push((o, n.clone()));
-        }
-        let origin = match e.attr_value(gimli::DW_AT_abstract_origin) {
-            Some(gimli::AttributeValue::UnitRef(r)) => {
-                r.to_debug_info_offset(&unit.header).map(|o| o.0)
-            }
-            Some(gimli::AttributeValue::DebugInfoRef(r)) => Some(r.0),
-            _ => None,
-        };
-        let low = match e.attr_value(gimli::DW_AT_low_pc) {
-            Some(v) => d.attr_address(&unit, v).ok().flatten(),
-            None => None,
-        };
-        let (low, high) = match low {
-            Some(low) => {
-                let high = match e.attr_value(gimli::DW_AT_high_pc) {
-                    Some(gimli::AttributeValue::Udata(n)) => low.saturating_add(n),
-                    Some(v) => d
-                        .attr_address(&unit, v)
-                        .ok()
-                        .flatten()
-                        .or_else(|| v.udata_value().map(|n| low.saturating_add(n)))
-                        .unwrap_or(low.saturating_add(1)),
-                    None => low.saturating_add(1),
-                };
-                (low, high)
-            }
-            None => {
-                // DW_AT_ranges: take the lowest range (Delve uses ranges[0]).
-                let mut best: Option<(u64, u64)> = None;
-                if let Ok(mut rs) = d.die_ranges(&unit, e) {
-                    while let Ok(Some(r)) = rs.next() {
-                        if best.is_none() {
-                            best = Some((r.begin, r.end));
-                        }
-                        if tag == gimli::DW_TAG_inlined_subroutine {
-                            if let Some(o) = off {
-                                out.ranges.push(InlRange {
-                                    lo: r.begin,
-                                    hi: r.end,
-                                    depth: e.depth(),
-                                    id: o,
-                                });
-                            }
-                        }
-                    }
+
+    /// The unit whose line table covers `pc`, when a function body holds it.
+    fn unit_of_pc(&self, pc: u64) -> Option<(u32, u64)> {
+        let f = self.pc_to_func(pc)?;
+        let func = &self.functions[f];
+        Some((func.unit, func.body?.0))
+    }
+
+    /// The row describing `pc` (last row at or before it).
+    pub fn row_at(&self, pc: u64) -> Option<Row> {
+        // The unit of the function holding `pc` has the answer when it has a row between
+        // the function's entry and `pc` (units' code does not interleave).
+        if let Some((u, entry)) = self.unit_of_pc(pc) {
+            let rows = &self.rows_of(u).rows;
+            let i = rows.partition_point(|r| r.addr <= pc);
+            if let Some(r) = i.checked_sub(1).map(|i| rows[i]) {
+                if r.addr >= entry {
+                    return Some(r);
                 }
-                match best {
-                    Some(b) => b,
-                    None => {
-                        if tag == gimli::DW_TAG_subprogram {
-                            if let Some(n) = name {
-                                out.pending.push(Pending {
-                                    origin: None,
-                                    name: Some(n),
-                                    low: 0,
-                                    high: 0,
-                                    unit: ui,
-                                    inlined: false,
-                                    call_file: None,
-                                    call_line: 0,
-                                    trampoline: false,
-                                });
-                            }
-                        }
+            }
+        }
+        let all = self.all_units();
+        self.prefetch(&all);
+        all.iter()
+            .filter_map(|&u| {
+                let rows = &self.rows_of(u).rows;
+                let i = rows.partition_point(|r| r.addr <= pc);
+                i.checked_sub(1).map(|i| rows[i])
+            })
+            .max_by_key(|r| (r.addr, r.unit))
+    }
+
+    /// Rows in `[lo, hi)`, by address.
+    pub fn rows_in(&self, lo: u64, hi: u64) -> Vec<Row> {
+        let units = match self.unit_of_pc(lo) {
+            Some((u, entry)) if entry == lo => vec![u],
+            _ => self.all_units(),
+        };
+        self.prefetch(&units);
+        let mut v: Vec<Row> = Vec::new();
+        for u in units {
+            let rows = &self.rows_of(u).rows;
+            let a = rows.partition_point(|r| r.addr < lo);
+            let b = rows.partition_point(|r| r.addr < hi);
+            v.extend_from_slice(&rows[a..b.max(a)]);
+        }
+        v.sort_by_key(|r| r.addr);
+        v
+    }
+
+    fn units_of_file(&self, file: u32) -> &[u32] {
+        self.file_units
+            .get(file as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// (pc, is_stmt) of every row of exactly `file:line`.
+    pub fn line_rows(&self, file: u32, line: u32) -> Vec<(u64, bool)> {
+        let units = self.units_of_file(file);
+        self.prefetch(units);
+        let mut v = Vec::new();
+        for &u in units {
+            let ur = self.rows_of(u);
+            v.extend(ur.line_range(file, line).iter().map(|&i| {
+                let r = &ur.rows[i as usize];
+                (r.addr, r.is_stmt)
+            }));
+        }
+        v
+    }
+
+    /// The distinct lines of `file` that have at least one row.
+    pub fn file_lines(&self, file: u32) -> Vec<u32> {
+        let units = self.units_of_file(file);
+        self.prefetch(units);
+        let mut v = Vec::new();
+        for &u in units {
+            let ur = self.rows_of(u);
+            v.extend(
+                ur.file_range(file)
+                    .iter()
+                    .map(|&i| ur.rows[i as usize].line),
+            );
+        }
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Reads every unit's file table and DIEs (in parallel), and merges them in unit
+    /// order so results are deterministic. Errors in one unit skip that unit.
+    pub fn build(d: Dwarf<'a>, summary: &Summary) -> LineIndex<'a> {
+        let mut parts: Vec<UnitPart<'a>> = summary
+            .units
+            .par_iter()
+            .enumerate()
+            .map(|(ui, su)| unit_part(&d, su, ui as u32))
+            .collect();
+        let mut ix = LineIndex {
+            unit_optimized: summary.units.iter().map(|u| u.flags.optimized()).collect(),
+            unit_names: summary.units.iter().map(|u| u.name.clone()).collect(),
+            unit_rows: summary.units.iter().map(|_| OnceLock::new()).collect(),
+            ..Default::default()
+        };
+        // Files: distinct paths, sorted; each unit's table mapped onto them.
+        let mut all: Vec<&str> = parts
+            .iter()
+            .flat_map(|p| p.files.iter().flatten().map(String::as_str))
+            .collect();
+        all.par_sort_unstable();
+        all.dedup();
+        let fmaps: Vec<Vec<u32>> = parts
+            .par_iter()
+            .map(|p| {
+                p.files
+                    .iter()
+                    .map(|f| match f {
+                        Some(f) => all.binary_search(&f.as_str()).map_or(NO_FILE, |i| i as u32),
+                        None => NO_FILE,
+                    })
+                    .collect()
+            })
+            .collect();
+        ix.files = all.iter().map(|s| s.to_string()).collect();
+        drop(all);
+        ix.file_units = vec![Vec::new(); ix.files.len()];
+        for (ui, fmap) in fmaps.iter().enumerate() {
+            let mut mine: Vec<u32> = fmap.iter().copied().filter(|&g| g != NO_FILE).collect();
+            mine.sort_unstable();
+            mine.dedup();
+            for g in mine {
+                ix.file_units[g as usize].push(ui as u32);
+            }
+        }
+        // Names through abstract origins, in parallel: named DIEs are sorted by offset
+        // (units are in offset order, DIEs in DFS order, which is offset order).
+        let named: Vec<(usize, &'a [u8])> =
+            parts.iter().flat_map(|p| p.named.iter().copied()).collect();
+        let name_at = |off: usize| -> Option<&'a [u8]> {
+            named
+                .binary_search_by_key(&off, |x| x.0)
+                .ok()
+                .map(|i| named[i].1)
+        };
+        // Per unit: each sub's function name as an index into the unit's distinct
+        // names (first-appearance order), and call files mapped to global ids.
+        let locals: Vec<UnitNames<'a>> = parts
+            .par_iter_mut()
+            .zip(&fmaps)
+            .map(|(p, fmap)| {
+                let mut u = UnitNames::default();
+                let mut by_name: FxHashMap<&'a [u8], u32> = FxHashMap::default();
+                // Inlined calls repeat their origins: offsets hash faster than names.
+                let mut by_origin: FxHashMap<usize, u32> = FxHashMap::default();
+                for s in p.subs.iter_mut() {
+                    s.call_file = s
+                        .call_file
+                        .and_then(|k| usize::try_from(k).ok())
+                        .and_then(|k| fmap.get(k).copied())
+                        .filter(|&g| g != NO_FILE)
+                        .map(u64::from);
+                    // A concrete body names itself; an inlined call, or a body that
+                    // only points at its abstract origin, takes the origin's name.
+                    let via = s.origin.filter(|_| s.inlined || s.own_name.is_none());
+                    if let Some(&k) = via.and_then(|o| by_origin.get(&o)) {
+                        s.local = k;
                         continue;
                     }
+                    let name = match via {
+                        Some(o) => name_at(o),
+                        None => s.own_name,
+                    };
+                    let Some(name) = name else {
+                        s.local = u32::MAX;
+                        continue;
+                    };
+                    let k = *by_name.entry(name).or_insert_with(|| {
+                        u.names.push(name);
+                        u.names.len() as u32 - 1
+                    });
+                    if let Some(o) = via {
+                        by_origin.insert(o, k);
+                    }
+                    s.local = k;
+                }
+                u
+            })
+            .collect();
+        drop(named);
+        ix.units = summary
+            .units
+            .iter()
+            .zip(fmaps)
+            .map(|(su, fmap)| UnitMeta {
+                offset: su.offset,
+                fmap,
+            })
+            .collect();
+        // Function ids in unit order, then name order: the only sequential step.
+        let mut by_name: FxHashMap<&'a [u8], usize> = FxHashMap::default();
+        let globals: Vec<Vec<u32>> = locals
+            .iter()
+            .enumerate()
+            .map(|(ui, u)| {
+                u.names
+                    .iter()
+                    .map(|&name| {
+                        *by_name.entry(name).or_insert_with(|| {
+                            ix.functions.push(Function {
+                                name: utf8(name),
+                                unit: ui as u32,
+                                ..Default::default()
+                            });
+                            ix.functions.len() - 1
+                        }) as u32
+                    })
+                    .collect()
+            })
+            .collect();
+        ix.by_name = by_name;
+        // Per unit again: what each sub contributes, by function id, sorted for lookup.
+        let mut calls: Vec<UnitOut> = parts
+            .par_iter_mut()
+            .zip(&globals)
+            .map(|(p, global)| {
+                let mut o = UnitOut::default();
+                for s in &p.subs {
+                    let Some(&idx) = global.get(s.local as usize) else {
+                        continue;
+                    };
+                    if s.high == 0 {
+                        continue;
+                    }
+                    if s.inlined {
+                        o.inlined.push((s.low, idx));
+                        if let Some(f) = s.call_file {
+                            o.call_lines.push((f as u32, s.call_line, s.low));
+                        }
+                    } else {
+                        o.bodies.push((idx, s.low, s.high, s.unit, s.trampoline));
+                    }
+                }
+                // Ranges keep their reading order as the tie-break (Delve's order).
+                o.ranges = std::mem::take(&mut p.ranges);
+                for (i, r) in o.ranges.iter_mut().enumerate() {
+                    r.seq = i as u32;
+                }
+                o.ranges.sort_unstable_by_key(|r| (r.lo, r.seq));
+                o.call_lines.sort_unstable();
+                o
+            })
+            .collect();
+        drop(globals);
+        drop(parts);
+        // The first concrete body of a name (in unit order) is the function's body.
+        for o in &calls {
+            for &(idx, low, high, unit, trampoline) in &o.bodies {
+                let f = &mut ix.functions[idx as usize];
+                if f.body.is_none() {
+                    f.body = Some((low, high));
+                    f.unit = unit;
+                    f.trampoline = trampoline;
+                    ix.bodies.push((low, high, idx as usize));
                 }
             }
-        };
-        let inlined = tag == gimli::DW_TAG_inlined_subroutine;
-        if inlined && e.attr_value(gimli::DW_AT_low_pc).is_some() {
-            if let Some(o) = off {
-                out.ranges.push(InlRange {
-                    lo: low,
-                    hi: high,
-                    depth: e.depth(),
-                    id: o,
-                });
+        }
+        // Inlined instances grouped by function (a counting sort keeps reading order).
+        let mut start = vec![0u32; ix.functions.len() + 1];
+        for o in &calls {
+            for &(_, idx) in &o.inlined {
+                start[idx as usize + 1] += 1;
             }
         }
-        let trampoline = matches!(
-            e.attr_value(gimli::DW_AT_trampoline),
-            Some(gimli::AttributeValue::Flag(true))
-        ) || e
-            .attr_value(gimli::DW_AT_trampoline)
-            .and_then(|v| v.udata_value())
-            .is_some_and(|v| v != 0);
-        let call_file = e
-            .attr_value(gimli::DW_AT_call_file)
-            .and_then(|v| v.udata_value())
-            .and_then(|k| fmap.get(&k).copied());
-        let call_line = e
-            .attr_value(gimli::DW_AT_call_line)
-            .and_then(|v| v.udata_value())
-            .unwrap_or(0) as u32;
-        out.pending.push(Pending {
-            origin,
-            name,
-            low,
-            high,
-            unit: ui,
-            inlined,
-            call_file,
-            call_line,
-            trampoline,
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut fill = start.clone();
+        ix.inlined_pcs = vec![0; *start.last().unwrap_or(&0) as usize];
+        for o in &calls {
+            for &(low, idx) in &o.inlined {
+                ix.inlined_pcs[fill[idx as usize] as usize] = low;
+                fill[idx as usize] += 1;
+            }
+        }
+        ix.inlined_start = start;
+        calls.par_iter_mut().for_each(|o| {
+            o.bodies = Vec::new();
+            // Stable: the first inlined call at a PC names it.
+            o.inlined.sort_by_key(|x| x.0);
+            o.inlined.dedup_by_key(|x| x.0);
         });
+        ix.bodies.sort_unstable();
+        ix.calls = calls;
+        ix.dwarf = Some(d);
+        ix
+    }
+}
+
+/// A unit's distinct function names, in first-appearance order.
+#[derive(Default)]
+struct UnitNames<'a> {
+    names: Vec<&'a [u8]>,
+}
+
+/// What a unit's subprograms and inlined subroutines contribute, by function id.
+#[derive(Debug, Default)]
+struct UnitOut {
+    /// (low PC, function) of inlined calls; sorted by PC once built, first one kept.
+    inlined: Vec<(u64, u32)>,
+    /// (call file, call line, low PC) of inlined calls, sorted.
+    call_lines: Vec<(u32, u32, u64)>,
+    /// (function, low, high, unit, trampoline) of concrete bodies, in reading order
+    /// (emptied once bodies are assigned).
+    bodies: Vec<(u32, u64, u64, u32, bool)>,
+    /// Inlined-call ranges, sorted by (lo, seq).
+    ranges: Vec<InlRange>,
+}
+
+/// What one unit contributes; `call_file`s are indices into the unit's file table
+/// until the merge maps them to global file ids.
+#[derive(Default)]
+struct UnitPart<'a> {
+    /// The line table's files by file index (`None` for unnamed or index 0 before DWARF 5).
+    files: Vec<Option<String>>,
+    subs: Vec<Sub<'a>>,
+    /// (offset, name) of every named subprogram or inlined subroutine, in DIE order.
+    named: Vec<(usize, &'a [u8])>,
+    ranges: Vec<InlRange>,
+}
+
+/// A subprogram or inlined subroutine as read, before names are resolved across units.
+struct Sub<'a> {
+    origin: Option<usize>,
+    /// DW_AT_name of the DIE itself.
+    own_name: Option<&'a [u8]>,
+    /// Index of the function's name (its own or its abstract origin's) among the
+    /// unit's distinct names; set by the merge (`u32::MAX`: no name).
+    local: u32,
+    low: u64,
+    high: u64,
+    unit: u32,
+    inlined: bool,
+    call_file: Option<u64>,
+    call_line: u32,
+    trampoline: bool,
+}
+
+/// The attributes of a subprogram or inlined subroutine that the index uses.
+#[derive(Default)]
+struct SubAttrs<'a> {
+    name: Option<&'a [u8]>,
+    origin: Option<usize>,
+    low: Option<gimli::AttributeValue<Reader<'a>>>,
+    high: Option<gimli::AttributeValue<Reader<'a>>>,
+    ranges: Option<gimli::AttributeValue<Reader<'a>>>,
+    call_file: Option<u64>,
+    call_line: u32,
+    trampoline: bool,
+}
+
+fn unit_part<'a>(d: &Dwarf<'a>, su: &super::Unit, ui: u32) -> UnitPart<'a> {
+    let mut out = UnitPart::default();
+    let Some(unit) = super::open_unit(d, su) else {
+        return out;
+    };
+    if let Some(program) = unit.line_program.as_ref() {
+        let header = program.header();
+        if header.version() < 5 {
+            out.files.push(None);
+        }
+        for f in header.file_names() {
+            out.files.push(super::file_path(d, &unit, header, f));
+        }
+    }
+    // Raw DIEs: only subprograms and inlined subroutines have their attributes decoded;
+    // everything else (variables, parameters, types: most of Go's DIEs) is skipped.
+    let Ok(mut raw) = unit.entries_raw(None) else {
+        return out;
+    };
+    while !raw.is_empty() {
+        let depth = raw.next_depth();
+        let off = raw
+            .next_offset()
+            .to_debug_info_offset(&unit.header)
+            .map(|o| o.0);
+        let Ok(abbrev) = raw.read_abbreviation() else {
+            break;
+        };
+        let Some(abbrev) = abbrev else { continue };
+        let tag = abbrev.tag();
+        if tag != gimli::DW_TAG_subprogram && tag != gimli::DW_TAG_inlined_subroutine {
+            if raw.skip_attributes(abbrev.attributes()).is_err() {
+                break;
+            }
+            continue;
+        }
+        let mut a = SubAttrs::default();
+        let mut ok = true;
+        for spec in abbrev.attributes() {
+            let Ok(attr) = raw.read_attribute(*spec) else {
+                ok = false;
+                break;
+            };
+            match attr.name() {
+                gimli::DW_AT_name => {
+                    a.name = d.attr_string(&unit, attr.value()).ok().map(|s| s.slice())
+                }
+                gimli::DW_AT_abstract_origin => {
+                    a.origin = match attr.value() {
+                        gimli::AttributeValue::UnitRef(r) => {
+                            r.to_debug_info_offset(&unit.header).map(|o| o.0)
+                        }
+                        gimli::AttributeValue::DebugInfoRef(r) => Some(r.0),
+                        _ => None,
+                    }
+                }
+                gimli::DW_AT_low_pc => a.low = Some(attr.value()),
+                gimli::DW_AT_high_pc => a.high = Some(attr.value()),
+                gimli::DW_AT_ranges => a.ranges = Some(attr.value()),
+                gimli::DW_AT_call_file => a.call_file = attr.value().udata_value(),
+                gimli::DW_AT_call_line => {
+                    a.call_line = attr.value().udata_value().unwrap_or(0) as u32
+                }
+                gimli::DW_AT_trampoline => {
+                    a.trampoline = match attr.value() {
+                        gimli::AttributeValue::Flag(f) => f,
+                        v => v.udata_value().is_some_and(|v| v != 0),
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !ok {
+            break;
+        }
+        sub_entry(d, &unit, &mut out, a, tag, depth, off, ui);
     }
     out
+}
+
+/// Records one subprogram or inlined subroutine.
+#[allow(clippy::too_many_arguments)]
+fn sub_entry<'a>(
+    d: &Dwarf<'a>,
+    unit: &gimli::Unit<Reader<'a>>,
+    out: &mut UnitPart<'a>,
+    a: SubAttrs<'a>,
+    tag: gimli::DwTag,
+    depth: isize,
+    off: Option<usize>,
+    ui: u32,
+) {
+    let inlined = tag == gimli::DW_TAG_inlined_subroutine;
+    if let (Some(n), Some(o)) = (a.name, off) {
+        out.named.push((o, n));
+    }
+    let low = a.low.and_then(|v| d.attr_address(unit, v).ok().flatten());
+    let (low, high) = match low {
+        Some(low) => {
+            let high = match a.high {
+                Some(gimli::AttributeValue::Udata(n)) => low.saturating_add(n),
+                Some(v) => d
+                    .attr_address(unit, v)
+                    .ok()
+                    .flatten()
+                    .or_else(|| v.udata_value().map(|n| low.saturating_add(n)))
+                    .unwrap_or(low.saturating_add(1)),
+                None => low.saturating_add(1),
+            };
+            if inlined {
+                if let Some(o) = off {
+                    out.ranges.push(InlRange {
+                        lo: low,
+                        hi: high,
+                        depth,
+                        id: o,
+                        seq: 0,
+                    });
+                }
+            }
+            (low, high)
+        }
+        None => {
+            // DW_AT_ranges: take the lowest range (Delve uses ranges[0]).
+            let mut best: Option<(u64, u64)> = None;
+            let list = a
+                .ranges
+                .and_then(|v| d.attr_ranges_offset(unit, v).ok().flatten())
+                .and_then(|o| d.ranges(unit, o).ok());
+            if let Some(mut rs) = list {
+                while let Ok(Some(r)) = rs.next() {
+                    if best.is_none() {
+                        best = Some((r.begin, r.end));
+                    }
+                    if let (true, Some(o)) = (inlined, off) {
+                        out.ranges.push(InlRange {
+                            lo: r.begin,
+                            hi: r.end,
+                            depth,
+                            id: o,
+                            seq: 0,
+                        });
+                    }
+                }
+            }
+            match best {
+                Some(b) => b,
+                None => {
+                    // A declaration without code still names a function.
+                    if !inlined && a.name.is_some() {
+                        out.subs.push(Sub {
+                            origin: None,
+                            own_name: a.name,
+                            local: u32::MAX,
+                            low: 0,
+                            high: 0,
+                            unit: ui,
+                            inlined: false,
+                            call_file: None,
+                            call_line: 0,
+                            trampoline: false,
+                        });
+                    }
+                    return;
+                }
+            }
+        }
+    };
+    out.subs.push(Sub {
+        origin: a.origin,
+        own_name: a.name,
+        local: u32::MAX,
+        low,
+        high,
+        unit: ui,
+        inlined,
+        call_file: a.call_file,
+        call_line: a.call_line,
+        trampoline: a.trampoline,
+    });
 }

@@ -335,9 +335,14 @@ pub fn file_path<'a>(
 
 /// Opens the unit at a `.debug_info` offset recorded in a [`Unit`].
 pub fn open_unit<'a>(dwarf: &Dwarf<'a>, unit: &Unit) -> Option<gimli::Unit<Reader<'a>>> {
+    open_unit_at(dwarf, unit.offset)
+}
+
+/// Opens the unit whose header is at `offset` in `.debug_info`.
+pub fn open_unit_at<'a>(dwarf: &Dwarf<'a>, offset: usize) -> Option<gimli::Unit<Reader<'a>>> {
     let header = dwarf
         .debug_info
-        .header_from_offset(gimli::DebugInfoOffset(unit.offset))
+        .header_from_offset(gimli::DebugInfoOffset(offset))
         .ok()?;
     dwarf.unit(header).ok()
 }

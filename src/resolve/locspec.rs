@@ -57,16 +57,17 @@ pub fn parse(s: &str) -> Result<LocSpec, String> {
 
 /// Delve's `partialPathMatch`: `expr` is a suffix of `path` on a `/` boundary, or equal.
 pub fn partial_path_match(expr: &str, path: &str, case_insensitive: bool) -> bool {
-    let (e, p) = if case_insensitive {
+    use std::borrow::Cow;
+    let (e, p): (Cow<str>, Cow<str>) = if case_insensitive {
         (
-            expr.to_lowercase().replace('\\', "/"),
-            path.to_lowercase().replace('\\', "/"),
+            expr.to_lowercase().replace('\\', "/").into(),
+            path.to_lowercase().replace('\\', "/").into(),
         )
     } else {
-        (expr.to_string(), path.to_string())
+        (expr.into(), path.into())
     };
     if e.len() + 1 < p.len() {
-        p.ends_with(&e) && p.as_bytes()[p.len() - e.len() - 1] == b'/'
+        p.ends_with(e.as_ref()) && p.as_bytes()[p.len() - e.len() - 1] == b'/'
     } else {
         e == p
     }
@@ -120,6 +121,18 @@ pub fn split_func(name: &str) -> FuncParts {
         package,
         receiver,
         base,
+    }
+}
+
+/// `split_func(name).base` without allocating for names without type arguments.
+pub fn base_name(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.contains('[') {
+        return std::borrow::Cow::Owned(split_func(name).base);
+    }
+    let slash = name.rfind('/').map(|i| i + 1).unwrap_or(0);
+    match name[slash..].rfind('.') {
+        Some(i) => std::borrow::Cow::Borrowed(&name[slash + i + 1..]),
+        None => std::borrow::Cow::Borrowed(name),
     }
 }
 
@@ -233,5 +246,22 @@ mod tests {
         assert!(func_match("p.T.M", "example.com/p.(*T).M"));
         assert!(func_match("p.Map", "example.com/p.Map[...]"));
         assert!(!func_match("q.greet", "main.greet"));
+    }
+
+    #[test]
+    fn base_name_is_split_func_base() {
+        for n in [
+            "main.main",
+            "example.com/p.(*T).M",
+            "example.com/p.Map[...]",
+            "p.F[go.shape.struct { a.b int }]",
+            "runtime.gcBgMarkWorker.func1",
+            "noPackage",
+            "a/b/noDot",
+            "type:.eq.[2]interface {}",
+            "",
+        ] {
+            assert_eq!(base_name(n), split_func(n).base, "{n}");
+        }
     }
 }

@@ -6,6 +6,10 @@ pub mod reasons;
 
 use serde::Serialize;
 
+use std::sync::{Mutex, OnceLock};
+
+use rustc_hash::FxHashMap;
+
 use crate::dwarf::lines::LineIndex;
 use crate::Target;
 use locspec::LocSpec;
@@ -61,13 +65,21 @@ pub struct Resolution {
 /// A target plus its line index, built once and reused for every spec.
 pub struct Resolver<'t> {
     pub target: &'t Target,
-    pub index: LineIndex,
+    pub index: LineIndex<'t>,
     pub has_dwarf: bool,
     pub windows: bool,
     pub test_binary: bool,
     /// Base name (no package, receiver or type arguments) → functions, so a spec is
-    /// matched against a handful of functions instead of all of them.
-    by_base: std::collections::HashMap<String, Vec<usize>>,
+    /// matched against a handful of functions instead of all of them. Built on first use.
+    by_base: OnceLock<FxHashMap<String, Vec<usize>>>,
+    /// Files matching a spec's file part, per distinct file part (specs repeat them).
+    file_matches: Mutex<FxHashMap<String, Vec<u32>>>,
+    /// Bindable lines per file (`--breakable`).
+    breakable_lines: Mutex<FxHashMap<u32, Vec<u32>>>,
+    /// Lines with rows or inlined calls per file (nearest-line hints).
+    candidate_lines: Mutex<FxHashMap<u32, std::sync::Arc<[u32]>>>,
+    /// Closest file names per missing file name (not-found hints).
+    closest: Mutex<FxHashMap<String, std::sync::Arc<[String]>>>,
 }
 
 fn unbound(spec: &str, rule: &crate::checks::Rule, msg: String) -> Resolution {
@@ -88,22 +100,19 @@ fn unbound(spec: &str, rule: &crate::checks::Rule, msg: String) -> Resolution {
 impl<'t> Resolver<'t> {
     pub fn new(target: &'t Target) -> Resolver<'t> {
         let (index, has_dwarf) = match (target.gimli(), target.dwarf()) {
-            (Some(d), Some(s)) => (LineIndex::build(&d, s), true),
+            (Some(d), Some(s)) => (LineIndex::build(d, s), true),
             _ => (LineIndex::default(), false),
         };
         let windows = target.goos() == "windows";
-        let test_binary = index.by_name.contains_key("testing.MainStart")
-            || index.by_name.contains_key("main.main")
+        let test_binary = index.function_by_name("testing.MainStart").is_some()
+            || index.function_by_name("main.main").is_some()
                 && index.files.iter().any(|f| f.ends_with("_testmain.go"));
-        let mut by_base: std::collections::HashMap<String, Vec<usize>> = Default::default();
-        for (i, f) in index.functions.iter().enumerate() {
-            by_base
-                .entry(locspec::split_func(&f.name).base)
-                .or_default()
-                .push(i);
-        }
         Resolver {
-            by_base,
+            by_base: OnceLock::new(),
+            file_matches: Mutex::default(),
+            breakable_lines: Mutex::default(),
+            candidate_lines: Mutex::default(),
+            closest: Mutex::default(),
             target,
             index,
             has_dwarf,
@@ -120,7 +129,7 @@ impl<'t> Resolver<'t> {
             .unwrap_or_default();
         let outer = ix.pc_to_func(pc).map(|i| ix.functions[i].name.clone());
         // Inlined when the pc is the low pc of an inlined instance (Delve's InlinedCalls).
-        let inl = ix.inlined_at.get(&pc).map(|&i| &ix.functions[i]);
+        let inl = ix.inlined_at(pc).map(|i| &ix.functions[i]);
         if let Some(f) = inl {
             return Address {
                 pc,
@@ -166,15 +175,9 @@ impl<'t> Resolver<'t> {
     /// Delve's `FindFileLocation` for a file of `bi.Sources`.
     pub fn file_line_pcs(&self, file: u32, line: u32) -> Vec<u64> {
         let ix = &self.index;
-        let mut pcs: Vec<(u64, bool)> = ix
-            .line_rows(file, line)
-            .iter()
-            .map(|&i| (ix.rows[i as usize].addr, ix.rows[i as usize].is_stmt))
-            .collect();
+        let mut pcs: Vec<(u64, bool)> = ix.line_rows(file, line);
         if pcs.is_empty() {
-            if let Some(v) = ix.inlined_call_lines.get(&(file, line)) {
-                pcs.extend(v.iter().map(|&p| (p, true)));
-            }
+            pcs.extend(ix.inlined_calls_at(file, line).map(|p| (p, true)));
         }
         pcs.sort();
         let mut by_fn: Vec<(usize, Vec<(u64, bool)>)> = Vec::new();
@@ -198,11 +201,12 @@ impl<'t> Resolver<'t> {
             };
             // Split between the inlined calls the function contains (deepest range holding
             // the pc), then pick the first is_stmt pc of each group, else its first pc.
-            let ranges = ix.inl_ranges.get(&f);
+            let ranges = ix.inl_ranges(f);
             let mut groups: Vec<(Option<usize>, PcList)> = Vec::new();
             for p in list {
                 let key = ranges
-                    .and_then(|rs| rs.iter().find(|r| r.lo <= p.0 && p.0 < r.hi))
+                    .iter()
+                    .find(|r| r.lo <= p.0 && p.0 < r.hi)
                     .map(|r| r.id);
                 match groups.iter_mut().find(|g| g.0 == key) {
                     Some(g) => g.1.push(p),
@@ -245,7 +249,7 @@ impl<'t> Resolver<'t> {
                 if let Some((entry, end)) = func.body {
                     r.push(self.after_prologue(entry, end, false));
                 }
-                r.extend(func.inlined.iter().map(|c| c.low_pc));
+                r.extend(self.index.inlined_pcs(f));
                 r.sort();
                 r.dedup();
                 Ok(r)
@@ -258,12 +262,12 @@ impl<'t> Resolver<'t> {
             // Delve 1.20 knows instantiations only as `F[...]` (or plain `F`).
             return Vec::new();
         }
-        if let Some(&i) = self.index.by_name.get(base) {
+        if let Some(i) = self.index.function_by_name(base) {
             return vec![i];
         }
         let spec_base = locspec::spec_base(base);
         let mut v: Vec<usize> = self
-            .by_base
+            .by_base()
             .get(&spec_base)
             .map(|c| {
                 c.iter()
@@ -280,7 +284,34 @@ impl<'t> Resolver<'t> {
         v
     }
 
+    fn by_base(&self) -> &FxHashMap<String, Vec<usize>> {
+        self.by_base.get_or_init(|| {
+            let mut m: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+            for (i, f) in self.index.functions.iter().enumerate() {
+                m.entry(locspec::base_name(&f.name).into_owned())
+                    .or_default()
+                    .push(i);
+            }
+            m
+        })
+    }
+
     fn file_candidates(&self, base: &str) -> Vec<u32> {
+        if let Some(v) = self.lock_files().get(base) {
+            return v.clone();
+        }
+        let v = self.match_files(base);
+        self.lock_files().insert(base.to_string(), v.clone());
+        v
+    }
+
+    fn lock_files(&self) -> std::sync::MutexGuard<'_, FxHashMap<String, Vec<u32>>> {
+        self.file_matches
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn match_files(&self, base: &str) -> Vec<u32> {
         self.index
             .files
             .iter()
@@ -319,6 +350,12 @@ impl<'t> Resolver<'t> {
             substitute_path: Vec::new(),
             warnings,
         }
+    }
+
+    /// Resolves many specs, in parallel; results are in the order of `specs`.
+    pub fn resolve_all<S: AsRef<str> + Sync>(&self, specs: &[S]) -> Vec<Resolution> {
+        use rayon::prelude::*;
+        specs.par_iter().map(|s| self.resolve(s.as_ref())).collect()
     }
 
     /// Resolves one spec.
@@ -454,16 +491,20 @@ impl<'t> Resolver<'t> {
 
     /// Nearest lines with a bindable statement, above then below.
     pub fn nearest(&self, file: u32, line: u32) -> Vec<FileLine> {
-        let lines = self.breakable(file);
+        // Walk outwards from `line` over the lines with rows or inlined calls, testing
+        // each, instead of computing every breakable line of the file.
+        let lines = self.candidate_lines(file);
+        let binds = |l: &&u32| **l > 0 && !self.file_line_pcs(file, **l).is_empty();
         let name = self.index.files[file as usize].clone();
         let mut out = Vec::new();
-        if let Some(&l) = lines.iter().rev().find(|&&l| l < line) {
+        let split = lines.partition_point(|&l| l < line);
+        if let Some(&l) = lines[..split].iter().rev().find(binds) {
             out.push(FileLine {
                 file: name.clone(),
                 line: l as u64,
             });
         }
-        if let Some(&l) = lines.iter().find(|&&l| l > line) {
+        if let Some(&l) = lines[split..].iter().filter(|&&l| l > line).find(binds) {
             out.push(FileLine {
                 file: name,
                 line: l as u64,
@@ -472,17 +513,38 @@ impl<'t> Resolver<'t> {
         out
     }
 
-    /// Every line of `file` where a breakpoint binds.
-    pub fn breakable(&self, file: u32) -> Vec<u32> {
-        let mut v: Vec<u32> = self.index.file_lines(file);
-        for (f, l) in self.index.inlined_call_lines.keys() {
-            if *f == file {
-                v.push(*l);
-            }
+    /// Lines of `file` with a row or an inlined call: where a breakpoint may bind.
+    fn candidate_lines(&self, file: u32) -> std::sync::Arc<[u32]> {
+        let lock = || {
+            self.candidate_lines
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(v) = lock().get(&file) {
+            return v.clone();
         }
+        let mut v: Vec<u32> = self.index.file_lines(file);
+        v.extend(self.index.inlined_call_lines_of(file));
         v.sort_unstable();
         v.dedup();
+        let v: std::sync::Arc<[u32]> = v.into();
+        lock().insert(file, v.clone());
+        v
+    }
+
+    /// Every line of `file` where a breakpoint binds.
+    pub fn breakable(&self, file: u32) -> Vec<u32> {
+        let lock = || {
+            self.breakable_lines
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(v) = lock().get(&file) {
+            return v.clone();
+        }
+        let mut v = self.candidate_lines(file).to_vec();
         v.retain(|&l| l > 0 && !self.file_line_pcs(file, l).is_empty());
+        lock().insert(file, v.clone());
         v
     }
 
@@ -523,6 +585,34 @@ impl<'t> Resolver<'t> {
         )
     }
 
+    /// Up to three files whose base name is closest to `name` (cached per name).
+    fn closest_files(&self, name: &str) -> std::sync::Arc<[String]> {
+        let lock = || {
+            self.closest
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(v) = lock().get(name) {
+            return v.clone();
+        }
+        let mut close: Vec<(f64, &String)> = self
+            .index
+            .files
+            .iter()
+            .map(|f| {
+                (
+                    strsim::jaro_winkler(name, f.rsplit('/').next().unwrap_or(f)),
+                    f,
+                )
+            })
+            .filter(|x| x.0 > 0.8)
+            .collect();
+        close.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let v: std::sync::Arc<[String]> = close.iter().take(3).map(|x| x.1.clone()).collect();
+        lock().insert(name.to_string(), v.clone());
+        v
+    }
+
     fn not_found(&self, spec: &str, base: &str, line: Option<u64>) -> Resolution {
         let looks_file = line.is_some()
             && (base.ends_with(".go")
@@ -531,23 +621,23 @@ impl<'t> Resolver<'t> {
                 || base.ends_with(".c"));
         if looks_file {
             // Trimmed or foreign path: the longest trailing-component match.
+            // Only an absolute spec path can be mapped with a substitute-path rule.
             let comps: Vec<&str> = base.split(['/', '\\']).filter(|c| !c.is_empty()).collect();
+            let abs = base.starts_with('/') || base.get(1..2) == Some(":");
             let mut best: Option<(usize, &String)> = None;
-            for f in &self.index.files {
-                let fc: Vec<&str> = f.split('/').collect();
+            for f in self.index.files.iter().filter(|_| abs) {
                 let n = comps
                     .iter()
                     .rev()
-                    .zip(fc.iter().rev())
-                    .take_while(|(a, b)| a == b)
+                    .zip(f.rsplit('/'))
+                    .take_while(|(a, b)| **a == *b)
                     .count();
                 if n >= 1 && best.is_none_or(|b| n > b.0) {
                     best = Some((n, f));
                 }
             }
             if let Some((n, f)) = best {
-                let abs = base.starts_with('/') || base.get(1..2) == Some(":");
-                if abs && n >= 1 {
+                {
                     let from_parts = &comps[..comps.len() - n];
                     let fc: Vec<&str> = f.split('/').collect();
                     let to = fc[..fc.len() - n].join("/");
@@ -566,19 +656,7 @@ impl<'t> Resolver<'t> {
                 }
             }
             let name = base.rsplit(['/', '\\']).next().unwrap_or(base);
-            let mut close: Vec<(f64, &String)> = self
-                .index
-                .files
-                .iter()
-                .map(|f| {
-                    (
-                        strsim::jaro_winkler(name, f.rsplit('/').next().unwrap_or(f)),
-                        f,
-                    )
-                })
-                .filter(|x| x.0 > 0.8)
-                .collect();
-            close.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let close = self.closest_files(name);
             let mut msg =
                 format!("location {spec:?} not found: no file of the binary ends in /{base}");
             if base.ends_with("_test.go") && !self.test_binary {
@@ -589,8 +667,7 @@ impl<'t> Resolver<'t> {
                 );
             }
             if !close.is_empty() {
-                let names: Vec<&str> = close.iter().take(3).map(|x| x.1.as_str()).collect();
-                msg.push_str(&format!("; closest: {}", names.join(", ")));
+                msg.push_str(&format!("; closest: {}", close.join(", ")));
             }
             return unbound(spec, &reasons::FILE_NOT_FOUND, msg);
         }
