@@ -272,7 +272,7 @@ fn timing() {
         eprintln!(
             "pclntab timing: {} ({} bytes): {} functions, {} files in {:.1} ms",
             p.display(),
-            image.data().len(),
+            image.file_len(),
             t.funcs.len(),
             t.files().len(),
             dt.as_secs_f64() * 1e3

@@ -452,8 +452,9 @@ fn harness_catches_panics() {
     assert_ne!(mutate(&b, 42).0, std::fs::read(&b.path).unwrap());
 }
 
-/// A file that shrinks while debugdoctor reads it: reading is into memory (no mmap), so a
-/// concurrent truncation yields an error or a consistent snapshot, never SIGBUS.
+/// A file that shrinks while debugdoctor reads it: sections are read with positioned
+/// reads (no mmap), so a concurrent truncation yields an error or a consistent snapshot,
+/// never SIGBUS.
 #[test]
 fn file_truncated_while_reading() {
     let src = common::fixture("1.25.5", "hello", "default").path;
@@ -474,6 +475,31 @@ fn file_truncated_while_reading() {
         }
         writer.join().unwrap();
     }
+}
+
+/// Sections are read on first use: a file cut short after it was opened gives an error
+/// that says so (never a crash, never zeros taken for data).
+#[test]
+fn file_truncated_after_open() {
+    let src = common::fixture("1.25.5", "hello", "default").path;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut");
+    std::fs::copy(&src, &path).unwrap();
+    let t = Target::open(&path).unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(4096)
+        .unwrap();
+    let err = t.dwarf_result().as_ref().unwrap_err();
+    assert!(
+        err.contains("cannot read") && err.contains(".debug_"),
+        "{err}"
+    );
+    assert!(t.pclntab_result().is_err());
+    let _ = debugdoctor::checks::run(&t);
+    exercise_more(&t);
 }
 
 /// Inputs that once failed, kept as recipes (fixture, section, offset in the section's

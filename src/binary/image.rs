@@ -1,14 +1,17 @@
-//! One executable file in memory: its object format, architecture, section table and
-//! lazily decompressed section contents. Everything Go- or DWARF-specific builds on this.
+//! One executable file: its object format, architecture, section table, and section
+//! contents read and decompressed on first use. Everything Go- or DWARF-specific builds
+//! on this.
 //!
-//! The file is read into memory rather than memory-mapped: a file truncated by another
-//! process while mapped raises SIGBUS, and debugdoctor reads half-written builds.
+//! Only the headers are read at open; a section's bytes are read (with positioned reads)
+//! when something asks for them, so `check` on a 28 MB binary reads about a third of it.
+//! Nothing is memory-mapped: a file truncated by another process while mapped raises
+//! SIGBUS, and debugdoctor reads half-written builds; a short read is an error instead.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use object::{Object, ObjectSection, ObjectSymbol};
+use object::{Object, ObjectSection, ObjectSegment, ObjectSymbol};
 
 use crate::error::{Error, Result};
 
@@ -53,8 +56,13 @@ pub struct SectionInfo {
     pub segment: String,
     pub address: u64,
     pub size: u64,
-    /// File offset and size of the stored bytes; `None` for bss-like sections.
+    /// File offset and size of the stored bytes; `None` for bss-like sections and for
+    /// bytes that run past the end of the file.
     pub file_range: Option<(u64, u64)>,
+    /// The range as the header declares it, even past the end of the file.
+    pub stored_range: Option<(u64, u64)>,
+    /// PE section characteristics (0 elsewhere).
+    pub characteristics: u32,
     pub compression: Compression,
     /// Offset of the compressed stream within the stored bytes, and the declared
     /// uncompressed size (both 0 when not compressed).
@@ -72,9 +80,47 @@ impl SectionInfo {
 const DECOMPRESS_FACTOR: u64 = 64;
 const DECOMPRESS_SLACK: u64 = 64 << 20;
 
+/// One program header (ELF) or segment load command (Mach-O), copied out.
+#[derive(Clone, Debug)]
+pub struct SegmentInfo {
+    pub name: String,
+    pub address: u64,
+    /// File offset and size of the stored bytes (`None` when empty or past the end).
+    pub file_range: Option<(u64, u64)>,
+    /// Size of the stored bytes as declared, even past the end of the file.
+    pub file_size: u64,
+    /// Writable, not executable: ELF PT_LOAD with PF_W and without PF_X; Mach-O with
+    /// maxprot and initprot both read-write.
+    pub writable_data: bool,
+}
+
+/// Where the bytes are: a file read on demand, or a buffer (mutants, tests).
+enum Backing {
+    Memory(Vec<u8>),
+    File {
+        file: std::fs::File,
+        /// Stored bytes of each section and segment, read on first use.
+        sections: Vec<OnceLock<std::result::Result<Vec<u8>, String>>>,
+        segments: Vec<OnceLock<std::result::Result<Vec<u8>, String>>>,
+    },
+}
+
+/// Symbols looked up by the Go readers, found while counting symbols at open.
+const KNOWN_SYMBOLS: &[&str] = &[
+    "runtime.text",
+    "runtime.pclntab",
+    "runtime.epclntab",
+    "pclntab",
+    "epclntab",
+];
+
 pub struct Image {
     path: PathBuf,
-    data: Vec<u8>,
+    backing: Backing,
+    /// Length of the file (or buffer) when it was opened.
+    len: u64,
+    /// Its first bytes (up to 4 KiB).
+    head: Vec<u8>,
     format: Format,
     architecture: object::Architecture,
     is_64: bool,
@@ -83,11 +129,34 @@ pub struct Image {
     entry: u64,
     macho_pie: bool,
     sections: Vec<SectionInfo>,
+    segments: Vec<SegmentInfo>,
+    relative_address_base: u64,
     decompressed: Vec<OnceLock<std::result::Result<Vec<u8>, String>>>,
     build_id: Option<Vec<u8>>,
     debuglink: Option<(String, u32)>,
     symbol_count: usize,
     dynamic_symbol_count: usize,
+    /// First symbol of each [`KNOWN_SYMBOLS`] name: (name, address, size).
+    known_symbols: Vec<(&'static str, u64, u64)>,
+}
+
+/// What parsing the headers yields, whatever holds the bytes.
+struct Parsed {
+    format: Format,
+    architecture: object::Architecture,
+    is_64: bool,
+    big_endian: bool,
+    kind: object::ObjectKind,
+    entry: u64,
+    macho_pie: bool,
+    sections: Vec<SectionInfo>,
+    segments: Vec<SegmentInfo>,
+    relative_address_base: u64,
+    build_id: Option<Vec<u8>>,
+    debuglink: Option<(String, u32)>,
+    symbol_count: usize,
+    dynamic_symbol_count: usize,
+    known_symbols: Vec<(&'static str, u64, u64)>,
 }
 
 impl std::fmt::Debug for Image {
@@ -102,7 +171,10 @@ impl std::fmt::Debug for Image {
 }
 
 impl Image {
-    /// Reads and parses an executable. Errors are one-line and name the file.
+    /// Opens and parses an executable. Only the headers are read here; section contents
+    /// are read on first use with positioned reads (not memory-mapped: a file truncated
+    /// while mapped raises SIGBUS, and debugdoctor reads half-written builds; a short read
+    /// is an error instead). Errors are one-line and name the file.
     pub fn open(path: &Path) -> Result<Image> {
         let meta = std::fs::metadata(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
@@ -127,31 +199,42 @@ impl Image {
             source,
         };
         let mut file = std::fs::File::open(path).map_err(io)?;
-        // Sniff the magic before reading the whole file: a 20 GB sparse file of zeros (or
-        // any large non-executable) must be refused without allocating its size.
-        let mut data = Vec::new();
+        // Sniff the magic first: a 20 GB sparse file of zeros (or any large
+        // non-executable) must be refused without reading it.
+        let mut head = Vec::new();
         (&mut file)
             .take(HEAD_BYTES)
-            .read_to_end(&mut data)
+            .read_to_end(&mut head)
             .map_err(io)?;
-        if !has_executable_magic(&data) {
-            return Image::from_bytes(path, data);
+        if !has_executable_magic(&head) {
+            return Image::from_bytes(path, head);
         }
-        if meta.len() > MAX_BYTES {
+        let len = file.metadata().map_err(io)?.len();
+        if len > MAX_BYTES {
             return Err(Error::Limit {
                 path: path.to_path_buf(),
                 reason: format!(
-                    "{} bytes: larger than the {} GiB limit for a binary",
-                    meta.len(),
+                    "{len} bytes: larger than the {} GiB limit for a binary",
                     MAX_BYTES >> 30
                 ),
             });
         }
-        // take() also bounds a file that grows while it is read.
-        file.take(MAX_BYTES - data.len() as u64)
-            .read_to_end(&mut data)
-            .map_err(io)?;
-        Image::from_bytes(path, data)
+        let parsed = {
+            let cache =
+                object::ReadCache::new(BlockReader::new(file.try_clone().map_err(io)?, len));
+            parse(path, &cache, &head, len)?
+        };
+        Ok(Image::assemble(
+            path,
+            Backing::File {
+                file,
+                sections: parsed.sections.iter().map(|_| OnceLock::new()).collect(),
+                segments: parsed.segments.iter().map(|_| OnceLock::new()).collect(),
+            },
+            len,
+            head,
+            parsed,
+        ))
     }
 
     /// Parses bytes already in memory; `path` is used for messages only.
@@ -161,145 +244,62 @@ impl Image {
                 path: path.to_path_buf(),
             });
         }
-        let kind = object::FileKind::parse(&data[..]).map_err(|_| {
-            Error::format(
-                path,
-                format!("not an executable (ELF, PE or Mach-O): {}", sniff(&data)),
-            )
-        })?;
-        let format = match kind {
-            object::FileKind::Elf32 | object::FileKind::Elf64 => Format::Elf,
-            object::FileKind::Pe32 | object::FileKind::Pe64 => Format::Pe,
-            object::FileKind::MachO32 | object::FileKind::MachO64 => Format::MachO,
-            // 0xcafebabe is also a Java class file's magic; there the next word is the
-            // class version (>= 45), where a fat Mach-O has its small arch count (the
-            // same test file(1) uses).
-            object::FileKind::MachOFat32
-                if data.get(4..8).is_some_and(|n| {
-                    u32::from_be_bytes([n[0], n[1], n[2], n[3]]) >= 20
-                }) =>
-            {
-                return Err(Error::format(
-                    path,
-                    "not an executable (ELF, PE or Mach-O): a Java class file",
-                ))
-            }
-            object::FileKind::MachOFat32 | object::FileKind::MachOFat64 => {
-                return Err(Error::format(
-                    path,
-                    "universal (fat) Mach-O; extract one architecture first (lipo -thin arm64)",
-                ))
-            }
-            other => {
-                return Err(Error::format(
-                    path,
-                    format!("unsupported object format {other:?}; expected an executable (ELF, PE or Mach-O)"),
-                ))
-            }
-        };
-        let file = object::File::parse(&data[..])
-            .map_err(|e| Error::format(path, format!("corrupt {} file: {e}", format.as_str())))?;
-        let file_len = data.len() as u64;
-        let mut sections = Vec::new();
-        for s in file.sections() {
-            let name = match s.name() {
-                Ok(n) => n.to_string(),
-                Err(_) => String::from_utf8_lossy(s.name_bytes().unwrap_or(b"?")).into_owned(),
-            };
-            let segment = s.segment_name().ok().flatten().unwrap_or("").to_string();
-            let file_range = s
-                .file_range()
-                .filter(|&(off, size)| off.checked_add(size).is_some_and(|end| end <= file_len));
-            let mut info = SectionInfo {
-                name,
-                segment,
-                address: s.address(),
-                size: s.size(),
-                file_range,
-                compression: Compression::None,
-                compressed_offset: 0,
-                uncompressed_size: 0,
-            };
-            if let Ok(c) = s.compressed_file_range() {
-                match c.format {
-                    // object also decodes Mach-O `__zdebug_*` ("ZLIB" + size): name it
-                    // by what is in the file, not by ELF's mechanism.
-                    object::CompressionFormat::Zlib
-                        if info.name.starts_with(".zdebug")
-                            || info.name.starts_with("__zdebug") =>
-                    {
-                        info.compression = Compression::ZdebugZlib;
-                    }
-                    object::CompressionFormat::Zlib => {
-                        info.compression = Compression::ElfZlib;
-                    }
-                    object::CompressionFormat::Zstandard => {
-                        info.compression = Compression::ElfZstd;
-                    }
-                    _ => {}
-                }
-                if info.is_compressed() {
-                    if let Some((off, _)) = info.file_range {
-                        info.compressed_offset = c.offset.saturating_sub(off);
-                    }
-                    info.uncompressed_size = c.uncompressed_size;
-                }
-            }
-            // PE and Mach-O `.zdebug_*`: object leaves these alone (see facts.md).
-            if !info.is_compressed()
-                && (info.name.starts_with(".zdebug") || info.name.starts_with("__zdebug"))
-            {
-                let stored = info.file_range.and_then(|(off, size)| {
-                    data.get(off as usize..(off as usize).checked_add(size as usize)?)
-                });
-                if let Some(bytes) = stored {
-                    if bytes.len() >= 12 && &bytes[..4] == b"ZLIB" {
-                        info.compression = Compression::ZdebugZlib;
-                        info.compressed_offset = 12;
-                        info.uncompressed_size =
-                            u64::from_be_bytes(bytes[4..12].try_into().unwrap());
-                    }
-                }
-            }
-            sections.push(info);
-        }
-        let macho_pie = matches!(file.flags(), object::FileFlags::MachO { flags } if flags.0 & object::macho::MH_PIE.0 != 0);
-        let build_id = file.build_id().ok().flatten().map(|b| b.to_vec());
-        let debuglink = file
-            .gnu_debuglink()
-            .ok()
-            .flatten()
-            .map(|(name, crc)| (String::from_utf8_lossy(name).into_owned(), crc));
-        let symbol_count = file
-            .symbols()
-            .filter(|s| !s.name_bytes().unwrap_or(b"").is_empty())
-            .count();
-        let dynamic_symbol_count = file.dynamic_symbols().count();
-        let decompressed = sections.iter().map(|_| OnceLock::new()).collect();
-        Ok(Image {
+        let len = data.len() as u64;
+        let head = data[..data.len().min(HEAD_BYTES as usize)].to_vec();
+        let parsed = parse(path, &data[..], &head, len)?;
+        Ok(Image::assemble(
+            path,
+            Backing::Memory(data),
+            len,
+            head,
+            parsed,
+        ))
+    }
+
+    fn assemble(path: &Path, backing: Backing, len: u64, head: Vec<u8>, p: Parsed) -> Image {
+        Image {
             path: path.to_path_buf(),
-            format,
-            architecture: file.architecture(),
-            is_64: file.is_64(),
-            big_endian: !file.is_little_endian(),
-            kind: file.kind(),
-            entry: file.entry(),
-            macho_pie,
-            sections,
-            decompressed,
-            build_id,
-            debuglink,
-            symbol_count,
-            dynamic_symbol_count,
-            data,
-        })
+            backing,
+            len,
+            head,
+            format: p.format,
+            architecture: p.architecture,
+            is_64: p.is_64,
+            big_endian: p.big_endian,
+            kind: p.kind,
+            entry: p.entry,
+            macho_pie: p.macho_pie,
+            decompressed: p.sections.iter().map(|_| OnceLock::new()).collect(),
+            sections: p.sections,
+            segments: p.segments,
+            relative_address_base: p.relative_address_base,
+            build_id: p.build_id,
+            debuglink: p.debuglink,
+            symbol_count: p.symbol_count,
+            dynamic_symbol_count: p.dynamic_symbol_count,
+            known_symbols: p.known_symbols,
+        }
+    }
+
+    /// Length of the file in bytes, as opened.
+    pub fn file_len(&self) -> u64 {
+        self.len
+    }
+    /// The first bytes of the file (up to 4 KiB).
+    pub fn head(&self) -> &[u8] {
+        &self.head
+    }
+    /// Load segments (ELF program headers, Mach-O segments; none for PE).
+    pub fn segments(&self) -> &[SegmentInfo] {
+        &self.segments
+    }
+    /// PE: the image base that section RVAs are relative to (0 elsewhere).
+    pub fn relative_address_base(&self) -> u64 {
+        self.relative_address_base
     }
 
     pub fn path(&self) -> &Path {
         &self.path
-    }
-    pub fn data(&self) -> &[u8] {
-        &self.data
     }
     pub fn format(&self) -> Format {
         self.format
@@ -402,7 +402,7 @@ impl Image {
         match self.format {
             Format::Pe => "windows",
             Format::MachO => "darwin",
-            Format::Elf => match self.data.get(7) {
+            Format::Elf => match self.head.get(7) {
                 Some(9) => "freebsd",
                 Some(12) => "openbsd",
                 Some(2) => "netbsd",
@@ -422,21 +422,56 @@ impl Image {
         self.section_index(name).map(|i| &self.sections[i])
     }
 
-    /// Raw stored bytes of a section (compressed sections stay compressed).
+    /// Raw stored bytes of a section (compressed sections stay compressed); `None` when
+    /// it has none or they cannot be read.
     pub fn raw_section_bytes(&self, index: usize) -> Option<&[u8]> {
-        let (off, size) = self.sections.get(index)?.file_range?;
-        self.data
-            .get(off as usize..(off as usize).checked_add(size as usize)?)
+        self.stored_section(index).ok().flatten()
+    }
+
+    /// Stored bytes of a section, read on first use; `Ok(None)` when it stores none.
+    fn stored_section(&self, index: usize) -> std::result::Result<Option<&[u8]>, String> {
+        let Some(info) = self.sections.get(index) else {
+            return Ok(None);
+        };
+        let Some(range) = info.file_range else {
+            return Ok(None);
+        };
+        match &self.backing {
+            Backing::Memory(data) => Ok(slice(data, range)),
+            Backing::File { file, sections, .. } => {
+                let what = || format!("section {}", info.name);
+                cached_read(file, &sections[index], range, what).map(Some)
+            }
+        }
+    }
+
+    /// Stored bytes of a load segment, read on first use.
+    pub fn segment_bytes(&self, index: usize) -> Option<&[u8]> {
+        let range = self.segments.get(index)?.file_range?;
+        match &self.backing {
+            Backing::Memory(data) => slice(data, range),
+            Backing::File { file, segments, .. } => {
+                cached_read(file, &segments[index], range, || "a segment".into()).ok()
+            }
+        }
     }
 
     /// Section contents, decompressed once on first use and cached.
     pub fn section_bytes(&self, index: usize) -> std::result::Result<&[u8], String> {
         let info = self.sections.get(index).ok_or("no such section")?;
-        let raw = self.raw_section_bytes(index).unwrap_or(&[]);
         if !info.is_compressed() {
-            return Ok(raw);
+            return Ok(self.stored_section(index)?.unwrap_or(&[]));
         }
-        let cached = self.decompressed[index].get_or_init(|| self.decompress(info, raw));
+        // The compressed bytes are read for inflating and not kept.
+        let cached =
+            self.decompressed[index].get_or_init(|| match (&self.backing, info.file_range) {
+                (Backing::File { file, .. }, Some(range)) => {
+                    let once = OnceLock::new();
+                    let raw = cached_read(file, &once, range, || format!("section {}", info.name))?;
+                    self.decompress(info, raw)
+                }
+                _ => self.decompress(info, self.stored_section(index)?.unwrap_or(&[])),
+            });
         match cached {
             Ok(v) => Ok(v.as_slice()),
             Err(e) => Err(e.clone()),
@@ -452,7 +487,8 @@ impl Image {
     }
 
     fn decompress(&self, info: &SectionInfo, raw: &[u8]) -> std::result::Result<Vec<u8>, String> {
-        let cap = (self.data.len() as u64)
+        let cap = self
+            .len
             .saturating_mul(DECOMPRESS_FACTOR)
             .saturating_add(DECOMPRESS_SLACK);
         if info.uncompressed_size > cap {
@@ -461,7 +497,7 @@ impl Image {
                 info.name,
                 info.uncompressed_size,
                 cap,
-                self.data.len()
+                self.len
             ));
         }
         let stream = raw
@@ -525,16 +561,29 @@ impl Image {
         })
     }
 
-    /// The re-parsed object file, for the occasional symbol lookup.
-    pub fn object(&self) -> Option<object::File<'_>> {
-        object::File::parse(&self.data[..]).ok()
-    }
-
-    /// Address and size of a symbol from the static symbol table.
+    /// Address and size of a symbol from the static symbol table (the first of that
+    /// name, as `object`'s `symbol_by_name`).
     pub fn symbol(&self, name: &str) -> Option<(u64, u64)> {
-        let file = self.object()?;
-        let sym = file.symbol_by_name(name)?;
-        Some((sym.address(), sym.size()))
+        if KNOWN_SYMBOLS.contains(&name) {
+            return self
+                .known_symbols
+                .iter()
+                .find(|k| k.0 == name)
+                .map(|k| (k.1, k.2));
+        }
+        fn find<'d, R: object::ReadRef<'d>>(data: R, name: &str) -> Option<(u64, u64)> {
+            let file = object::File::parse(data).ok()?;
+            let sym = file.symbol_by_name(name)?;
+            Some((sym.address(), sym.size()))
+        }
+        match &self.backing {
+            Backing::Memory(data) => find(&data[..], name),
+            Backing::File { file, .. } => {
+                let cache =
+                    object::ReadCache::new(BlockReader::new(file.try_clone().ok()?, self.len));
+                find(&cache, name)
+            }
+        }
     }
 
     /// Address range of the executable text (`.text` / `__text`).
@@ -543,12 +592,303 @@ impl Image {
     }
 }
 
-/// A short description of what non-executable bytes look like, for error messages.
-/// Bytes read to sniff a file's kind before reading it whole (enough for `sniff`).
+/// The stream `object::ReadCache` parses headers from: positioned reads of 64 KiB
+/// blocks, so the thousands of small string reads of a symbol table cost a few system
+/// calls instead of one each (a plain `File` seeks and reads per string).
+struct BlockReader {
+    file: std::fs::File,
+    len: u64,
+    pos: u64,
+    block_start: u64,
+    block: Vec<u8>,
+}
+
+const BLOCK: u64 = 64 << 10;
+
+impl BlockReader {
+    fn new(file: std::fs::File, len: u64) -> BlockReader {
+        BlockReader {
+            file,
+            len,
+            pos: 0,
+            block_start: 0,
+            block: Vec::new(),
+        }
+    }
+}
+
+impl object::read::ReadCacheOps for BlockReader {
+    fn len(&mut self) -> std::result::Result<u64, ()> {
+        Ok(self.len)
+    }
+
+    fn seek(&mut self, pos: u64) -> std::result::Result<u64, ()> {
+        self.pos = pos;
+        Ok(pos)
+    }
+
+    fn read(&mut self, buf: &mut [u8]) -> std::result::Result<usize, ()> {
+        use std::os::unix::fs::FileExt;
+        let in_block = |b: &BlockReader| {
+            b.pos >= b.block_start && b.pos < b.block_start + b.block.len() as u64
+        };
+        if !in_block(self) {
+            if self.pos >= self.len {
+                return Ok(0);
+            }
+            let n = BLOCK.min(self.len - self.pos) as usize;
+            self.block.resize(n, 0);
+            let got = self
+                .file
+                .read_at(&mut self.block, self.pos)
+                .map_err(|_| ())?;
+            self.block.truncate(got);
+            self.block_start = self.pos;
+            if got == 0 {
+                return Ok(0);
+            }
+        }
+        let at = (self.pos - self.block_start) as usize;
+        let n = buf.len().min(self.block.len() - at);
+        buf[..n].copy_from_slice(&self.block[at..at + n]);
+        self.pos += n as u64;
+        Ok(n)
+    }
+
+    fn read_exact(&mut self, buf: &mut [u8]) -> std::result::Result<(), ()> {
+        use std::os::unix::fs::FileExt;
+        if buf.len() as u64 > BLOCK {
+            self.file.read_exact_at(buf, self.pos).map_err(|_| ())?;
+            self.pos += buf.len() as u64;
+            return Ok(());
+        }
+        let mut done = 0;
+        while done < buf.len() {
+            match self.read(&mut buf[done..])? {
+                0 => return Err(()),
+                n => done += n,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `data[off..off + size]`, when inside.
+fn slice(data: &[u8], (off, size): (u64, u64)) -> Option<&[u8]> {
+    let start = usize::try_from(off).ok()?;
+    data.get(start..start.checked_add(usize::try_from(size).ok()?)?)
+}
+
+/// Reads `size` bytes at `off` once and caches them; a short read (the file shrank since
+/// it was opened) is an error, never a crash.
+fn cached_read<'a>(
+    file: &std::fs::File,
+    cell: &'a OnceLock<std::result::Result<Vec<u8>, String>>,
+    (off, size): (u64, u64),
+    what: impl Fn() -> String,
+) -> std::result::Result<&'a [u8], String> {
+    let r = cell.get_or_init(|| {
+        use std::os::unix::fs::FileExt;
+        let mut buf = vec![0u8; usize::try_from(size).map_err(|_| format!("{}: too large", what()))?];
+        file.read_exact_at(&mut buf, off).map_err(|e| {
+            format!(
+                "{}: cannot read {size} bytes at file offset {off:#x}: {e} (was the file changed while being read?)",
+                what()
+            )
+        })?;
+        Ok(buf)
+    });
+    match r {
+        Ok(v) => Ok(v.as_slice()),
+        Err(e) => Err(e.clone()),
+    }
+}
+
+/// Parses the headers through any `object` reader (a buffer, or a file read on demand)
+/// and copies out everything `Image` keeps. `head` holds the first bytes.
+fn parse<'d, R: object::ReadRef<'d>>(
+    path: &Path,
+    data: R,
+    head: &[u8],
+    file_len: u64,
+) -> Result<Parsed> {
+    let kind = object::FileKind::parse(data).map_err(|_| {
+        Error::format(
+            path,
+            format!("not an executable (ELF, PE or Mach-O): {}", sniff(head)),
+        )
+    })?;
+    let format = match kind {
+        object::FileKind::Elf32 | object::FileKind::Elf64 => Format::Elf,
+        object::FileKind::Pe32 | object::FileKind::Pe64 => Format::Pe,
+        object::FileKind::MachO32 | object::FileKind::MachO64 => Format::MachO,
+        // 0xcafebabe is also a Java class file's magic; there the next word is the
+        // class version (>= 45), where a fat Mach-O has its small arch count (the
+        // same test file(1) uses).
+        object::FileKind::MachOFat32
+            if head
+                .get(4..8)
+                .is_some_and(|n| u32::from_be_bytes([n[0], n[1], n[2], n[3]]) >= 20) =>
+        {
+            return Err(Error::format(
+                path,
+                "not an executable (ELF, PE or Mach-O): a Java class file",
+            ))
+        }
+        object::FileKind::MachOFat32 | object::FileKind::MachOFat64 => {
+            return Err(Error::format(
+                path,
+                "universal (fat) Mach-O; extract one architecture first (lipo -thin arm64)",
+            ))
+        }
+        other => {
+            return Err(Error::format(
+                path,
+                format!(
+                "unsupported object format {other:?}; expected an executable (ELF, PE or Mach-O)"
+            ),
+            ))
+        }
+    };
+    let file = object::File::parse(data)
+        .map_err(|e| Error::format(path, format!("corrupt {} file: {e}", format.as_str())))?;
+    let inside = |(off, size): (u64, u64)| off.checked_add(size).is_some_and(|end| end <= file_len);
+    let mut sections = Vec::new();
+    for s in file.sections() {
+        let name = match s.name() {
+            Ok(n) => n.to_string(),
+            Err(_) => String::from_utf8_lossy(s.name_bytes().unwrap_or(b"?")).into_owned(),
+        };
+        let segment = s.segment_name().ok().flatten().unwrap_or("").to_string();
+        let stored_range = s.file_range();
+        let characteristics = match s.flags() {
+            object::SectionFlags::Coff { characteristics } => characteristics.0,
+            _ => 0,
+        };
+        let mut info = SectionInfo {
+            name,
+            segment,
+            address: s.address(),
+            size: s.size(),
+            file_range: stored_range.filter(|&r| inside(r)),
+            stored_range,
+            characteristics,
+            compression: Compression::None,
+            compressed_offset: 0,
+            uncompressed_size: 0,
+        };
+        if let Ok(c) = s.compressed_file_range() {
+            match c.format {
+                // object also decodes Mach-O `__zdebug_*` ("ZLIB" + size): name it
+                // by what is in the file, not by ELF's mechanism.
+                object::CompressionFormat::Zlib
+                    if info.name.starts_with(".zdebug") || info.name.starts_with("__zdebug") =>
+                {
+                    info.compression = Compression::ZdebugZlib;
+                }
+                object::CompressionFormat::Zlib => {
+                    info.compression = Compression::ElfZlib;
+                }
+                object::CompressionFormat::Zstandard => {
+                    info.compression = Compression::ElfZstd;
+                }
+                _ => {}
+            }
+            if info.is_compressed() {
+                if let Some((off, _)) = info.file_range {
+                    info.compressed_offset = c.offset.saturating_sub(off);
+                }
+                info.uncompressed_size = c.uncompressed_size;
+            }
+        }
+        // PE and Mach-O `.zdebug_*`: object leaves these alone (see facts.md).
+        if !info.is_compressed()
+            && (info.name.starts_with(".zdebug") || info.name.starts_with("__zdebug"))
+        {
+            let zhead = info
+                .file_range
+                .filter(|r| r.1 >= 12)
+                .and_then(|(off, _)| data.read_bytes_at(off, 12).ok());
+            if let Some(bytes) = zhead {
+                if &bytes[..4] == b"ZLIB" {
+                    info.compression = Compression::ZdebugZlib;
+                    info.compressed_offset = 12;
+                    info.uncompressed_size = u64::from_be_bytes(bytes[4..12].try_into().unwrap());
+                }
+            }
+        }
+        sections.push(info);
+    }
+    let segments = file
+        .segments()
+        .map(|seg| {
+            let writable_data = match seg.flags() {
+                // PT_LOAD with PF_W and without PF_X.
+                object::SegmentFlags::Elf { p_flags, .. } => {
+                    let (w, x) = (object::elf::PF_W.0, object::elf::PF_X.0);
+                    p_flags.0 & (w | x) == w
+                }
+                // `seg.Prot == RW && seg.Maxprot == RW`.
+                object::SegmentFlags::MachO {
+                    maxprot, initprot, ..
+                } => maxprot.0 == 3 && initprot.0 == 3,
+                _ => false,
+            };
+            let (off, size) = seg.file_range();
+            SegmentInfo {
+                name: seg.name().ok().flatten().unwrap_or("").to_string(),
+                address: seg.address(),
+                file_range: Some((off, size)).filter(|&r| r.1 > 0 && inside(r)),
+                file_size: size,
+                writable_data,
+            }
+        })
+        .collect();
+    let macho_pie = matches!(file.flags(), object::FileFlags::MachO { flags } if flags.0 & object::macho::MH_PIE.0 != 0);
+    let build_id = file.build_id().ok().flatten().map(|b| b.to_vec());
+    let debuglink = file
+        .gnu_debuglink()
+        .ok()
+        .flatten()
+        .map(|(name, crc)| (String::from_utf8_lossy(name).into_owned(), crc));
+    let mut symbol_count = 0;
+    let mut known_symbols = Vec::new();
+    for sym in file.symbols() {
+        let name = sym.name_bytes().unwrap_or(b"");
+        if name.is_empty() {
+            continue;
+        }
+        symbol_count += 1;
+        if let Some(k) = KNOWN_SYMBOLS.iter().find(|k| k.as_bytes() == name) {
+            if !known_symbols.iter().any(|x: &(&str, u64, u64)| x.0 == *k) {
+                known_symbols.push((*k, sym.address(), sym.size()));
+            }
+        }
+    }
+    Ok(Parsed {
+        format,
+        architecture: file.architecture(),
+        is_64: file.is_64(),
+        big_endian: !file.is_little_endian(),
+        kind: file.kind(),
+        entry: file.entry(),
+        macho_pie,
+        sections,
+        segments,
+        relative_address_base: file.relative_address_base(),
+        build_id,
+        debuglink,
+        symbol_count,
+        dynamic_symbol_count: file.dynamic_symbols().count(),
+        known_symbols,
+    })
+}
+
+/// Bytes read to sniff a file's kind before parsing it (enough for `sniff`).
 const HEAD_BYTES: u64 = 4096;
 
-/// Largest binary read into memory. Real Go binaries stay well below 1 GiB even with
-/// DWARF; above this the input is refused rather than allocated.
+/// Largest binary accepted. Real Go binaries stay well below 1 GiB even with DWARF;
+/// above this the input is refused.
 const MAX_BYTES: u64 = 4 << 30;
 
 /// ELF, PE (MZ) or Mach-O (thin, either byte order, or fat 32/64) magic.

@@ -18,7 +18,7 @@ pub fn detect(image: &Image) -> Option<PackerMark> {
             evidence: format!("section {} (UPX renames sections when packing)", s.name),
         });
     }
-    let head = &image.data()[..image.data().len().min(4096)];
+    let head = image.head();
     if let Some(pos) = head.windows(4).position(|w| w == b"UPX!") {
         return Some(PackerMark {
             packer: "UPX",

@@ -228,8 +228,8 @@ fn walk(dir: &Path, out: &mut Vec<Input>) {
 }
 
 /// ELF, PE (MZ) or Mach-O (thin or fat) magic: the only files worth opening while
-/// walking. Checked with a 4-byte read because inputs are read whole into memory, and a
-/// build directory can hold large archives and images.
+/// walking. Checked with a 4-byte read: a build directory can hold large archives and
+/// images.
 fn executable_magic(path: &Path) -> bool {
     use std::io::Read;
     let mut buf = [0u8; 4];

@@ -7,8 +7,6 @@
 //! address comes from the file and is checked against the bytes actually present before
 //! use: no panics, no allocation larger than the file.
 
-use object::{Object, ObjectSection, ObjectSegment};
-
 use crate::binary::{Format, Image};
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -36,11 +34,8 @@ impl BuildInfo {
     /// Finds and decodes the build info. `Ok(None)` when the binary has none (not Go,
     /// or Go older than 1.13); `Err` when it is present but corrupt.
     pub fn read(image: &Image) -> Result<Option<BuildInfo>, String> {
-        let Some(file) = image.object() else {
-            return Ok(None);
-        };
-        let memory = Memory::of(image, &file);
-        for range in search_ranges(image, &file) {
+        let memory = Memory::of(image);
+        for range in search_ranges(image) {
             if let Some(bi) = read_from(&memory, range)? {
                 return Ok(Some(bi));
             }
@@ -80,30 +75,37 @@ struct Region<'a> {
     bytes: &'a [u8],
 }
 
+/// Where a lazily read region's bytes come from.
+#[derive(Clone, Copy, Debug)]
+enum Source {
+    Segment(usize),
+    Section(usize),
+}
+
 /// The file's loaded bytes by virtual address: what Go's `exe.DataReader` reads.
+/// Regions of an image are read only when an address inside them is.
 #[derive(Debug, Default)]
 struct Memory<'a> {
+    /// Bytes given directly (tests), searched first.
     regions: Vec<Region<'a>>,
+    image: Option<&'a Image>,
+    /// (address, size, source) of the image's regions, in search order.
+    lazy: Vec<(u64, u64, Source)>,
 }
 
 impl<'a> Memory<'a> {
     /// ELF and Mach-O are read through their segments (Go reads `f.Progs` and Mach-O
     /// segments other than `__PAGEZERO`), PE through its sections. Sections come after
     /// segments as a fallback for files without program headers.
-    fn of(image: &'a Image, file: &object::File<'a>) -> Memory<'a> {
-        let mut regions = Vec::new();
+    fn of(image: &'a Image) -> Memory<'a> {
+        let mut lazy = Vec::new();
         if image.format() != Format::Pe {
-            for seg in file.segments() {
-                if seg.name().ok().flatten() == Some("__PAGEZERO") {
+            for (i, seg) in image.segments().iter().enumerate() {
+                if seg.name == "__PAGEZERO" {
                     continue;
                 }
-                if let Ok(bytes) = seg.data() {
-                    if !bytes.is_empty() {
-                        regions.push(Region {
-                            address: seg.address(),
-                            bytes,
-                        });
-                    }
+                if let Some((_, size)) = seg.file_range {
+                    lazy.push((seg.address, size, Source::Segment(i)));
                 }
             }
         }
@@ -111,29 +113,47 @@ impl<'a> Memory<'a> {
             if s.is_compressed() || s.address == 0 {
                 continue;
             }
-            if let Some(bytes) = image.raw_section_bytes(i) {
-                if !bytes.is_empty() {
-                    regions.push(Region {
-                        address: s.address,
-                        bytes,
-                    });
-                }
+            if let Some((_, size)) = s.file_range.filter(|r| r.1 > 0) {
+                lazy.push((s.address, size, Source::Section(i)));
             }
         }
         // A region whose end would pass 2^64 is nonsense; dropping it keeps every
         // `address + offset` below computable without overflow.
-        regions.retain(|r| r.address.checked_add(r.bytes.len() as u64).is_some());
-        Memory { regions }
+        lazy.retain(|r| r.0.checked_add(r.1).is_some());
+        Memory {
+            regions: Vec::new(),
+            image: Some(image),
+            lazy,
+        }
+    }
+
+    /// The region holding `addr` (its address and bytes), reading it on first use.
+    fn region_at(&self, addr: u64) -> Option<Region<'a>> {
+        let given = self
+            .regions
+            .iter()
+            .find(|r| addr >= r.address && addr - r.address < r.bytes.len() as u64);
+        if let Some(r) = given {
+            return Some(*r);
+        }
+        let image = self.image?;
+        self.lazy
+            .iter()
+            .filter(|r| addr >= r.0 && addr - r.0 < r.1)
+            .find_map(|&(address, _, source)| {
+                let bytes = match source {
+                    Source::Segment(i) => image.segment_bytes(i),
+                    Source::Section(i) => image.raw_section_bytes(i),
+                }?;
+                (addr - address < bytes.len() as u64).then_some(Region { address, bytes })
+            })
     }
 
     /// Up to `len` bytes at `addr`, cut short at the end of the region holding `addr`
     /// (Go's `readData` likewise reads "up to size bytes"); `None` when nothing is
     /// loaded at `addr`. Never allocates.
     fn read(&self, addr: u64, len: u64) -> Option<&'a [u8]> {
-        let r = self
-            .regions
-            .iter()
-            .find(|r| addr >= r.address && addr - r.address < r.bytes.len() as u64)?;
+        let r = self.region_at(addr)?;
         let start = (addr - r.address) as usize;
         let n = usize::try_from(len)
             .unwrap_or(usize::MAX)
@@ -156,7 +176,7 @@ struct SearchRange {
 /// writable non-executable segment searched over its first 64 KiB. Go took only the
 /// first such segment; we try each in turn, because in PIE binaries the blob sits in
 /// the second (after `.data.rel.ro`).
-fn search_ranges(image: &Image, file: &object::File<'_>) -> Vec<SearchRange> {
+fn search_ranges(image: &Image) -> Vec<SearchRange> {
     match image.format() {
         Format::Elf | Format::MachO => {
             let name = if image.format() == Format::Elf {
@@ -170,25 +190,13 @@ fn search_ranges(image: &Image, file: &object::File<'_>) -> Vec<SearchRange> {
                     size: s.size,
                 }];
             }
-            file.segments()
-                .filter_map(|seg| {
-                    let writable = match seg.flags() {
-                        // PT_LOAD with PF_W and without PF_X.
-                        object::SegmentFlags::Elf { p_flags, .. } => {
-                            let (w, x) = (object::elf::PF_W.0, object::elf::PF_X.0);
-                            p_flags.0 & (w | x) == w
-                        }
-                        // `seg.Prot == RW && seg.Maxprot == RW`.
-                        object::SegmentFlags::MachO {
-                            maxprot, initprot, ..
-                        } => maxprot.0 == 3 && initprot.0 == 3,
-                        _ => false,
-                    };
-                    let filesz = seg.file_range().1;
-                    (writable && seg.address() != 0 && filesz != 0).then(|| SearchRange {
-                        start: seg.address(),
-                        size: filesz.min(FALLBACK_SEARCH),
-                    })
+            image
+                .segments()
+                .iter()
+                .filter(|seg| seg.writable_data && seg.address != 0 && seg.file_size != 0)
+                .map(|seg| SearchRange {
+                    start: seg.address,
+                    size: seg.file_size.min(FALLBACK_SEARCH),
                 })
                 .collect()
         }
@@ -200,19 +208,18 @@ fn search_ranges(image: &Image, file: &object::File<'_>) -> Vec<SearchRange> {
                 | object::pe::IMAGE_SCN_MEM_READ.0
                 | object::pe::IMAGE_SCN_MEM_WRITE.0;
             const ALIGN_32BYTES: u32 = 0x0060_0000;
-            let base = file.relative_address_base();
-            file.sections()
-                .find_map(|s| {
-                    let object::SectionFlags::Coff { characteristics } = s.flags() else {
-                        return None;
-                    };
-                    let ok = characteristics.0 & !ALIGN_32BYTES == WANTED
-                        && s.address() != base
-                        && s.file_range().is_some();
-                    ok.then(|| SearchRange {
-                        start: s.address(),
-                        size: s.size(),
-                    })
+            let base = image.relative_address_base();
+            image
+                .sections()
+                .iter()
+                .find(|s| {
+                    s.characteristics & !ALIGN_32BYTES == WANTED
+                        && s.address != base
+                        && s.stored_range.is_some()
+                })
+                .map(|s| SearchRange {
+                    start: s.address,
+                    size: s.size,
                 })
                 .into_iter()
                 .collect()
@@ -717,6 +724,7 @@ mod tests {
                 address: BASE,
                 bytes: blob,
             }],
+            ..Default::default()
         };
         read_from(
             &memory,
@@ -1060,6 +1068,7 @@ mod tests {
                     bytes: &blob,
                 },
             ],
+            ..Default::default()
         };
         let range = SearchRange {
             start: 0x1000,
@@ -1080,6 +1089,7 @@ mod tests {
                     bytes: &blob,
                 },
             ],
+            ..Default::default()
         };
         assert_eq!(read_from(&memory, range), Ok(None));
         // Start rounded up to the alignment; range end past every region.
@@ -1092,6 +1102,7 @@ mod tests {
                 address: 0x1100,
                 bytes: &blob,
             }],
+            ..Default::default()
         };
         assert_eq!(
             read_from(&memory, range).unwrap().unwrap().go_version,
@@ -1146,6 +1157,7 @@ mod tests {
                     bytes: data,
                 },
             ],
+            ..Default::default()
         };
         read_from(
             &memory,

@@ -203,7 +203,7 @@ fn locate(image: &Image) -> Result<Option<Located<'_>>, String> {
             if let Some((off, size)) = stored_range(image, name) {
                 return Err(format!(
                     "section {name} ({size} bytes at file offset {off:#x}) runs past the end of the {} byte file",
-                    image.data().len()
+                    image.file_len()
                 ));
             }
             // A NOBITS copy (objcopy --only-keep-debug) has no bytes: not a table.
@@ -223,7 +223,7 @@ fn locate(image: &Image) -> Result<Option<Located<'_>>, String> {
         if let (Some((s, _)), Some((e, _))) = (image.symbol(start), image.symbol(end)) {
             let len = e
                 .checked_sub(s)
-                .filter(|&l| l <= image.data().len() as u64)
+                .filter(|&l| l <= image.file_len())
                 .ok_or_else(|| format!("pclntab symbols {start}..{end} are reversed or huge"))?;
             let holder = image
                 .sections()
@@ -252,8 +252,7 @@ fn locate(image: &Image) -> Result<Option<Located<'_>>, String> {
 /// The file range the object file declares for a section, even one past the end of the
 /// file (which `Image` drops); `None` for NOBITS / zero-fill sections.
 fn stored_range(image: &Image, name: &str) -> Option<(u64, u64)> {
-    use object::{Object, ObjectSection};
-    image.object()?.section_by_name(name)?.file_range()
+    image.section(name)?.stored_range
 }
 
 fn section_name_at(image: &Image, addr: u64) -> String {
