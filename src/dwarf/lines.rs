@@ -103,8 +103,11 @@ pub struct LineIndex<'a> {
     /// Function by its name's bytes as written in the DWARF.
     by_name: FxHashMap<&'a [u8], usize>,
     pub bodies: Vec<(u64, u64, usize)>,
-    /// Per unit: its inlined calls, indexed by PC, call site and range.
+    /// Per unit: its inlined calls, indexed by PC and call site.
     calls: Vec<UnitOut>,
+    /// Per unit: the address ranges of its inlined calls, sorted by (lo, seq); read on
+    /// first use (only `FILE:LINE` resolution needs them).
+    unit_ranges: Vec<OnceLock<Vec<InlRange>>>,
     /// `inl_ranges` per function, computed on first use.
     inl_by_func: Mutex<FxHashMap<usize, Arc<[InlRange]>>>,
     /// Low PCs of every function's inlined instances, grouped by function:
@@ -207,10 +210,7 @@ impl<'a> LineIndex<'a> {
         let Some((entry, end)) = self.functions.get(f).and_then(|x| x.body) else {
             return Vec::new();
         };
-        let Some(calls) = self.calls.get(self.functions[f].unit as usize) else {
-            return Vec::new();
-        };
-        let inl = &calls.ranges;
+        let inl = self.ranges_of(self.functions[f].unit);
         let a = inl.partition_point(|r| r.lo < entry);
         let b = inl.partition_point(|r| r.lo < end);
         let mut v: Vec<InlRange> = inl[a..b.max(a)]
@@ -220,6 +220,28 @@ impl<'a> LineIndex<'a> {
             .collect();
         v.sort_by_key(|r| (std::cmp::Reverse(r.depth), r.seq));
         v
+    }
+
+    /// The inlined-call ranges of one unit, read on first use.
+    fn ranges_of(&self, unit: u32) -> &[InlRange] {
+        let Some(cell) = self.unit_ranges.get(unit as usize) else {
+            return &[];
+        };
+        cell.get_or_init(|| {
+            let (Some(d), Some(meta)) = (&self.dwarf, self.units.get(unit as usize)) else {
+                return Vec::new();
+            };
+            let mut out = UnitPart::default();
+            if let Some(u) = super::open_unit_at(d, meta.offset) {
+                walk_dies(d, &u, unit, Walk::Ranges, &mut out);
+            }
+            let mut v = out.ranges;
+            for (i, r) in v.iter_mut().enumerate() {
+                r.seq = i as u32;
+            }
+            v.sort_unstable_by_key(|r| (r.lo, r.seq));
+            v
+        })
     }
 
     /// The decoded rows of one unit.
@@ -396,6 +418,7 @@ impl<'a> LineIndex<'a> {
             unit_optimized: summary.units.iter().map(|u| u.flags.optimized()).collect(),
             unit_names: summary.units.iter().map(|u| u.name.clone()).collect(),
             unit_rows: summary.units.iter().map(|_| OnceLock::new()).collect(),
+            unit_ranges: summary.units.iter().map(|_| OnceLock::new()).collect(),
             ..Default::default()
         };
         // Files: distinct paths, sorted; each unit's table mapped onto them.
@@ -536,12 +559,6 @@ impl<'a> LineIndex<'a> {
                         o.bodies.push((idx, s.low, s.high, s.unit, s.trampoline));
                     }
                 }
-                // Ranges keep their reading order as the tie-break (Delve's order).
-                o.ranges = std::mem::take(&mut p.ranges);
-                for (i, r) in o.ranges.iter_mut().enumerate() {
-                    r.seq = i as u32;
-                }
-                o.ranges.sort_unstable_by_key(|r| (r.lo, r.seq));
                 o.call_lines.sort_unstable();
                 o
             })
@@ -608,8 +625,6 @@ struct UnitOut {
     /// (function, low, high, unit, trampoline) of concrete bodies, in reading order
     /// (emptied once bodies are assigned).
     bodies: Vec<(u32, u64, u64, u32, bool)>,
-    /// Inlined-call ranges, sorted by (lo, seq).
-    ranges: Vec<InlRange>,
 }
 
 /// What one unit contributes; `call_file`s are indices into the unit's file table
@@ -668,10 +683,31 @@ fn unit_part<'a>(d: &Dwarf<'a>, su: &super::Unit, ui: u32) -> UnitPart<'a> {
             out.files.push(super::file_path(d, &unit, header, f));
         }
     }
-    // Raw DIEs: only subprograms and inlined subroutines have their attributes decoded;
-    // everything else (variables, parameters, types: most of Go's DIEs) is skipped.
+    walk_dies(d, &unit, ui, Walk::Index, &mut out);
+    out
+}
+
+/// What a DIE walk collects.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    /// Functions and inlined calls (their first range only), for the index.
+    Index,
+    /// Every address range of every inlined call, for one unit on demand.
+    Ranges,
+}
+
+/// Walks a unit's raw DIEs: only subprograms and inlined subroutines have their
+/// attributes decoded (in `Walk::Ranges`, only inlined subroutines); everything else
+/// (variables, parameters, types: most of Go's DIEs) is skipped.
+fn walk_dies<'a>(
+    d: &Dwarf<'a>,
+    unit: &gimli::Unit<Reader<'a>>,
+    ui: u32,
+    walk: Walk,
+    out: &mut UnitPart<'a>,
+) {
     let Ok(mut raw) = unit.entries_raw(None) else {
-        return out;
+        return;
     };
     while !raw.is_empty() {
         let depth = raw.next_depth();
@@ -684,7 +720,9 @@ fn unit_part<'a>(d: &Dwarf<'a>, su: &super::Unit, ui: u32) -> UnitPart<'a> {
         };
         let Some(abbrev) = abbrev else { continue };
         let tag = abbrev.tag();
-        if tag != gimli::DW_TAG_subprogram && tag != gimli::DW_TAG_inlined_subroutine {
+        let wanted = tag == gimli::DW_TAG_inlined_subroutine
+            || tag == gimli::DW_TAG_subprogram && walk == Walk::Index;
+        if !wanted {
             if raw.skip_attributes(abbrev.attributes()).is_err() {
                 break;
             }
@@ -699,7 +737,7 @@ fn unit_part<'a>(d: &Dwarf<'a>, su: &super::Unit, ui: u32) -> UnitPart<'a> {
             };
             match attr.name() {
                 gimli::DW_AT_name => {
-                    a.name = d.attr_string(&unit, attr.value()).ok().map(|s| s.slice())
+                    a.name = d.attr_string(unit, attr.value()).ok().map(|s| s.slice())
                 }
                 gimli::DW_AT_abstract_origin => {
                     a.origin = match attr.value() {
@@ -729,9 +767,8 @@ fn unit_part<'a>(d: &Dwarf<'a>, su: &super::Unit, ui: u32) -> UnitPart<'a> {
         if !ok {
             break;
         }
-        sub_entry(d, &unit, &mut out, a, tag, depth, off, ui);
+        sub_entry(d, unit, out, a, tag, depth, off, ui, walk);
     }
-    out
 }
 
 /// Records one subprogram or inlined subroutine.
@@ -745,9 +782,11 @@ fn sub_entry<'a>(
     depth: isize,
     off: Option<usize>,
     ui: u32,
+    walk: Walk,
 ) {
     let inlined = tag == gimli::DW_TAG_inlined_subroutine;
-    if let (Some(n), Some(o)) = (a.name, off) {
+    let ranges = walk == Walk::Ranges;
+    if let (Some(n), Some(o), false) = (a.name, off, ranges) {
         out.named.push((o, n));
     }
     let low = a.low.and_then(|v| d.attr_address(unit, v).ok().flatten());
@@ -763,7 +802,7 @@ fn sub_entry<'a>(
                     .unwrap_or(low.saturating_add(1)),
                 None => low.saturating_add(1),
             };
-            if inlined {
+            if ranges {
                 if let Some(o) = off {
                     out.ranges.push(InlRange {
                         lo: low,
@@ -787,8 +826,11 @@ fn sub_entry<'a>(
                 while let Ok(Some(r)) = rs.next() {
                     if best.is_none() {
                         best = Some((r.begin, r.end));
+                        if !ranges {
+                            break;
+                        }
                     }
-                    if let (true, Some(o)) = (inlined, off) {
+                    if let (true, Some(o)) = (ranges, off) {
                         out.ranges.push(InlRange {
                             lo: r.begin,
                             hi: r.end,
@@ -822,6 +864,9 @@ fn sub_entry<'a>(
             }
         }
     };
+    if ranges {
+        return;
+    }
     out.subs.push(Sub {
         origin: a.origin,
         own_name: a.name,
