@@ -851,20 +851,20 @@ fn parse<'d, R: object::ReadRef<'d>>(
         .ok()
         .flatten()
         .map(|(name, crc)| (String::from_utf8_lossy(name).into_owned(), crc));
-    let mut symbol_count = 0;
-    let mut known_symbols = Vec::new();
-    for sym in file.symbols() {
-        let name = sym.name_bytes().unwrap_or(b"");
-        if name.is_empty() {
-            continue;
-        }
-        symbol_count += 1;
-        if let Some(k) = KNOWN_SYMBOLS.iter().find(|k| k.as_bytes() == name) {
-            if !known_symbols.iter().any(|x: &(&str, u64, u64)| x.0 == *k) {
-                known_symbols.push((*k, sym.address(), sym.size()));
+    let mut symbols = SymbolScan::default();
+    match &file {
+        object::File::Elf32(elf) => scan_elf_symbols(elf, &mut symbols),
+        object::File::Elf64(elf) => scan_elf_symbols(elf, &mut symbols),
+        _ => {
+            for sym in file.symbols() {
+                symbols.add(sym.name_bytes().unwrap_or(b""), sym.address(), sym.size());
             }
         }
     }
+    let SymbolScan {
+        count: symbol_count,
+        known: known_symbols,
+    } = symbols;
     Ok(Parsed {
         format,
         architecture: file.architecture(),
@@ -882,6 +882,60 @@ fn parse<'d, R: object::ReadRef<'d>>(
         dynamic_symbol_count: file.dynamic_symbols().count(),
         known_symbols,
     })
+}
+
+/// Named symbols counted, and the first of each [`KNOWN_SYMBOLS`] name.
+#[derive(Default)]
+struct SymbolScan {
+    count: usize,
+    known: Vec<(&'static str, u64, u64)>,
+}
+
+impl SymbolScan {
+    /// One entry of the symbol table, in table order (as `object`'s `symbols()`).
+    fn add(&mut self, name: &[u8], address: u64, size: u64) {
+        if name.is_empty() {
+            return;
+        }
+        self.count += 1;
+        if let Some(k) = KNOWN_SYMBOLS.iter().find(|k| k.as_bytes() == name) {
+            if !self.known.iter().any(|x| x.0 == *k) {
+                self.known.push((*k, address, size));
+            }
+        }
+    }
+}
+
+/// ELF `.symtab` the way `object`'s `symbols()` walks it (entries from index 1, names
+/// from the linked string table), with the string table read once rather than once per
+/// name: on a file read on demand, that is one read instead of tens of thousands.
+fn scan_elf_symbols<'d, Elf, R>(elf: &object::read::elf::ElfFile<'d, Elf, R>, out: &mut SymbolScan)
+where
+    Elf: object::read::elf::FileHeader,
+    R: object::ReadRef<'d>,
+{
+    use object::read::elf::{SectionHeader, Sym};
+    let endian = elf.endian();
+    let table = elf.elf_symbol_table();
+    let strtab = elf
+        .elf_section_table()
+        .section(table.string_section())
+        .ok()
+        .and_then(|h| h.data(endian, elf.data()).ok());
+    let whole = strtab.map(|b| object::read::StringTable::new(b, 0, b.len() as u64));
+    let each = table.strings();
+    for sym in table.symbols().iter().skip(1) {
+        let off = sym.st_name(endian);
+        let name = match &whole {
+            Some(t) => t.get(off),
+            None => each.get(off),
+        };
+        out.add(
+            name.unwrap_or(b""),
+            sym.st_value(endian).into(),
+            sym.st_size(endian).into(),
+        );
+    }
 }
 
 /// Bytes read to sniff a file's kind before parsing it (enough for `sniff`).

@@ -302,17 +302,9 @@ impl<'a> LineIndex<'a> {
                 unit: ui,
             });
         }
+        // Sequences are mostly in address order already: a stable sort finds the runs.
         out.rows.sort_by_key(|r| r.addr);
-        out.rows.shrink_to_fit();
-        // Sort packed keys, not indices compared through `rows` (cache misses).
-        let mut keys: Vec<(u64, u32)> = out
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (u64::from(r.file) << 32 | u64::from(r.line), i as u32))
-            .collect();
-        keys.sort_unstable();
-        out.by_file_line = keys.into_iter().map(|k| k.1).collect();
+        out.by_file_line = by_file_line(&out.rows, self.files.len());
         out
     }
 
@@ -685,6 +677,34 @@ fn unit_part<'a>(d: &Dwarf<'a>, su: &super::Unit, ui: u32) -> UnitPart<'a> {
     }
     walk_dies(d, &unit, ui, Walk::Index, &mut out);
     out
+}
+
+/// Indices of `rows` ordered by (file, line, index): bucketed by file (a counting sort
+/// over file ids), then each bucket sorted on packed (line, index) keys, which is much
+/// cheaper than comparing rows through the indices.
+fn by_file_line(rows: &[Row], files: usize) -> Vec<u32> {
+    let mut start = vec![0u32; files + 1];
+    for r in rows {
+        if let Some(c) = start.get_mut(r.file as usize + 1) {
+            *c += 1;
+        }
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut keys = vec![0u64; start[files] as usize];
+    let mut fill = start.clone();
+    for (i, r) in rows.iter().enumerate() {
+        if (r.file as usize) < files {
+            let at = &mut fill[r.file as usize];
+            keys[*at as usize] = u64::from(r.line) << 32 | i as u64;
+            *at += 1;
+        }
+    }
+    for w in start.windows(2) {
+        keys[w[0] as usize..w[1] as usize].sort_unstable();
+    }
+    keys.into_iter().map(|k| k as u32).collect()
 }
 
 /// What a DIE walk collects.
