@@ -249,6 +249,29 @@ impl<'a> LineIndex<'a> {
         self.unit_rows[unit as usize].get_or_init(|| self.decode_rows(unit))
     }
 
+    /// Decodes, in parallel, the rows and inlined-call ranges of every unit naming one
+    /// of `files`, largest units first.
+    pub fn prefetch_files(&self, files: &[u32]) {
+        let mut units: Vec<u32> = files
+            .iter()
+            .flat_map(|&f| self.units_of_file(f).iter().copied())
+            .collect();
+        units.sort_unstable();
+        units.dedup();
+        let size = |u: u32| {
+            let next = self
+                .units
+                .get(u as usize + 1)
+                .map_or(usize::MAX, |m| m.offset);
+            next.saturating_sub(self.units[u as usize].offset)
+        };
+        units.sort_by_key(|&u| std::cmp::Reverse(size(u)));
+        units.par_iter().for_each(|&u| {
+            self.rows_of(u);
+            self.ranges_of(u);
+        });
+    }
+
     /// Decodes several units' rows in parallel (those not decoded yet).
     fn prefetch(&self, units: &[u32]) {
         let todo: Vec<u32> = units

@@ -355,6 +355,25 @@ impl<'t> Resolver<'t> {
     /// Resolves many specs, in parallel; results are in the order of `specs`.
     pub fn resolve_all<S: AsRef<str> + Sync>(&self, specs: &[S]) -> Vec<Resolution> {
         use rayon::prelude::*;
+        // Decode the line tables the FILE:LINE specs need first, all together: spread
+        // over the threads by size instead of specs waiting on each other's units.
+        if self.has_dwarf && specs.len() > 1 {
+            let mut files: Vec<u32> = specs
+                .par_iter()
+                .filter_map(|s| match locspec::parse(s.as_ref()) {
+                    Ok(LocSpec::Normal {
+                        base,
+                        line: Some(_),
+                    }) => Some(self.file_candidates(&base)),
+                    _ => None,
+                })
+                .filter(|f| f.len() == 1)
+                .flatten()
+                .collect();
+            files.sort_unstable();
+            files.dedup();
+            self.index.prefetch_files(&files);
+        }
         specs.par_iter().map(|s| self.resolve(s.as_ref())).collect()
     }
 
