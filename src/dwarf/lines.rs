@@ -48,11 +48,42 @@ pub struct InlRange {
     seq: u32,
 }
 
+/// A row as stored: 16 bytes (line and flags share a word), since big units decode to
+/// hundreds of thousands of rows.
+#[derive(Clone, Copy, Debug)]
+struct Packed {
+    addr: u64,
+    file: u32,
+    /// Line in the low 30 bits (larger lines are clamped); bit 31 is_stmt, bit 30
+    /// prologue_end.
+    line_flags: u32,
+}
+
+const LINE_MASK: u32 = (1 << 30) - 1;
+const IS_STMT: u32 = 1 << 31;
+const PROLOGUE_END: u32 = 1 << 30;
+
+impl Packed {
+    fn line(&self) -> u32 {
+        self.line_flags & LINE_MASK
+    }
+    fn row(&self, unit: u32) -> Row {
+        Row {
+            addr: self.addr,
+            file: self.file,
+            line: self.line(),
+            is_stmt: self.line_flags & IS_STMT != 0,
+            prologue_end: self.line_flags & PROLOGUE_END != 0,
+            unit,
+        }
+    }
+}
+
 /// The rows of one unit, decoded on first use.
 #[derive(Debug, Default)]
 struct UnitRows {
     /// Every row of every sequence (end_sequence rows excluded), sorted by address.
-    rows: Vec<Row>,
+    rows: Vec<Packed>,
     /// Indices into `rows` sorted by (file, line, address).
     by_file_line: Vec<u32>,
 }
@@ -61,7 +92,7 @@ impl UnitRows {
     fn line_range(&self, file: u32, line: u32) -> &[u32] {
         let key = |i: &u32| {
             let r = &self.rows[*i as usize];
-            (r.file, r.line)
+            (r.file, r.line())
         };
         let lo = self.by_file_line.partition_point(|i| key(i) < (file, line));
         let hi = self
@@ -316,13 +347,15 @@ impl<'a> LineIndex<'a> {
             if file == NO_FILE {
                 continue;
             }
-            out.rows.push(Row {
+            let line = row
+                .line()
+                .map_or(0, |l| l.get().min(u64::from(LINE_MASK)) as u32);
+            out.rows.push(Packed {
                 addr: row.address(),
                 file,
-                line: row.line().map(|l| l.get() as u32).unwrap_or(0),
-                is_stmt: row.is_stmt(),
-                prologue_end: row.prologue_end(),
-                unit: ui,
+                line_flags: line
+                    | if row.is_stmt() { IS_STMT } else { 0 }
+                    | if row.prologue_end() { PROLOGUE_END } else { 0 },
             });
         }
         // Sequences are mostly in address order already: a stable sort finds the runs.
@@ -345,7 +378,7 @@ impl<'a> LineIndex<'a> {
         if let Some((u, entry)) = self.unit_of_pc(pc) {
             let rows = &self.rows_of(u).rows;
             let i = rows.partition_point(|r| r.addr <= pc);
-            if let Some(r) = i.checked_sub(1).map(|i| rows[i]) {
+            if let Some(r) = i.checked_sub(1).map(|i| rows[i].row(u)) {
                 if r.addr >= entry {
                     return Some(r);
                 }
@@ -357,7 +390,7 @@ impl<'a> LineIndex<'a> {
             .filter_map(|&u| {
                 let rows = &self.rows_of(u).rows;
                 let i = rows.partition_point(|r| r.addr <= pc);
-                i.checked_sub(1).map(|i| rows[i])
+                i.checked_sub(1).map(|i| rows[i].row(u))
             })
             .max_by_key(|r| (r.addr, r.unit))
     }
@@ -374,7 +407,7 @@ impl<'a> LineIndex<'a> {
             let rows = &self.rows_of(u).rows;
             let a = rows.partition_point(|r| r.addr < lo);
             let b = rows.partition_point(|r| r.addr < hi);
-            v.extend_from_slice(&rows[a..b.max(a)]);
+            v.extend(rows[a..b.max(a)].iter().map(|r| r.row(u)));
         }
         v.sort_by_key(|r| r.addr);
         v
@@ -396,7 +429,7 @@ impl<'a> LineIndex<'a> {
             let ur = self.rows_of(u);
             v.extend(ur.line_range(file, line).iter().map(|&i| {
                 let r = &ur.rows[i as usize];
-                (r.addr, r.is_stmt)
+                (r.addr, r.line_flags & IS_STMT != 0)
             }));
         }
         v
@@ -412,7 +445,7 @@ impl<'a> LineIndex<'a> {
             v.extend(
                 ur.file_range(file)
                     .iter()
-                    .map(|&i| ur.rows[i as usize].line),
+                    .map(|&i| ur.rows[i as usize].line()),
             );
         }
         v.sort_unstable();
@@ -705,7 +738,7 @@ fn unit_part<'a>(d: &Dwarf<'a>, su: &super::Unit, ui: u32) -> UnitPart<'a> {
 /// Indices of `rows` ordered by (file, line, index): bucketed by file (a counting sort
 /// over file ids), then each bucket sorted on packed (line, index) keys, which is much
 /// cheaper than comparing rows through the indices.
-fn by_file_line(rows: &[Row], files: usize) -> Vec<u32> {
+fn by_file_line(rows: &[Packed], files: usize) -> Vec<u32> {
     let mut start = vec![0u32; files + 1];
     for r in rows {
         if let Some(c) = start.get_mut(r.file as usize + 1) {
@@ -720,7 +753,7 @@ fn by_file_line(rows: &[Row], files: usize) -> Vec<u32> {
     for (i, r) in rows.iter().enumerate() {
         if (r.file as usize) < files {
             let at = &mut fill[r.file as usize];
-            keys[*at as usize] = u64::from(r.line) << 32 | i as u64;
+            keys[*at as usize] = u64::from(r.line()) << 32 | i as u64;
             *at += 1;
         }
     }
