@@ -10,6 +10,7 @@ pub mod config;
 pub mod dwarf;
 pub mod error;
 pub mod go;
+pub(crate) mod memo;
 pub mod paths;
 pub mod probe;
 pub mod report;

@@ -121,23 +121,9 @@ pub struct Image {
     len: u64,
     /// Its first bytes (up to 4 KiB).
     head: Vec<u8>,
-    format: Format,
-    architecture: object::Architecture,
-    is_64: bool,
-    big_endian: bool,
-    kind: object::ObjectKind,
-    entry: u64,
-    macho_pie: bool,
-    sections: Vec<SectionInfo>,
-    segments: Vec<SegmentInfo>,
-    relative_address_base: u64,
+    /// Everything read from the headers.
+    meta: Parsed,
     decompressed: Vec<OnceLock<std::result::Result<Vec<u8>, String>>>,
-    build_id: Option<Vec<u8>>,
-    debuglink: Option<(String, u32)>,
-    symbol_count: usize,
-    dynamic_symbol_count: usize,
-    /// First symbol of each [`KNOWN_SYMBOLS`] name: (name, address, size).
-    known_symbols: Vec<(&'static str, u64, u64)>,
 }
 
 /// What parsing the headers yields, whatever holds the bytes.
@@ -163,9 +149,9 @@ impl std::fmt::Debug for Image {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Image")
             .field("path", &self.path)
-            .field("format", &self.format)
-            .field("architecture", &self.architecture)
-            .field("sections", &self.sections.len())
+            .field("format", &self.meta.format)
+            .field("architecture", &self.meta.architecture)
+            .field("sections", &self.meta.sections.len())
             .finish()
     }
 }
@@ -256,28 +242,14 @@ impl Image {
         ))
     }
 
-    fn assemble(path: &Path, backing: Backing, len: u64, head: Vec<u8>, p: Parsed) -> Image {
+    fn assemble(path: &Path, backing: Backing, len: u64, head: Vec<u8>, meta: Parsed) -> Image {
         Image {
             path: path.to_path_buf(),
             backing,
             len,
             head,
-            format: p.format,
-            architecture: p.architecture,
-            is_64: p.is_64,
-            big_endian: p.big_endian,
-            kind: p.kind,
-            entry: p.entry,
-            macho_pie: p.macho_pie,
-            decompressed: p.sections.iter().map(|_| OnceLock::new()).collect(),
-            sections: p.sections,
-            segments: p.segments,
-            relative_address_base: p.relative_address_base,
-            build_id: p.build_id,
-            debuglink: p.debuglink,
-            symbol_count: p.symbol_count,
-            dynamic_symbol_count: p.dynamic_symbol_count,
-            known_symbols: p.known_symbols,
+            decompressed: meta.sections.iter().map(|_| OnceLock::new()).collect(),
+            meta,
         }
     }
 
@@ -291,72 +263,72 @@ impl Image {
     }
     /// Load segments (ELF program headers, Mach-O segments; none for PE).
     pub fn segments(&self) -> &[SegmentInfo] {
-        &self.segments
+        &self.meta.segments
     }
     /// PE: the image base that section RVAs are relative to (0 elsewhere).
     pub fn relative_address_base(&self) -> u64 {
-        self.relative_address_base
+        self.meta.relative_address_base
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
     pub fn format(&self) -> Format {
-        self.format
+        self.meta.format
     }
     pub fn architecture(&self) -> object::Architecture {
-        self.architecture
+        self.meta.architecture
     }
     pub fn is_64(&self) -> bool {
-        self.is_64
+        self.meta.is_64
     }
     pub fn pointer_size(&self) -> usize {
-        if self.is_64 {
+        if self.meta.is_64 {
             8
         } else {
             4
         }
     }
     pub fn big_endian(&self) -> bool {
-        self.big_endian
+        self.meta.big_endian
     }
     pub fn entry(&self) -> u64 {
-        self.entry
+        self.meta.entry
     }
     /// Position-independent executable: ELF ET_DYN or Mach-O MH_PIE. Addresses we print
     /// for such binaries are unrelocated (the binary's own virtual addresses).
     pub fn is_pie(&self) -> bool {
-        match self.format {
-            Format::Elf => self.kind == object::ObjectKind::Dynamic,
-            Format::MachO => self.macho_pie,
+        match self.meta.format {
+            Format::Elf => self.meta.kind == object::ObjectKind::Dynamic,
+            Format::MachO => self.meta.macho_pie,
             Format::Pe => false,
         }
     }
     pub fn is_executable(&self) -> bool {
         matches!(
-            self.kind,
+            self.meta.kind,
             object::ObjectKind::Executable | object::ObjectKind::Dynamic
         )
     }
     pub fn build_id(&self) -> Option<&[u8]> {
-        self.build_id.as_deref()
+        self.meta.build_id.as_deref()
     }
     /// `.gnu_debuglink`: file name and CRC-32 of the separate debug file.
     pub fn debuglink(&self) -> Option<(&str, u32)> {
-        self.debuglink.as_ref().map(|(n, c)| (n.as_str(), *c))
+        self.meta.debuglink.as_ref().map(|(n, c)| (n.as_str(), *c))
     }
     /// Number of named entries in the static symbol table (0 when stripped with `-s`).
     pub fn symbol_count(&self) -> usize {
-        self.symbol_count
+        self.meta.symbol_count
     }
     pub fn dynamic_symbol_count(&self) -> usize {
-        self.dynamic_symbol_count
+        self.meta.dynamic_symbol_count
     }
 
     /// Architecture as Go names it (GOARCH) and as `file(1)` would ("x86-64").
     pub fn goarch(&self) -> &'static str {
         use object::Architecture as A;
-        match self.architecture {
+        match self.meta.architecture {
             A::X86_64 => "amd64",
             A::X86_64_X32 => "amd64p32",
             A::I386 => "386",
@@ -364,7 +336,7 @@ impl Image {
             A::Arm => "arm",
             A::Riscv64 => "riscv64",
             A::PowerPc64 => {
-                if self.big_endian {
+                if self.meta.big_endian {
                     "ppc64"
                 } else {
                     "ppc64le"
@@ -373,14 +345,14 @@ impl Image {
             A::S390x => "s390x",
             A::LoongArch64 => "loong64",
             A::Mips => {
-                if self.big_endian {
+                if self.meta.big_endian {
                     "mips"
                 } else {
                     "mipsle"
                 }
             }
             A::Mips64 => {
-                if self.big_endian {
+                if self.meta.big_endian {
                     "mips64"
                 } else {
                     "mips64le"
@@ -399,7 +371,7 @@ impl Image {
     }
     /// The operating system the format implies (buildinfo's GOOS is preferred when present).
     pub fn format_goos(&self) -> &'static str {
-        match self.format {
+        match self.meta.format {
             Format::Pe => "windows",
             Format::MachO => "darwin",
             Format::Elf => match self.head.get(7) {
@@ -413,13 +385,13 @@ impl Image {
     }
 
     pub fn sections(&self) -> &[SectionInfo] {
-        &self.sections
+        &self.meta.sections
     }
     pub fn section_index(&self, name: &str) -> Option<usize> {
-        self.sections.iter().position(|s| s.name == name)
+        self.meta.sections.iter().position(|s| s.name == name)
     }
     pub fn section(&self, name: &str) -> Option<&SectionInfo> {
-        self.section_index(name).map(|i| &self.sections[i])
+        self.section_index(name).map(|i| &self.meta.sections[i])
     }
 
     /// Raw stored bytes of a section (compressed sections stay compressed); `None` when
@@ -430,7 +402,7 @@ impl Image {
 
     /// Stored bytes of a section, read on first use; `Ok(None)` when it stores none.
     fn stored_section(&self, index: usize) -> std::result::Result<Option<&[u8]>, String> {
-        let Some(info) = self.sections.get(index) else {
+        let Some(info) = self.meta.sections.get(index) else {
             return Ok(None);
         };
         let Some(range) = info.file_range else {
@@ -447,7 +419,7 @@ impl Image {
 
     /// Stored bytes of a load segment, read on first use.
     pub fn segment_bytes(&self, index: usize) -> Option<&[u8]> {
-        let range = self.segments.get(index)?.file_range?;
+        let range = self.meta.segments.get(index)?.file_range?;
         match &self.backing {
             Backing::Memory(data) => slice(data, range),
             Backing::File { file, segments, .. } => {
@@ -458,7 +430,7 @@ impl Image {
 
     /// Section contents, decompressed once on first use and cached.
     pub fn section_bytes(&self, index: usize) -> std::result::Result<&[u8], String> {
-        let info = self.sections.get(index).ok_or("no such section")?;
+        let info = self.meta.sections.get(index).ok_or("no such section")?;
         if !info.is_compressed() {
             return Ok(self.stored_section(index)?.unwrap_or(&[]));
         }
@@ -536,7 +508,7 @@ impl Image {
     /// Bytes at a virtual address, from any section stored in the file (not decompressed
     /// ones). Used to follow pointers in Go data structures.
     pub fn read_va(&self, addr: u64, len: usize) -> Option<&[u8]> {
-        for (i, s) in self.sections.iter().enumerate() {
+        for (i, s) in self.meta.sections.iter().enumerate() {
             if s.is_compressed() || s.address == 0 {
                 continue;
             }
@@ -552,7 +524,7 @@ impl Image {
     /// Reads an unsigned integer of the image's pointer size and byte order.
     pub fn read_uint(&self, bytes: &[u8], size: usize) -> Option<u64> {
         let b = bytes.get(..size)?;
-        Some(match (size, self.big_endian) {
+        Some(match (size, self.meta.big_endian) {
             (8, false) => u64::from_le_bytes(b.try_into().ok()?),
             (8, true) => u64::from_be_bytes(b.try_into().ok()?),
             (4, false) => u32::from_le_bytes(b.try_into().ok()?) as u64,
@@ -566,6 +538,7 @@ impl Image {
     pub fn symbol(&self, name: &str) -> Option<(u64, u64)> {
         if KNOWN_SYMBOLS.contains(&name) {
             return self
+                .meta
                 .known_symbols
                 .iter()
                 .find(|k| k.0 == name)

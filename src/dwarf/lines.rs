@@ -10,7 +10,9 @@
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
+
+use crate::memo::Memo;
 
 use super::{Dwarf, Reader, Summary};
 
@@ -140,7 +142,7 @@ pub struct LineIndex<'a> {
     /// first use (only `FILE:LINE` resolution needs them).
     unit_ranges: Vec<OnceLock<Vec<InlRange>>>,
     /// `inl_ranges` per function, computed on first use.
-    inl_by_func: Mutex<FxHashMap<usize, Arc<[InlRange]>>>,
+    inl_by_func: Memo<usize, Arc<[InlRange]>>,
     /// Low PCs of every function's inlined instances, grouped by function:
     /// `inlined_pcs[inlined_start[f]..inlined_start[f + 1]]`.
     inlined_pcs: Vec<u64>,
@@ -224,17 +226,8 @@ impl<'a> LineIndex<'a> {
     /// A concrete function's inlined-call ranges, deepest first (Delve's
     /// `allInlineCallRanges` order: stable by depth over reading order).
     pub fn inl_ranges(&self, f: usize) -> Arc<[InlRange]> {
-        let lock = || {
-            self.inl_by_func
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        if let Some(v) = lock().get(&f) {
-            return v.clone();
-        }
-        let v: Arc<[InlRange]> = self.compute_inl_ranges(f).into();
-        lock().insert(f, v.clone());
-        v
+        self.inl_by_func
+            .get_or(&f, || self.compute_inl_ranges(f).into())
     }
 
     fn compute_inl_ranges(&self, f: usize) -> Vec<InlRange> {
@@ -264,7 +257,7 @@ impl<'a> LineIndex<'a> {
             };
             let mut out = UnitPart::default();
             if let Some(u) = super::open_unit_at(d, meta.offset) {
-                walk_dies(d, &u, unit, Walk::Ranges, &mut out);
+                walk_dies(d, &u, Walk::Ranges, &mut out);
             }
             let mut v = out.ranges;
             for (i, r) in v.iter_mut().enumerate() {
@@ -459,8 +452,7 @@ impl<'a> LineIndex<'a> {
         let mut parts: Vec<UnitPart<'a>> = summary
             .units
             .par_iter()
-            .enumerate()
-            .map(|(ui, su)| unit_part(&d, su, ui as u32))
+            .map(|su| unit_part(&d, su))
             .collect();
         let mut ix = LineIndex {
             unit_optimized: summary.units.iter().map(|u| u.flags.optimized()).collect(),
@@ -490,6 +482,9 @@ impl<'a> LineIndex<'a> {
             .collect();
         ix.files = all.iter().map(|s| s.to_string()).collect();
         drop(all);
+        for p in parts.iter_mut() {
+            p.files = Vec::new();
+        }
         ix.file_units = vec![Vec::new(); ix.files.len()];
         for (ui, fmap) in fmaps.iter().enumerate() {
             let mut mine: Vec<u32> = fmap.iter().copied().filter(|&g| g != NO_FILE).collect();
@@ -520,15 +515,10 @@ impl<'a> LineIndex<'a> {
                 // Inlined calls repeat their origins: offsets hash faster than names.
                 let mut by_origin: FxHashMap<usize, u32> = FxHashMap::default();
                 for s in p.subs.iter_mut() {
-                    s.call_file = s
-                        .call_file
-                        .and_then(|k| usize::try_from(k).ok())
-                        .and_then(|k| fmap.get(k).copied())
-                        .filter(|&g| g != NO_FILE)
-                        .map(u64::from);
+                    s.call_file = fmap.get(s.call_file as usize).copied().unwrap_or(NO_FILE);
                     // A concrete body names itself; an inlined call, or a body that
                     // only points at its abstract origin, takes the origin's name.
-                    let via = s.origin.filter(|_| s.inlined || s.own_name.is_none());
+                    let via = s.origin().filter(|_| s.inlined || s.own_name.is_none());
                     if let Some(&k) = via.and_then(|o| by_origin.get(&o)) {
                         s.local = k;
                         continue;
@@ -589,7 +579,8 @@ impl<'a> LineIndex<'a> {
         let mut calls: Vec<UnitOut> = parts
             .par_iter_mut()
             .zip(&globals)
-            .map(|(p, global)| {
+            .enumerate()
+            .map(|(ui, (p, global))| {
                 let mut o = UnitOut::default();
                 for s in &p.subs {
                     let Some(&idx) = global.get(s.local as usize) else {
@@ -600,11 +591,11 @@ impl<'a> LineIndex<'a> {
                     }
                     if s.inlined {
                         o.inlined.push((s.low, idx));
-                        if let Some(f) = s.call_file {
-                            o.call_lines.push((f as u32, s.call_line, s.low));
+                        if s.call_file != NO_FILE {
+                            o.call_lines.push((s.call_file, s.call_line, s.low));
                         }
                     } else {
-                        o.bodies.push((idx, s.low, s.high, s.unit, s.trampoline));
+                        o.bodies.push((idx, s.low, s.high, ui as u32, s.trampoline));
                     }
                 }
                 o.call_lines.sort_unstable();
@@ -688,8 +679,10 @@ struct UnitPart<'a> {
 }
 
 /// A subprogram or inlined subroutine as read, before names are resolved across units.
+/// Kept small (56 bytes): a big binary has a hundred thousand of these at once.
 struct Sub<'a> {
-    origin: Option<usize>,
+    /// Offset of the abstract origin DIE (`NONE`: no origin).
+    origin: u64,
     /// DW_AT_name of the DIE itself.
     own_name: Option<&'a [u8]>,
     /// Index of the function's name (its own or its abstract origin's) among the
@@ -697,11 +690,20 @@ struct Sub<'a> {
     local: u32,
     low: u64,
     high: u64,
-    unit: u32,
     inlined: bool,
-    call_file: Option<u64>,
+    /// Line-table file index of the call site; a global file id after the merge
+    /// (`u32::MAX`: none).
+    call_file: u32,
     call_line: u32,
     trampoline: bool,
+}
+
+const NONE: u64 = u64::MAX;
+
+impl Sub<'_> {
+    fn origin(&self) -> Option<usize> {
+        (self.origin != NONE).then_some(self.origin as usize)
+    }
 }
 
 /// The attributes of a subprogram or inlined subroutine that the index uses.
@@ -717,7 +719,7 @@ struct SubAttrs<'a> {
     trampoline: bool,
 }
 
-fn unit_part<'a>(d: &Dwarf<'a>, su: &super::Unit, ui: u32) -> UnitPart<'a> {
+fn unit_part<'a>(d: &Dwarf<'a>, su: &super::Unit) -> UnitPart<'a> {
     let mut out = UnitPart::default();
     let Some(unit) = super::open_unit(d, su) else {
         return out;
@@ -731,7 +733,11 @@ fn unit_part<'a>(d: &Dwarf<'a>, su: &super::Unit, ui: u32) -> UnitPart<'a> {
             out.files.push(super::file_path(d, &unit, header, f));
         }
     }
-    walk_dies(d, &unit, ui, Walk::Index, &mut out);
+    walk_dies(d, &unit, Walk::Index, &mut out);
+    // Units are read in parallel and all kept until the merge: do not keep the
+    // doubling slack of their vectors too (it set the peak memory of `where`).
+    out.subs.shrink_to_fit();
+    out.named.shrink_to_fit();
     out
 }
 
@@ -778,7 +784,6 @@ enum Walk {
 fn walk_dies<'a>(
     d: &Dwarf<'a>,
     unit: &gimli::Unit<Reader<'a>>,
-    ui: u32,
     walk: Walk,
     out: &mut UnitPart<'a>,
 ) {
@@ -843,7 +848,7 @@ fn walk_dies<'a>(
         if !ok {
             break;
         }
-        sub_entry(d, unit, out, a, tag, depth, off, ui, walk);
+        sub_entry(d, unit, out, a, tag, depth, off, walk);
     }
 }
 
@@ -857,7 +862,6 @@ fn sub_entry<'a>(
     tag: gimli::DwTag,
     depth: isize,
     off: Option<usize>,
-    ui: u32,
     walk: Walk,
 ) {
     let inlined = tag == gimli::DW_TAG_inlined_subroutine;
@@ -923,14 +927,13 @@ fn sub_entry<'a>(
                     // A declaration without code still names a function.
                     if !inlined && a.name.is_some() {
                         out.subs.push(Sub {
-                            origin: None,
+                            origin: NONE,
                             own_name: a.name,
                             local: u32::MAX,
                             low: 0,
                             high: 0,
-                            unit: ui,
                             inlined: false,
-                            call_file: None,
+                            call_file: u32::MAX,
                             call_line: 0,
                             trampoline: false,
                         });
@@ -944,14 +947,16 @@ fn sub_entry<'a>(
         return;
     }
     out.subs.push(Sub {
-        origin: a.origin,
+        origin: a.origin.map_or(NONE, |o| o as u64),
         own_name: a.name,
         local: u32::MAX,
         low,
         high,
-        unit: ui,
         inlined,
-        call_file: a.call_file,
+        call_file: a
+            .call_file
+            .and_then(|k| u32::try_from(k).ok())
+            .unwrap_or(u32::MAX),
         call_line: a.call_line,
         trampoline: a.trampoline,
     });

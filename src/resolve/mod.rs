@@ -6,7 +6,9 @@ pub mod reasons;
 
 use serde::Serialize;
 
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
+
+use crate::memo::Memo;
 
 use rustc_hash::FxHashMap;
 
@@ -73,13 +75,13 @@ pub struct Resolver<'t> {
     /// matched against a handful of functions instead of all of them. Built on first use.
     by_base: OnceLock<FxHashMap<String, Vec<usize>>>,
     /// Files matching a spec's file part, per distinct file part (specs repeat them).
-    file_matches: Mutex<FxHashMap<String, Vec<u32>>>,
+    file_matches: Memo<String, Vec<u32>>,
     /// Bindable lines per file (`--breakable`).
-    breakable_lines: Mutex<FxHashMap<u32, Vec<u32>>>,
+    breakable_lines: Memo<u32, Vec<u32>>,
     /// Lines with rows or inlined calls per file (nearest-line hints).
-    candidate_lines: Mutex<FxHashMap<u32, std::sync::Arc<[u32]>>>,
+    candidate_lines: Memo<u32, Arc<[u32]>>,
     /// Closest file names per missing file name (not-found hints).
-    closest: Mutex<FxHashMap<String, std::sync::Arc<[String]>>>,
+    closest: Memo<String, Arc<[String]>>,
 }
 
 fn unbound(spec: &str, rule: &crate::checks::Rule, msg: String) -> Resolution {
@@ -109,10 +111,10 @@ impl<'t> Resolver<'t> {
                 && index.files.iter().any(|f| f.ends_with("_testmain.go"));
         Resolver {
             by_base: OnceLock::new(),
-            file_matches: Mutex::default(),
-            breakable_lines: Mutex::default(),
-            candidate_lines: Mutex::default(),
-            closest: Mutex::default(),
+            file_matches: Memo::default(),
+            breakable_lines: Memo::default(),
+            candidate_lines: Memo::default(),
+            closest: Memo::default(),
             target,
             index,
             has_dwarf,
@@ -297,18 +299,7 @@ impl<'t> Resolver<'t> {
     }
 
     fn file_candidates(&self, base: &str) -> Vec<u32> {
-        if let Some(v) = self.lock_files().get(base) {
-            return v.clone();
-        }
-        let v = self.match_files(base);
-        self.lock_files().insert(base.to_string(), v.clone());
-        v
-    }
-
-    fn lock_files(&self) -> std::sync::MutexGuard<'_, FxHashMap<String, Vec<u32>>> {
-        self.file_matches
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.file_matches.get_or(base, || self.match_files(base))
     }
 
     fn match_files(&self, base: &str) -> Vec<u32> {
@@ -533,38 +524,23 @@ impl<'t> Resolver<'t> {
     }
 
     /// Lines of `file` with a row or an inlined call: where a breakpoint may bind.
-    fn candidate_lines(&self, file: u32) -> std::sync::Arc<[u32]> {
-        let lock = || {
-            self.candidate_lines
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        if let Some(v) = lock().get(&file) {
-            return v.clone();
-        }
-        let mut v: Vec<u32> = self.index.file_lines(file);
-        v.extend(self.index.inlined_call_lines_of(file));
-        v.sort_unstable();
-        v.dedup();
-        let v: std::sync::Arc<[u32]> = v.into();
-        lock().insert(file, v.clone());
-        v
+    fn candidate_lines(&self, file: u32) -> Arc<[u32]> {
+        self.candidate_lines.get_or(&file, || {
+            let mut v: Vec<u32> = self.index.file_lines(file);
+            v.extend(self.index.inlined_call_lines_of(file));
+            v.sort_unstable();
+            v.dedup();
+            v.into()
+        })
     }
 
     /// Every line of `file` where a breakpoint binds.
     pub fn breakable(&self, file: u32) -> Vec<u32> {
-        let lock = || {
-            self.breakable_lines
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        if let Some(v) = lock().get(&file) {
-            return v.clone();
-        }
-        let mut v = self.candidate_lines(file).to_vec();
-        v.retain(|&l| l > 0 && !self.file_line_pcs(file, l).is_empty());
-        lock().insert(file, v.clone());
-        v
+        self.breakable_lines.get_or(&file, || {
+            let mut v = self.candidate_lines(file).to_vec();
+            v.retain(|&l| l > 0 && !self.file_line_pcs(file, l).is_empty());
+            v
+        })
     }
 
     pub fn files_matching(&self, base: &str) -> Vec<u32> {
@@ -605,31 +581,23 @@ impl<'t> Resolver<'t> {
     }
 
     /// Up to three files whose base name is closest to `name` (cached per name).
-    fn closest_files(&self, name: &str) -> std::sync::Arc<[String]> {
-        let lock = || {
-            self.closest
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        if let Some(v) = lock().get(name) {
-            return v.clone();
-        }
-        let mut close: Vec<(f64, &String)> = self
-            .index
-            .files
-            .iter()
-            .map(|f| {
-                (
-                    strsim::jaro_winkler(name, f.rsplit('/').next().unwrap_or(f)),
-                    f,
-                )
-            })
-            .filter(|x| x.0 > 0.8)
-            .collect();
-        close.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let v: std::sync::Arc<[String]> = close.iter().take(3).map(|x| x.1.clone()).collect();
-        lock().insert(name.to_string(), v.clone());
-        v
+    fn closest_files(&self, name: &str) -> Arc<[String]> {
+        self.closest.get_or(name, || {
+            let mut close: Vec<(f64, &String)> = self
+                .index
+                .files
+                .iter()
+                .map(|f| {
+                    (
+                        strsim::jaro_winkler(name, f.rsplit('/').next().unwrap_or(f)),
+                        f,
+                    )
+                })
+                .filter(|x| x.0 > 0.8)
+                .collect();
+            close.sort_by(|a, b| b.0.total_cmp(&a.0));
+            close.iter().take(3).map(|x| x.1.clone()).collect()
+        })
     }
 
     fn not_found(&self, spec: &str, base: &str, line: Option<u64>) -> Resolution {
