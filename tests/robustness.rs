@@ -6,9 +6,9 @@
 //! headers, in compression headers (Elf_Chdr, `ZLIB`+size), inside the DWARF sections,
 //! `.gopclntab` and `.go.buildinfo`, and absurd 32/64-bit values written at aligned
 //! offsets of those regions (sizes, counts, offsets). Each mutant goes through
-//! `Target::from_image`, every lazy fact and every check; every 4th (`DD_FULL_EVERY`)
-//! also through [`exercise_more`] (`where` on a set of specs and `paths`), which index
-//! all of the DWARF and cost about three times the rest.
+//! `Target::from_image`, every lazy fact and every check, and through [`exercise_more`]
+//! (`where` on a set of specs and `paths`); `DD_FULL_EVERY=N` sends only every Nth
+//! mutant through the latter two, for quicker local runs.
 //!
 //! Runs in `scripts/test` (`DD_MUTANTS`, default 100,000) and longer in
 //! `scripts/fuzz --minutes N` (`DD_FUZZ_SECONDS`, random seed, every mutant through
@@ -288,7 +288,7 @@ fn run_mutants(bases: &[Base], count: usize, seed0: u64, deadline: Option<Instan
         .ok()
         .and_then(|v| v.parse().ok())
         .filter(|&n| n > 0)
-        .unwrap_or(if deadline.is_some() { 1 } else { 4 });
+        .unwrap_or(1);
     // Watchdog: a mutant running longer than HANG would hang CI; print it and abort.
     let running: Arc<Mutex<Vec<Running>>> =
         Arc::new(Mutex::new(vec![None; rayon::current_num_threads() + 1]));
@@ -319,8 +319,8 @@ fn run_mutants(bases: &[Base], count: usize, seed0: u64, deadline: Option<Instan
         let slot = rayon::current_thread_index().unwrap_or(0);
         running.lock().unwrap()[slot] = Some((Instant::now(), what.clone()));
         let start = Instant::now();
-        // `where` and `paths` index the whole DWARF (~4x the cost of the rest); in the
-        // CI run every FULL_EVERY-th mutant goes through them, in scripts/fuzz all do.
+        // `where` and `paths` index the DWARF (about twice the cost of the rest); every
+        // mutant goes through them unless DD_FULL_EVERY says otherwise.
         let full = seed.is_multiple_of(full_every);
         if full {
             full_done.fetch_add(1, Ordering::Relaxed);
