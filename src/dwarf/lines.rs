@@ -6,7 +6,11 @@
 //! collects functions and inlined calls (every function spec needs the full name set),
 //! while line-table rows, the bulk of the work, are decoded per unit on first use: a
 //! `FILE:LINE` spec only decodes the units whose file table names `FILE`, and a PC only
-//! the unit of the function holding it.
+//! the unit of the function holding it. The address ranges of inlined calls (which split
+//! a line's PCs between inlined copies) are likewise read per unit when first needed.
+//!
+//! Units' code does not interleave, so a PC's row is found in its function's unit; a PC
+//! outside every function falls back to searching all units.
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -46,7 +50,8 @@ pub struct InlRange {
     pub depth: isize,
     /// Global .debug_info offset of the inlined_subroutine DIE.
     pub id: usize,
-    /// Position in reading order (unit order, then DIE order): Delve's tie-break.
+    /// Position in the unit's reading order (DIE order, then range order): the
+    /// tie-break of Delve's stable sort by depth.
     seq: u32,
 }
 

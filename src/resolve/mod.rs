@@ -4,15 +4,13 @@
 pub mod locspec;
 pub mod reasons;
 
-use serde::Serialize;
-
 use std::sync::{Arc, OnceLock};
 
-use crate::memo::Memo;
-
 use rustc_hash::FxHashMap;
+use serde::Serialize;
 
 use crate::dwarf::lines::LineIndex;
+use crate::memo::Memo;
 use crate::Target;
 use locspec::LocSpec;
 
