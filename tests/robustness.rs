@@ -502,6 +502,34 @@ fn file_truncated_after_open() {
     exercise_more(&t);
 }
 
+/// Reads of file ranges (build info, table scans) check the length at open and report
+/// a file that shrank since as an error.
+#[test]
+fn file_range_reads_after_truncation() {
+    let src = common::fixture("1.25.5", "hello", "default").path;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut");
+    std::fs::copy(&src, &path).unwrap();
+    let img = Image::open(&path).unwrap();
+    let len = img.file_len();
+    let whole = std::fs::read(&src).unwrap();
+    assert_eq!(img.read_file_range((0, 64)).unwrap().as_ref(), &whole[..64]);
+    let err = img.read_file_range((len - 8, 16)).unwrap_err();
+    assert!(err.contains("past the end"), "{err}");
+    assert!(img.read_file_range((u64::MAX, 2)).is_err());
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(4096)
+        .unwrap();
+    let err = img.read_file_range((len - 16, 16)).unwrap_err();
+    assert!(err.contains("cannot read"), "{err}");
+    let i = img.section_index(".text").unwrap();
+    assert!(img.peek_raw_section_bytes(i).is_none());
+    assert!(img.raw_section_bytes(i).is_none());
+}
+
 /// Inputs that once failed, kept as recipes (fixture, section, offset in the section's
 /// stored bytes, bytes written) so they survive rebuilds that shift file offsets.
 const REGRESSIONS: &[(&str, &str, &str, usize, &[u8])] = &[

@@ -20,12 +20,12 @@ pub struct DebugFileSearch {
     pub rejected: Vec<(PathBuf, String)>,
 }
 
-/// CRC-32 (IEEE) of a file, as `.gnu_debuglink` records it.
+/// CRC-32 (IEEE) of a file, as `.gnu_debuglink` records it; read in chunks, since a
+/// debug file can be hundreds of megabytes.
 pub fn file_crc32(path: &Path) -> std::io::Result<u32> {
-    let data = std::fs::read(path)?;
-    let mut crc = flate2::Crc::new();
-    crc.update(&data);
-    Ok(crc.sum())
+    let mut crc = flate2::CrcWriter::new(std::io::sink());
+    std::io::copy(&mut std::fs::File::open(path)?, &mut crc)?;
+    Ok(crc.crc().sum())
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -99,9 +99,8 @@ enum Backing {
     Memory(Vec<u8>),
     File {
         file: std::fs::File,
-        /// Stored bytes of each section and segment, read on first use.
+        /// Stored bytes of each section, read on first use.
         sections: Vec<OnceLock<std::result::Result<Vec<u8>, String>>>,
-        segments: Vec<OnceLock<std::result::Result<Vec<u8>, String>>>,
     },
 }
 
@@ -215,7 +214,6 @@ impl Image {
             Backing::File {
                 file,
                 sections: parsed.sections.iter().map(|_| OnceLock::new()).collect(),
-                segments: parsed.segments.iter().map(|_| OnceLock::new()).collect(),
             },
             len,
             head,
@@ -400,6 +398,19 @@ impl Image {
         self.stored_section(index).ok().flatten()
     }
 
+    /// Raw stored bytes of a section for a one-off look (a scan for a table): the cached
+    /// copy when there is one, else read now and not kept, so scanning every section
+    /// does not leave them all in memory.
+    pub fn peek_raw_section_bytes(&self, index: usize) -> Option<Cow<'_, [u8]>> {
+        let range = self.meta.sections.get(index)?.file_range?;
+        if let Backing::File { sections, .. } = &self.backing {
+            if let Some(cached) = sections[index].get() {
+                return cached.as_deref().ok().map(Cow::Borrowed);
+            }
+        }
+        self.read_file_range(range).ok()
+    }
+
     /// Stored bytes of a section, read on first use; `Ok(None)` when it stores none.
     fn stored_section(&self, index: usize) -> std::result::Result<Option<&[u8]>, String> {
         let Some(info) = self.meta.sections.get(index) else {
@@ -417,13 +428,29 @@ impl Image {
         }
     }
 
-    /// Stored bytes of a load segment, read on first use.
-    pub fn segment_bytes(&self, index: usize) -> Option<&[u8]> {
-        let range = self.meta.segments.get(index)?.file_range?;
+    /// `size` bytes at file offset `off`, read now and not kept (borrowed when the image
+    /// is in memory). For small reads inside a large region (build info in a data
+    /// segment) that should not pull the whole region in. Ranges past the length at open
+    /// are an error, as is a short read.
+    pub fn read_file_range(
+        &self,
+        (off, size): (u64, u64),
+    ) -> std::result::Result<Cow<'_, [u8]>, String> {
+        let past_end = || {
+            format!(
+                "{size} bytes at file offset {off:#x} run past the end of the file ({} bytes)",
+                self.len
+            )
+        };
+        if off.checked_add(size).is_none_or(|end| end > self.len) {
+            return Err(past_end());
+        }
         match &self.backing {
-            Backing::Memory(data) => slice(data, range),
-            Backing::File { file, segments, .. } => {
-                cached_read(file, &segments[index], range, || "a segment".into()).ok()
+            Backing::Memory(data) => slice(data, (off, size))
+                .map(Cow::Borrowed)
+                .ok_or_else(past_end),
+            Backing::File { file, .. } => {
+                read_exact(file, (off, size), || self.path.display().to_string()).map(Cow::Owned)
             }
         }
     }
@@ -438,9 +465,8 @@ impl Image {
         let cached =
             self.decompressed[index].get_or_init(|| match (&self.backing, info.file_range) {
                 (Backing::File { file, .. }, Some(range)) => {
-                    let once = OnceLock::new();
-                    let raw = cached_read(file, &once, range, || format!("section {}", info.name))?;
-                    self.decompress(info, raw)
+                    let raw = read_exact(file, range, || format!("section {}", info.name))?;
+                    self.decompress(info, &raw)
                 }
                 _ => self.decompress(info, self.stored_section(index)?.unwrap_or(&[])),
             });
@@ -652,29 +678,35 @@ fn slice(data: &[u8], (off, size): (u64, u64)) -> Option<&[u8]> {
     data.get(start..start.checked_add(usize::try_from(size).ok()?)?)
 }
 
-/// Reads `size` bytes at `off` once and caches them; a short read (the file shrank since
-/// it was opened) is an error, never a crash.
+/// Reads `size` bytes at `off` once and caches them (see [`read_exact`]).
 fn cached_read<'a>(
     file: &std::fs::File,
     cell: &'a OnceLock<std::result::Result<Vec<u8>, String>>,
-    (off, size): (u64, u64),
+    range: (u64, u64),
     what: impl Fn() -> String,
 ) -> std::result::Result<&'a [u8], String> {
-    let r = cell.get_or_init(|| {
-        use std::os::unix::fs::FileExt;
-        let mut buf = vec![0u8; usize::try_from(size).map_err(|_| format!("{}: too large", what()))?];
-        file.read_exact_at(&mut buf, off).map_err(|e| {
-            format!(
-                "{}: cannot read {size} bytes at file offset {off:#x}: {e} (was the file changed while being read?)",
-                what()
-            )
-        })?;
-        Ok(buf)
-    });
-    match r {
+    match cell.get_or_init(|| read_exact(file, range, what)) {
         Ok(v) => Ok(v.as_slice()),
         Err(e) => Err(e.clone()),
     }
+}
+
+/// Reads `size` bytes at `off`; a short read (the file shrank since it was opened) is
+/// an error, never a crash. Callers keep `off + size` within the length at open.
+fn read_exact(
+    file: &std::fs::File,
+    (off, size): (u64, u64),
+    what: impl Fn() -> String,
+) -> std::result::Result<Vec<u8>, String> {
+    use std::os::unix::fs::FileExt;
+    let mut buf = vec![0u8; usize::try_from(size).map_err(|_| format!("{}: too large", what()))?];
+    file.read_exact_at(&mut buf, off).map_err(|e| {
+        format!(
+            "{}: cannot read {size} bytes at file offset {off:#x}: {e} (was the file changed while being read?)",
+            what()
+        )
+    })?;
+    Ok(buf)
 }
 
 /// Parses the headers through any `object` reader (a buffer, or a file read on demand)

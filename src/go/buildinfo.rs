@@ -7,6 +7,8 @@
 //! address comes from the file and is checked against the bytes actually present before
 //! use: no panics, no allocation larger than the file.
 
+use std::borrow::Cow;
+
 use crate::binary::{Format, Image};
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -64,9 +66,14 @@ const FLAG_BIG_ENDIAN: u8 = 0x1;
 const FLAG_INLINE: u8 = 0x2;
 /// `binary.MaxVarintLen64`.
 const MAX_VARINT_LEN: u64 = 10;
+/// Bytes searched for the magic per read (a multiple of [`ALIGN`]).
+const SEARCH_CHUNK: u64 = 64 * 1024;
 /// How far into a data segment Go 1.18–1.21 looked when the blob had no section of its
 /// own (`x.ReadData(dataAddr, 64*1024)`).
 const FALLBACK_SEARCH: u64 = 64 * 1024;
+
+/// Bytes read from memory: borrowed when the image is in memory, else read for the asker.
+type Bytes<'a> = Cow<'a, [u8]>;
 
 /// A run of file bytes loaded at a virtual address.
 #[derive(Clone, Copy, Debug)]
@@ -75,22 +82,24 @@ struct Region<'a> {
     bytes: &'a [u8],
 }
 
-/// Where a lazily read region's bytes come from.
+/// A run of the image's file bytes loaded at a virtual address, read only where asked.
 #[derive(Clone, Copy, Debug)]
-enum Source {
-    Segment(usize),
-    Section(usize),
+struct FileRegion {
+    address: u64,
+    /// File offset and size, inside the file.
+    range: (u64, u64),
 }
 
 /// The file's loaded bytes by virtual address: what Go's `exe.DataReader` reads.
-/// Regions of an image are read only when an address inside them is.
+/// Only the bytes asked for are read from the file: the blob is a few hundred bytes
+/// in a data segment of megabytes.
 #[derive(Debug, Default)]
 struct Memory<'a> {
     /// Bytes given directly (tests), searched first.
     regions: Vec<Region<'a>>,
     image: Option<&'a Image>,
-    /// (address, size, source) of the image's regions, in search order.
-    lazy: Vec<(u64, u64, Source)>,
+    /// The image's regions, in search order.
+    lazy: Vec<FileRegion>,
 }
 
 impl<'a> Memory<'a> {
@@ -100,26 +109,32 @@ impl<'a> Memory<'a> {
     fn of(image: &'a Image) -> Memory<'a> {
         let mut lazy = Vec::new();
         if image.format() != Format::Pe {
-            for (i, seg) in image.segments().iter().enumerate() {
+            for seg in image.segments() {
                 if seg.name == "__PAGEZERO" {
                     continue;
                 }
-                if let Some((_, size)) = seg.file_range {
-                    lazy.push((seg.address, size, Source::Segment(i)));
+                if let Some(range) = seg.file_range {
+                    lazy.push(FileRegion {
+                        address: seg.address,
+                        range,
+                    });
                 }
             }
         }
-        for (i, s) in image.sections().iter().enumerate() {
+        for s in image.sections() {
             if s.is_compressed() || s.address == 0 {
                 continue;
             }
-            if let Some((_, size)) = s.file_range.filter(|r| r.1 > 0) {
-                lazy.push((s.address, size, Source::Section(i)));
+            if let Some(range) = s.file_range.filter(|r| r.1 > 0) {
+                lazy.push(FileRegion {
+                    address: s.address,
+                    range,
+                });
             }
         }
         // A region whose end would pass 2^64 is nonsense; dropping it keeps every
         // `address + offset` below computable without overflow.
-        lazy.retain(|r| r.0.checked_add(r.1).is_some());
+        lazy.retain(|r| r.address.checked_add(r.range.1).is_some());
         Memory {
             regions: Vec::new(),
             image: Some(image),
@@ -127,38 +142,31 @@ impl<'a> Memory<'a> {
         }
     }
 
-    /// The region holding `addr` (its address and bytes), reading it on first use.
-    fn region_at(&self, addr: u64) -> Option<Region<'a>> {
+    /// Up to `len` bytes at `addr`, cut short at the end of the region holding `addr`
+    /// (Go's `readData` likewise reads "up to size bytes"); `None` when nothing is
+    /// loaded at `addr`. Allocates no more than the region holds.
+    fn read(&self, addr: u64, len: u64) -> Option<Bytes<'a>> {
         let given = self
             .regions
             .iter()
             .find(|r| addr >= r.address && addr - r.address < r.bytes.len() as u64);
         if let Some(r) = given {
-            return Some(*r);
+            let start = (addr - r.address) as usize;
+            let n = usize::try_from(len)
+                .unwrap_or(usize::MAX)
+                .min(r.bytes.len() - start);
+            return Some(Cow::Borrowed(&r.bytes[start..start + n]));
         }
         let image = self.image?;
         self.lazy
             .iter()
-            .filter(|r| addr >= r.0 && addr - r.0 < r.1)
-            .find_map(|&(address, _, source)| {
-                let bytes = match source {
-                    Source::Segment(i) => image.segment_bytes(i),
-                    Source::Section(i) => image.raw_section_bytes(i),
-                }?;
-                (addr - address < bytes.len() as u64).then_some(Region { address, bytes })
+            .filter(|r| addr >= r.address && addr - r.address < r.range.1)
+            .find_map(|r| {
+                // A region that cannot be read (the file shrank) is passed over.
+                let skip = addr - r.address;
+                let n = len.min(r.range.1 - skip);
+                image.read_file_range((r.range.0 + skip, n)).ok()
             })
-    }
-
-    /// Up to `len` bytes at `addr`, cut short at the end of the region holding `addr`
-    /// (Go's `readData` likewise reads "up to size bytes"); `None` when nothing is
-    /// loaded at `addr`. Never allocates.
-    fn read(&self, addr: u64, len: u64) -> Option<&'a [u8]> {
-        let r = self.region_at(addr)?;
-        let start = (addr - r.address) as usize;
-        let n = usize::try_from(len)
-            .unwrap_or(usize::MAX)
-            .min(r.bytes.len() - start);
-        Some(&r.bytes[start..start + n])
     }
 }
 
@@ -237,13 +245,15 @@ fn read_from(memory: &Memory<'_>, range: SearchRange) -> Result<Option<BuildInfo
     if version.is_empty() {
         return Err(format!("build info: empty Go version at {addr:#x}"));
     }
-    let mut bi = parse_modinfo(strip_framing(modinfo))?;
-    bi.go_version = String::from_utf8_lossy(version).into_owned();
+    let mut bi = parse_modinfo(strip_framing(&modinfo))?;
+    bi.go_version = String::from_utf8_lossy(&version).into_owned();
     Ok(Some(bi))
 }
 
 /// Go's `searchMagic`: the first 16-byte-aligned (by address) occurrence of the magic
-/// in `[start, start+size)`. `Ok(None)` when there is none.
+/// in `[start, start+size)`. `Ok(None)` when there is none. Read in aligned chunks (as
+/// Go does), so a PE data section of megabytes is not held at once; an aligned magic
+/// never straddles two chunks.
 fn search_magic(memory: &Memory<'_>, range: SearchRange) -> Result<Option<u64>, String> {
     let Some(end) = range.start.checked_add(range.size) else {
         return Ok(None);
@@ -252,7 +262,7 @@ fn search_magic(memory: &Memory<'_>, range: SearchRange) -> Result<Option<u64>, 
         return Ok(None);
     };
     while addr < end {
-        let Some(chunk) = memory.read(addr, end - addr) else {
+        let Some(chunk) = memory.read(addr, (end - addr).min(SEARCH_CHUNK)) else {
             return Ok(None);
         };
         let mut i = 0usize;
@@ -288,7 +298,7 @@ fn align_up(addr: u64) -> Option<u64> {
 /// Since Go 1.18 (flag bit 1 set) the two strings follow the 32-byte header inline, each
 /// prefixed by its uvarint length. Before, the header held the addresses of two Go
 /// string headers `{ptr, len}` (pointer size in byte 14, byte order in flag bit 0).
-fn decode_blob<'a>(memory: &Memory<'a>, addr: u64) -> Result<(&'a [u8], &'a [u8]), String> {
+fn decode_blob<'a>(memory: &Memory<'a>, addr: u64) -> Result<(Bytes<'a>, Bytes<'a>), String> {
     let header = memory
         .read(addr, HEADER_SIZE)
         .filter(|h| h.len() as u64 == HEADER_SIZE)
@@ -321,11 +331,11 @@ fn inline_string<'a>(
     memory: &Memory<'a>,
     addr: u64,
     what: &str,
-) -> Result<(&'a [u8], u64), String> {
+) -> Result<(Bytes<'a>, u64), String> {
     let bytes = memory
         .read(addr, MAX_VARINT_LEN)
         .ok_or_else(|| format!("build info: {what} length at {addr:#x} is beyond end of file"))?;
-    let (len, n) = match uvarint(bytes) {
+    let (len, n) = match uvarint(&bytes) {
         Varint::Value(len, n) => (len, n),
         Varint::Truncated => {
             return Err(format!(
@@ -340,9 +350,9 @@ fn inline_string<'a>(
     };
     let start = addr + n as u64;
     if len == 0 {
-        return Ok((&[], start));
+        return Ok((Cow::Borrowed(&[]), start));
     }
-    let data = memory.read(start, len).unwrap_or(&[]);
+    let data = memory.read(start, len).unwrap_or_default();
     if (data.len() as u64) < len {
         return Err(format!(
             "build info: {what} string length {len} beyond end of file ({} bytes left)",
@@ -359,18 +369,18 @@ fn pointed_string<'a>(
     ptr_size: usize,
     big_endian: bool,
     what: &str,
-) -> Result<&'a [u8], String> {
+) -> Result<Bytes<'a>, String> {
     let header = memory
         .read(addr, 2 * ptr_size as u64)
         .filter(|h| h.len() == 2 * ptr_size)
         .ok_or_else(|| {
             format!("build info: {what} string header at {addr:#x} is not in the file")
         })?;
-    let data_ptr = read_ptr(header, ptr_size, big_endian);
+    let data_ptr = read_ptr(&header, ptr_size, big_endian);
     let len = read_ptr(&header[ptr_size..], ptr_size, big_endian);
     if len == 0 {
         // A binary built outside module mode has an empty, possibly nil, modinfo.
-        return Ok(&[]);
+        return Ok(Cow::Borrowed(&[]));
     }
     let data = memory
         .read(data_ptr, len)
@@ -1034,6 +1044,24 @@ mod tests {
             read_blob(&inline_blob(b"", b"")),
             "empty Go version at 0x4c0000",
         );
+    }
+
+    #[test]
+    fn search_reads_in_chunks_without_missing_a_magic_at_a_boundary() {
+        let blob = inline_blob(b"go1.25.5", b"");
+        // The last aligned slot of the first chunk (header running into the second),
+        // the first slot of the second, and one several chunks in.
+        for at in [
+            SEARCH_CHUNK - ALIGN,
+            SEARCH_CHUNK,
+            3 * SEARCH_CHUNK + 5 * ALIGN,
+        ] {
+            let mut bytes = vec![0u8; at as usize];
+            bytes.extend_from_slice(&blob);
+            bytes.resize(bytes.len() + 100, 0);
+            let bi = read_blob(&bytes).unwrap().unwrap();
+            assert_eq!(bi.go_version, "go1.25.5", "blob at {at:#x}");
+        }
     }
 
     #[test]

@@ -268,36 +268,42 @@ fn section_name_at(image: &Image, addr: u64) -> String {
 /// function table. A candidate that fails to decode is skipped, not an error: the bytes
 /// could be anything.
 fn scan(image: &Image) -> Option<Located<'_>> {
-    for (i, s) in image.sections().iter().enumerate() {
+    // Sections are scanned from transient reads; only the one holding the table is kept.
+    let (i, at) = image.sections().iter().enumerate().find_map(|(i, s)| {
         if s.is_compressed() || s.file_range.is_none() {
-            continue;
+            return None;
         }
-        let Some(data) = image.raw_section_bytes(i) else {
-            continue;
-        };
-        let mut at = 0;
-        while at + 8 <= data.len() {
-            let w = &data[at..at + 8];
-            let le = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
-            let be = u32::from_be_bytes([w[0], w[1], w[2], w[3]]);
-            if (PclnVersion::from_magic(le).is_some() || PclnVersion::from_magic(be).is_some())
-                && w[4] == 0
-                && w[5] == 0
-            {
-                let bytes = &data[at..];
-                if let Ok(h) = Header::parse(bytes) {
-                    // Offsets are what we validate here; the text start only shifts PCs.
-                    if decode(bytes, &h, 0).is_ok_and(|t| !t.funcs.is_empty()) {
-                        return Some(Located {
-                            bytes,
-                            address: s.address + at as u64,
-                            section: s.name.clone(),
-                        });
-                    }
+        let data = image.peek_raw_section_bytes(i)?;
+        table_in(&data).map(|at| (i, at))
+    })?;
+    let s = &image.sections()[i];
+    Some(Located {
+        bytes: image.raw_section_bytes(i)?.get(at..)?,
+        address: s.address + at as u64,
+        section: s.name.clone(),
+    })
+}
+
+/// Offset of the first 4-aligned header in `data` that decodes to a function table.
+fn table_in(data: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while at + 8 <= data.len() {
+        let w = &data[at..at + 8];
+        let le = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+        let be = u32::from_be_bytes([w[0], w[1], w[2], w[3]]);
+        if (PclnVersion::from_magic(le).is_some() || PclnVersion::from_magic(be).is_some())
+            && w[4] == 0
+            && w[5] == 0
+        {
+            let bytes = &data[at..];
+            if let Ok(h) = Header::parse(bytes) {
+                // Offsets are what we validate here; the text start only shifts PCs.
+                if decode(bytes, &h, 0).is_ok_and(|t| !t.funcs.is_empty()) {
+                    return Some(at);
                 }
             }
-            at += 4;
         }
+        at += 4;
     }
     None
 }
@@ -741,13 +747,14 @@ fn moduledata_text(image: &Image, h: &Header, located: &Located<'_>) -> Option<u
         if s.is_compressed() || s.file_range.is_none() || s.address == 0 {
             continue;
         }
-        let Some(bytes) = image.raw_section_bytes(i) else {
+        // A transient read: the sections scanned are not kept.
+        let Some(bytes) = image.peek_raw_section_bytes(i) else {
             continue;
         };
         let mut at = 0;
         while at + 23 * ptr <= bytes.len() {
-            if r(bytes, at) == Some(want0) && r(bytes, at + ptr) == Some(want1) {
-                if let Some(text) = r(bytes, at + 22 * ptr).filter(|&t| t != 0) {
+            if r(&bytes, at) == Some(want0) && r(&bytes, at + ptr) == Some(want1) {
+                if let Some(text) = r(&bytes, at + 22 * ptr).filter(|&t| t != 0) {
                     return Some(text);
                 }
             }
