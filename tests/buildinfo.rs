@@ -427,9 +427,7 @@ fn corrupted_copies_of_real_binaries_are_errors_not_panics() {
 
 #[test]
 fn debian_dlv_matches_go_version_m() {
-    let dlv = Path::new("/usr/bin/dlv");
-    // scripts/toolchains installs it: a missing tool is a failure, not a skip.
-    assert!(dlv.exists(), "not installed: run scripts/toolchains");
+    let dlv = common::require_tool("/usr/bin/dlv");
     let reports = go_version_m("1.19.8", &[dlv.to_path_buf()]);
     let want = reports.get(dlv).expect("go version -m reads /usr/bin/dlv");
     let bi = read(dlv).unwrap().expect("build info in /usr/bin/dlv");

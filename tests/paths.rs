@@ -156,10 +156,6 @@ fn delve_binds(binary: &Path, commands: &[String], location: &str) -> Result<Str
     }
 }
 
-fn have_dlv() -> bool {
-    Command::new("dlv").arg("version").output().is_ok()
-}
-
 // Scenario 1: the default fixture, examined where it was built: nothing to substitute.
 #[test]
 fn default_fixture_in_its_own_checkout_needs_no_rules() {
@@ -274,8 +270,7 @@ fn container_build_maps_build_dir_to_workspace() {
 /// Debian's Delve 1.20.2 reads DWARF 4: Go 1.21.
 #[test]
 fn container_build_rules_make_real_delve_bind() {
-    // scripts/toolchains installs it: a missing tool is a failure, not a skip.
-    assert!(have_dlv(), "not installed: run scripts/toolchains");
+    common::require_tool("/usr/bin/dlv");
     let tmp = tempfile::tempdir().unwrap();
     let app = tmp.path().join("xyz/app");
     copy_tree(&src("hello"), &app);
@@ -383,8 +378,7 @@ fn trimpath_without_goroot_maps_the_main_module_only() {
 /// Delve binds the editor's absolute path in a -trimpath binary only with the rules.
 #[test]
 fn trimpath_rules_make_real_delve_bind() {
-    // scripts/toolchains installs it: a missing tool is a failure, not a skip.
-    assert!(have_dlv(), "not installed: run scripts/toolchains");
+    common::require_tool("/usr/bin/dlv");
     let f = common::fixture("1.21.13", "hello", "trimpath");
     let ws = src("hello");
     let (_, v) = paths_json(&f.path, &ws, &[&go_flag("1.21.13")]);
@@ -842,8 +836,7 @@ fn symlinked_workspace_is_detected() {
 /// both modules by their editor paths.
 #[test]
 fn go_work_rule_makes_real_delve_bind_in_both_modules() {
-    // scripts/toolchains installs it: a missing tool is a failure, not a skip.
-    assert!(have_dlv(), "not installed: run scripts/toolchains");
+    common::require_tool("/usr/bin/dlv");
     let tmp = tempfile::tempdir().unwrap();
     let built = tmp.path().join("build/ws");
     copy_tree(&src("workspace"), &built);

@@ -188,11 +188,7 @@ fn windows_and_macho_and_split() {
 /// starts at an address gdb's `info line` reports for that line.
 #[test]
 fn gdb_agrees_on_dwarf5_statement_addresses() {
-    // scripts/toolchains installs it: a missing tool is a failure, not a skip.
-    assert!(
-        std::path::Path::new("/usr/bin/gdb").exists(),
-        "not installed: run scripts/toolchains"
-    );
+    common::require_tool("/usr/bin/gdb");
     let mut compared = 0;
     for go in ["1.25.5", "1.27.3"] {
         let b = bin(go, "hello", "noopt");

@@ -89,11 +89,7 @@ fn allowlist() -> BTreeSet<String> {
 
 #[test]
 fn where_agrees_with_delve() {
-    // scripts/toolchains installs it: a missing tool is a failure, not a skip.
-    assert!(
-        Path::new("/usr/bin/dlv").exists(),
-        "not installed: run scripts/toolchains"
-    );
+    common::require_tool("/usr/bin/dlv");
     let allow = allowlist();
     let tmp = tempfile::tempdir().unwrap();
     let fixtures: Vec<_> = common::fixtures()

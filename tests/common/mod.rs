@@ -117,6 +117,14 @@ pub fn go_command(version: &str) -> Command {
     c
 }
 
+/// A tool `scripts/toolchains` installs (Debian's dlv, gdb): missing, it fails the test
+/// instead of skipping it.
+pub fn require_tool(path: &str) -> &Path {
+    let p = Path::new(path);
+    assert!(p.exists(), "{path} not installed: run scripts/toolchains");
+    p
+}
+
 pub fn exists(p: &Path) -> bool {
     p.exists()
 }
