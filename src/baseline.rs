@@ -10,18 +10,17 @@
 //! A finding is keyed by its ID (and occurrence number when one binary has several of
 //! the same ID), never by its message, whose counts change from build to build.
 
+pub mod build_setting_changed;
 pub mod dwarf_lost;
 pub mod go_version_changed;
-pub mod optimized_grown;
-pub mod setting_changed;
+pub mod optimized_packages_grown;
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::checks::Rule;
-use crate::report::{Finding, Severity};
+use crate::diagnostic::{Finding, RuleId};
 use crate::Target;
 
 /// Version of the baseline file format; bumped on any incompatible change.
@@ -39,16 +38,6 @@ pub const TRACKED_SETTINGS: &[&str] = &[
     "GOOS",
     "GOARCH",
 ];
-
-/// The drift rules, for `checks::all_rules()` and SARIF.
-pub fn rules() -> Vec<&'static Rule> {
-    vec![
-        &setting_changed::RULE,
-        &dwarf_lost::RULE,
-        &optimized_grown::RULE,
-        &go_version_changed::RULE,
-    ]
-}
 
 /// What decides a binary's debuggability, recorded in a baseline and compared later.
 /// Every DWARF-derived field works without Go build info.
@@ -108,7 +97,7 @@ impl BuildFacts {
             crate::dwarf::unit_files(&g, u)
                 .into_iter()
                 .find(|f| f.ends_with(".go") && !f.starts_with('<'))
-                .map(|f| !is_absolute(&f))
+                .map(|f| !crate::paths::classify::is_abs(&f))
         });
         BuildFacts {
             go_version: t.go_version(),
@@ -131,13 +120,6 @@ impl BuildFacts {
             trimmed_paths,
         }
     }
-}
-
-fn is_absolute(p: &str) -> bool {
-    p.starts_with('/')
-        || p.get(1..3) == Some(":\\")
-        || p.get(1..3) == Some(":/")
-        || p.starts_with("\\\\")
 }
 
 /// One finding as a baseline remembers it.
@@ -178,7 +160,7 @@ impl Default for Baseline {
 
 /// Stable keys of findings, in order: `DD201`, and `DD105#2` for a second DD105.
 pub fn finding_keys(findings: &[Finding]) -> Vec<String> {
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut seen: BTreeMap<RuleId, usize> = BTreeMap::new();
     findings
         .iter()
         .map(|f| {
@@ -258,181 +240,13 @@ impl Baseline {
     }
 }
 
-fn show(v: Option<&str>) -> String {
-    match v {
-        Some(v) => format!("\"{v}\""),
-        None => "(not set)".to_string(),
-    }
-}
-
 /// Drift findings between the recorded facts and the current ones.
 pub fn drift(old: &BuildFacts, new: &BuildFacts) -> Vec<Finding> {
-    let mut out = Vec::new();
-
-    // DD801: settings recorded by the go command. A key absent on one side is a change
-    // only when the other side has build info at all, else a binary whose build info
-    // became unreadable would report every setting as removed.
-    let have_settings = !old.settings.is_empty() && !new.settings.is_empty();
-    if have_settings {
-        let keys: std::collections::BTreeSet<&String> =
-            old.settings.keys().chain(new.settings.keys()).collect();
-        for k in keys {
-            let (a, b) = (old.settings.get(k), new.settings.get(k));
-            if a != b {
-                out.push(
-                    crate::report::Finding::new(
-                        &setting_changed::RULE,
-                        format!(
-                            "build setting {k} changed: {} → {}",
-                            show(a.map(String::as_str)),
-                            show(b.map(String::as_str))
-                        ),
-                    )
-                    .evidence(format!(
-                        "baseline: {k}={}; now: {k}={}",
-                        show(a.map(String::as_str)),
-                        show(b.map(String::as_str))
-                    ))
-                    .fix(format!(
-                        "restore {k}={} in the build, or accept the change with --write-baseline",
-                        a.map(String::as_str).unwrap_or("(unset)")
-                    )),
-                );
-            }
-        }
-    }
-    // DD801 from DWARF: compiler flags of main, trimmed paths, DWARF format. These
-    // still work when build info is missing; when it is present and already reported a
-    // -gcflags / -trimpath change, the DWARF view would say the same thing twice.
-    let gc_reported = have_settings && old.settings.get("-gcflags") != new.settings.get("-gcflags");
-    if let (Some(a), Some(b)) = (&old.main_flags, &new.main_flags) {
-        if a != b && !gc_reported {
-            let f = Finding::new(
-                &setting_changed::RULE,
-                format!(
-                    "compiler flags of package main changed: \"{}\" → \"{}\"",
-                    a.join(" "),
-                    b.join(" ")
-                ),
-            )
-            .evidence("DW_AT_producer of the main compile unit")
-            .fix("restore the -gcflags of the build, or accept the change with --write-baseline");
-            // Gaining -N -l makes main more debuggable: a note (refresh the baseline), not
-            // a failed gate.
-            let no_opt = |v: &[String]| v.iter().any(|t| t == "-N") && v.iter().any(|t| t == "-l");
-            out.push(if no_opt(b) && !no_opt(a) {
-                f.severity(Severity::Info)
-            } else {
-                f
-            });
-        }
-    }
-    let trim_reported =
-        have_settings && old.settings.get("-trimpath") != new.settings.get("-trimpath");
-    if let (Some(a), Some(b)) = (old.trimmed_paths, new.trimmed_paths) {
-        if a != b && !trim_reported {
-            let what = if b {
-                "now trimmed"
-            } else {
-                "no longer trimmed"
-            };
-            let f = Finding::new(
-                &setting_changed::RULE,
-                format!("source paths are {what} (-trimpath)"),
-            )
-            .evidence("file names in the DWARF line table of package main")
-            .fix("restore -trimpath as it was, or accept the change with --write-baseline");
-            // No longer trimmed: editor paths match again, an improvement.
-            out.push(if b { f } else { f.severity(Severity::Info) });
-        }
-    }
-    // A new DWARF version or compression changes the format, not what a debugger can
-    // see, as long as the debugger reads it: a warning.
-    if old.dwarf && new.dwarf {
-        if old.dwarf_version != new.dwarf_version {
-            out.push(
-                Finding::new(
-                    &setting_changed::RULE,
-                    format!(
-                        "DWARF version changed: {} → {}",
-                        opt(old.dwarf_version),
-                        opt(new.dwarf_version)
-                    ),
-                )
-                .severity(Severity::Warning)
-                .evidence("compile unit headers")
-                .fix("check that the team's Delve reads the new version (DD104), then --write-baseline"),
-            );
-        }
-        if old.dwarf_compressed != new.dwarf_compressed {
-            out.push(
-                Finding::new(
-                    &setting_changed::RULE,
-                    format!(
-                        "DWARF compression changed: {} → {}",
-                        old.dwarf_compressed.as_deref().unwrap_or("none"),
-                        new.dwarf_compressed.as_deref().unwrap_or("none")
-                    ),
-                )
-                .severity(Severity::Warning)
-                .evidence("section header flags / .zdebug_ names")
-                .fix("restore -ldflags=-compressdwarf as it was, or accept the change with --write-baseline"),
-            );
-        }
-    }
-
-    // DD802
-    if old.dwarf && !new.dwarf {
-        let mut f = Finding::new(
-            &dwarf_lost::RULE,
-            format!(
-                "DWARF lost: the baseline had DWARF {}, the binary now has none",
-                opt(old.dwarf_version)
-            ),
-        )
-        .evidence("no .debug_info in the binary and no separate debug file found");
-        if let Some(l) = new.settings.get("-ldflags") {
-            f = f.evidence(format!("build setting -ldflags=\"{l}\""));
-        }
-        out.push(f.fix("remove -s/-w from -ldflags (or the strip step) for the debug build"));
-    }
-
-    // DD803
-    if old.dwarf && new.dwarf && new.optimized_packages > old.optimized_packages {
-        out.push(
-            Finding::new(
-                &optimized_grown::RULE,
-                format!(
-                    "optimised packages grew from {} of {} to {} of {}",
-                    old.optimized_packages,
-                    old.go_packages,
-                    new.optimized_packages,
-                    new.go_packages
-                ),
-            )
-            .evidence("DW_AT_producer of every Go compile unit without both -N and -l")
-            .fix("go build -gcflags=\"all=-N -l\""),
-        );
-    }
-
-    // DD804
-    if let (Some(a), Some(b)) = (&old.go_version, &new.go_version) {
-        if a != b {
-            out.push(
-                Finding::new(
-                    &go_version_changed::RULE,
-                    format!("Go version changed: {a} → {b}"),
-                )
-                .evidence("Go build info / DW_AT_producer")
-                .fix("make sure the team's Delve supports it, then --write-baseline"),
-            );
-        }
-    }
+    let mut out = build_setting_changed::drift(old, new);
+    out.extend(dwarf_lost::drift(old, new));
+    out.extend(optimized_packages_grown::drift(old, new));
+    out.extend(go_version_changed::drift(old, new));
     out
-}
-
-fn opt(v: Option<u16>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_else(|| "?".to_string())
 }
 
 /// The key of a binary in a baseline stored in `baseline_dir`: its path relative to that
@@ -488,6 +302,7 @@ fn relative(path: &Path, base: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Severity;
 
     #[test]
     fn keys_are_relative_to_the_baseline_directory() {
@@ -520,21 +335,27 @@ mod tests {
         };
         assert!(drift(&old, &old).is_empty());
         let stripped = BuildFacts::default();
-        let ids: Vec<_> = drift(&old, &stripped).iter().map(|f| f.id).collect();
+        let ids: Vec<_> = drift(&old, &stripped)
+            .iter()
+            .map(|f| f.id.to_string())
+            .collect();
         assert_eq!(ids, vec!["DD802"]);
         let opt = BuildFacts {
             optimized_packages: 10,
             main_flags: Some(vec![]),
             ..old.clone()
         };
-        let ids: Vec<_> = drift(&old, &opt).iter().map(|f| f.id).collect();
+        let ids: Vec<_> = drift(&old, &opt).iter().map(|f| f.id.to_string()).collect();
         assert_eq!(ids, vec!["DD801", "DD803"]);
         // Losing -N -l fails the gate; gaining it back is only a note.
         let d = drift(&old, &opt);
         assert_eq!(d[0].severity, Severity::Error);
         let d = drift(&opt, &old);
         assert_eq!(d.len(), 1);
-        assert_eq!((d[0].id, d[0].severity), ("DD801", Severity::Info));
+        assert_eq!(
+            (d[0].id.to_string(), d[0].severity),
+            ("DD801".into(), Severity::Info)
+        );
     }
 
     #[test]

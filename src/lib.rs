@@ -1,18 +1,20 @@
 //! debugdoctor: will a breakpoint in this Go binary bind, and if not, why?
 //!
 //! Library first: [`Target::open`] reads a binary and computes facts lazily (build info,
-//! pclntab, DWARF); [`checks::run`] turns them into findings. The CLI is a thin layer.
+//! pclntab, DWARF); [`registry::check`] runs every binary check over it. Findings and rules
+//! are [`diagnostic`] types; [`registry`] is the one list of rules. The CLI is a thin layer.
 
 pub mod baseline;
 pub mod binary;
 pub mod checks;
 pub mod config;
+pub mod diagnostic;
 pub mod dwarf;
-pub mod error;
 pub mod go;
 pub(crate) mod memo;
 pub mod paths;
 pub mod probe;
+pub mod registry;
 pub mod report;
 pub mod resolve;
 pub mod toolchain;
@@ -20,5 +22,5 @@ pub mod vscode;
 
 pub mod target;
 
-pub use error::{Error, Result};
+pub use binary::ImageError;
 pub use target::Target;

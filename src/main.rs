@@ -36,27 +36,7 @@ enum Command {
     Env(cli::env::Args),
 }
 
-/// `debugdoctor check ... | head` closes stdout early. Rust ignores SIGPIPE, so println!
-/// then panics ("failed printing to stdout: Broken pipe"); restore the default action so
-/// that the process ends quietly like any Unix filter (exit by SIGPIPE).
-#[cfg(unix)]
-fn default_sigpipe() {
-    extern "C" {
-        fn signal(signum: i32, handler: usize) -> usize;
-    }
-    // SIGPIPE is 13 and SIG_DFL is 0 on Linux and macOS.
-    const SIGPIPE: i32 = 13;
-    const SIG_DFL: usize = 0;
-    // SAFETY: signal(2) with SIG_DFL installs no handler code; it runs before any thread
-    // is started.
-    unsafe {
-        signal(SIGPIPE, SIG_DFL);
-    }
-}
-
 fn main() -> ExitCode {
-    #[cfg(unix)]
-    default_sigpipe();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

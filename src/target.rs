@@ -3,9 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use crate::binary::ImageError;
 use crate::binary::{debugfile, Image};
 use crate::dwarf;
-use crate::error::Result;
+use crate::go::buildinfo::BuildInfoError;
+use crate::go::pclntab::PclntabError;
 use crate::go::{BuildInfo, Pclntab};
 
 /// How to open a target.
@@ -20,20 +22,20 @@ pub struct Target {
     options: OpenOptions,
     debug_file: OnceLock<(
         debugfile::DebugFileSearch,
-        Option<std::result::Result<Image, String>>,
+        Option<std::result::Result<Image, ImageError>>,
     )>,
-    buildinfo: OnceLock<std::result::Result<Option<BuildInfo>, String>>,
-    pclntab: OnceLock<std::result::Result<Option<Pclntab>, String>>,
-    dwarf_summary: OnceLock<std::result::Result<Option<dwarf::Summary>, String>>,
+    buildinfo: OnceLock<std::result::Result<Option<BuildInfo>, BuildInfoError>>,
+    pclntab: OnceLock<std::result::Result<Option<Pclntab>, PclntabError>>,
+    dwarf_summary: OnceLock<std::result::Result<Option<dwarf::Summary>, dwarf::DwarfError>>,
     main_main: OnceLock<Option<dwarf::FunctionLocation>>,
 }
 
 impl Target {
-    pub fn open(path: impl AsRef<Path>) -> Result<Target> {
+    pub fn open(path: impl AsRef<Path>) -> Result<Target, ImageError> {
         Target::open_with(path, OpenOptions::default())
     }
 
-    pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Target> {
+    pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Target, ImageError> {
         Ok(Target::from_image(Image::open(path.as_ref())?, options))
     }
 
@@ -63,7 +65,7 @@ impl Target {
             .ok()
             .and_then(Option::as_ref)
     }
-    pub fn buildinfo_result(&self) -> &std::result::Result<Option<BuildInfo>, String> {
+    pub fn buildinfo_result(&self) -> &std::result::Result<Option<BuildInfo>, BuildInfoError> {
         self.buildinfo.get_or_init(|| BuildInfo::read(&self.image))
     }
 
@@ -71,13 +73,14 @@ impl Target {
     pub fn pclntab(&self) -> Option<&Pclntab> {
         self.pclntab_result().as_ref().ok().and_then(Option::as_ref)
     }
-    pub fn pclntab_result(&self) -> &std::result::Result<Option<Pclntab>, String> {
+    pub fn pclntab_result(&self) -> &std::result::Result<Option<Pclntab>, PclntabError> {
         self.pclntab.get_or_init(|| Pclntab::read(&self.image))
     }
 
-    /// Is this a Go binary at all? Build info or a pclntab says so.
+    /// Is this a Go binary at all? Build info or a pclntab says so, even a corrupt one
+    /// (reported by DD110, not as "not a Go binary").
     pub fn is_go(&self) -> bool {
-        self.buildinfo().is_some() || self.pclntab().is_some()
+        !matches!(self.buildinfo_result(), Ok(None)) || !matches!(self.pclntab_result(), Ok(None))
     }
 
     /// The Go version: from build info, else from a DWARF producer string.
@@ -115,19 +118,21 @@ impl Target {
         &self,
     ) -> &(
         debugfile::DebugFileSearch,
-        Option<std::result::Result<Image, String>>,
+        Option<std::result::Result<Image, ImageError>>,
     ) {
         self.debug_file.get_or_init(|| {
             if dwarf::info_section(&self.image).is_some() {
                 return (debugfile::DebugFileSearch::default(), None);
             }
             let search = debugfile::search(&self.image, &self.options.debug_dirs);
-            let image = search
-                .found
-                .as_ref()
-                .map(|p| Image::open(p).map_err(|e| e.to_string()));
+            let image = search.found.as_ref().map(|p| Image::open(p));
             (search, image)
         })
+    }
+
+    /// Why the separate debug file that was found cannot be opened, if it cannot.
+    pub fn debug_file_error(&self) -> Option<&ImageError> {
+        self.debug_file_state().1.as_ref()?.as_ref().err()
     }
 
     /// The image DWARF is read from: the binary itself, or its separate debug file.
@@ -150,7 +155,7 @@ impl Target {
     pub fn dwarf(&self) -> Option<&dwarf::Summary> {
         self.dwarf_result().as_ref().ok().and_then(Option::as_ref)
     }
-    pub fn dwarf_result(&self) -> &std::result::Result<Option<dwarf::Summary>, String> {
+    pub fn dwarf_result(&self) -> &std::result::Result<Option<dwarf::Summary>, dwarf::DwarfError> {
         self.dwarf_summary.get_or_init(|| {
             let Some(img) = self.dwarf_image() else {
                 return Ok(None);

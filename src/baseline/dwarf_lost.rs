@@ -1,11 +1,11 @@
 //! DD802 dwarf-lost: the baseline recorded DWARF for this binary; the binary now has none
 //! (and no separate debug file was found).
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use super::BuildFacts;
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD802",
+    id: RuleId::parse("DD802"),
     name: "dwarf-lost",
     severity: Severity::Error,
     title: "DWARF present in the baseline, gone now",
@@ -30,3 +30,22 @@ How to verify by hand
   go version -m app | grep ldflags
 "#,
 };
+
+/// DD802 when the baseline had DWARF and the binary has none now.
+pub fn drift(old: &BuildFacts, new: &BuildFacts) -> Option<Finding> {
+    if old.dwarf && !new.dwarf {
+        let mut f = Finding::new(
+            &RULE,
+            format!(
+                "DWARF lost: the baseline had DWARF {}, the binary now has none",
+                super::build_setting_changed::opt(old.dwarf_version)
+            ),
+        )
+        .evidence("no .debug_info in the binary and no separate debug file found");
+        if let Some(l) = new.settings.get("-ldflags") {
+            f = f.evidence(format!("build setting -ldflags=\"{l}\""));
+        }
+        return Some(f.fix("remove -s/-w from -ldflags (or the strip step) for the debug build"));
+    }
+    None
+}

@@ -1,11 +1,11 @@
 //! DD804 go-version-changed: the binary was built with another Go version than the
 //! baseline recorded (build info, or the DWARF producer when build info is missing).
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use super::BuildFacts;
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD804",
+    id: RuleId::parse("DD804"),
     name: "go-version-changed",
     severity: Severity::Warning,
     title: "built with a different Go version than in the baseline",
@@ -31,3 +31,17 @@ How to verify by hand
   dlv version
 "#,
 };
+
+/// DD804 when the Go version changed.
+pub fn drift(old: &BuildFacts, new: &BuildFacts) -> Option<Finding> {
+    if let (Some(a), Some(b)) = (&old.go_version, &new.go_version) {
+        if a != b {
+            return Some(
+                Finding::new(&RULE, format!("Go version changed: {a} → {b}"))
+                    .evidence("Go build info / DW_AT_producer")
+                    .fix("make sure the team's Delve supports it, then --write-baseline"),
+            );
+        }
+    }
+    None
+}

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use object::{Object, ObjectSection, ObjectSegment, ObjectSymbol};
 
-use crate::error::{Error, Result};
+use super::error::ImageError;
 
 /// Object file format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -160,26 +160,26 @@ impl Image {
     /// are read on first use with positioned reads (not memory-mapped: a file truncated
     /// while mapped raises SIGBUS, and debugdoctor reads half-written builds; a short read
     /// is an error instead). Errors are one-line and name the file.
-    pub fn open(path: &Path) -> Result<Image> {
-        let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+    pub fn open(path: &Path) -> Result<Image, ImageError> {
+        let meta = std::fs::metadata(path).map_err(|source| ImageError::Io {
             path: path.to_path_buf(),
             source,
         })?;
         if meta.is_dir() {
-            return Err(Error::IsDirectory {
+            return Err(ImageError::IsDirectory {
                 path: path.to_path_buf(),
             });
         }
         // A FIFO blocks in open() until a writer appears, and /dev/zero never ends: only
         // regular files (after following symlinks) are opened at all.
         if !meta.is_file() {
-            return Err(Error::format(
+            return Err(ImageError::format(
                 path,
                 "not a regular file (a FIFO, socket or device), not a binary",
             ));
         }
         use std::io::Read;
-        let io = |source| Error::Io {
+        let io = |source| ImageError::Io {
             path: path.to_path_buf(),
             source,
         };
@@ -196,7 +196,7 @@ impl Image {
         }
         let len = file.metadata().map_err(io)?.len();
         if len > MAX_BYTES {
-            return Err(Error::Limit {
+            return Err(ImageError::Limit {
                 path: path.to_path_buf(),
                 reason: format!(
                     "{len} bytes: larger than the {} GiB limit for a binary",
@@ -222,9 +222,9 @@ impl Image {
     }
 
     /// Parses bytes already in memory; `path` is used for messages only.
-    pub fn from_bytes(path: &Path, data: Vec<u8>) -> Result<Image> {
+    pub fn from_bytes(path: &Path, data: Vec<u8>) -> Result<Image, ImageError> {
         if data.is_empty() {
-            return Err(Error::Empty {
+            return Err(ImageError::Empty {
                 path: path.to_path_buf(),
             });
         }
@@ -549,14 +549,10 @@ impl Image {
 
     /// Reads an unsigned integer of the image's pointer size and byte order.
     pub fn read_uint(&self, bytes: &[u8], size: usize) -> Option<u64> {
-        let b = bytes.get(..size)?;
-        Some(match (size, self.meta.big_endian) {
-            (8, false) => u64::from_le_bytes(b.try_into().ok()?),
-            (8, true) => u64::from_be_bytes(b.try_into().ok()?),
-            (4, false) => u32::from_le_bytes(b.try_into().ok()?) as u64,
-            (4, true) => u32::from_be_bytes(b.try_into().ok()?) as u64,
-            _ => return None,
-        })
+        match size {
+            4 | 8 => super::bytes::uint(bytes, 0, size, self.meta.big_endian),
+            _ => None,
+        }
     }
 
     /// Address and size of a symbol from the static symbol table (the first of that
@@ -716,138 +712,24 @@ fn parse<'d, R: object::ReadRef<'d>>(
     data: R,
     head: &[u8],
     file_len: u64,
-) -> Result<Parsed> {
+) -> Result<Parsed, ImageError> {
     let kind = object::FileKind::parse(data).map_err(|_| {
-        Error::format(
+        ImageError::format(
             path,
             format!("not an executable (ELF, PE or Mach-O): {}", sniff(head)),
         )
     })?;
-    let format = match kind {
-        object::FileKind::Elf32 | object::FileKind::Elf64 => Format::Elf,
-        object::FileKind::Pe32 | object::FileKind::Pe64 => Format::Pe,
-        object::FileKind::MachO32 | object::FileKind::MachO64 => Format::MachO,
-        // 0xcafebabe is also a Java class file's magic; there the next word is the
-        // class version (>= 45), where a fat Mach-O has its small arch count (the
-        // same test file(1) uses).
-        object::FileKind::MachOFat32
-            if head
-                .get(4..8)
-                .is_some_and(|n| u32::from_be_bytes([n[0], n[1], n[2], n[3]]) >= 20) =>
-        {
-            return Err(Error::format(
-                path,
-                "not an executable (ELF, PE or Mach-O): a Java class file",
-            ))
-        }
-        object::FileKind::MachOFat32 | object::FileKind::MachOFat64 => {
-            return Err(Error::format(
-                path,
-                "universal (fat) Mach-O; extract one architecture first (lipo -thin arm64)",
-            ))
-        }
-        other => {
-            return Err(Error::format(
-                path,
-                format!(
-                "unsupported object format {other:?}; expected an executable (ELF, PE or Mach-O)"
-            ),
-            ))
-        }
-    };
+    let format = format_of(kind, path, head)?;
     let file = object::File::parse(data)
-        .map_err(|e| Error::format(path, format!("corrupt {} file: {e}", format.as_str())))?;
+        .map_err(|e| ImageError::format(path, format!("corrupt {} file: {e}", format.as_str())))?;
     let inside = |(off, size): (u64, u64)| off.checked_add(size).is_some_and(|end| end <= file_len);
-    let mut sections = Vec::new();
-    for s in file.sections() {
-        let name = match s.name() {
-            Ok(n) => n.to_string(),
-            Err(_) => String::from_utf8_lossy(s.name_bytes().unwrap_or(b"?")).into_owned(),
-        };
-        let segment = s.segment_name().ok().flatten().unwrap_or("").to_string();
-        let stored_range = s.file_range();
-        let characteristics = match s.flags() {
-            object::SectionFlags::Coff { characteristics } => characteristics.0,
-            _ => 0,
-        };
-        let mut info = SectionInfo {
-            name,
-            segment,
-            address: s.address(),
-            size: s.size(),
-            file_range: stored_range.filter(|&r| inside(r)),
-            stored_range,
-            characteristics,
-            compression: Compression::None,
-            compressed_offset: 0,
-            uncompressed_size: 0,
-        };
-        if let Ok(c) = s.compressed_file_range() {
-            match c.format {
-                // object also decodes Mach-O `__zdebug_*` ("ZLIB" + size): name it
-                // by what is in the file, not by ELF's mechanism.
-                object::CompressionFormat::Zlib
-                    if info.name.starts_with(".zdebug") || info.name.starts_with("__zdebug") =>
-                {
-                    info.compression = Compression::ZdebugZlib;
-                }
-                object::CompressionFormat::Zlib => {
-                    info.compression = Compression::ElfZlib;
-                }
-                object::CompressionFormat::Zstandard => {
-                    info.compression = Compression::ElfZstd;
-                }
-                _ => {}
-            }
-            if info.is_compressed() {
-                if let Some((off, _)) = info.file_range {
-                    info.compressed_offset = c.offset.saturating_sub(off);
-                }
-                info.uncompressed_size = c.uncompressed_size;
-            }
-        }
-        // PE and Mach-O `.zdebug_*`: object leaves these alone (see facts.md).
-        if !info.is_compressed()
-            && (info.name.starts_with(".zdebug") || info.name.starts_with("__zdebug"))
-        {
-            let zhead = info
-                .file_range
-                .filter(|r| r.1 >= 12)
-                .and_then(|(off, _)| data.read_bytes_at(off, 12).ok());
-            if let Some(bytes) = zhead {
-                if &bytes[..4] == b"ZLIB" {
-                    info.compression = Compression::ZdebugZlib;
-                    info.compressed_offset = 12;
-                    info.uncompressed_size = u64::from_be_bytes(bytes[4..12].try_into().unwrap());
-                }
-            }
-        }
-        sections.push(info);
-    }
+    let sections = file
+        .sections()
+        .map(|s| section_info(&s, data, inside))
+        .collect();
     let segments = file
         .segments()
-        .map(|seg| {
-            let writable_data = match seg.flags() {
-                // PT_LOAD with PF_W and without PF_X.
-                object::SegmentFlags::Elf { p_flags, .. } => {
-                    let (w, x) = (object::elf::PF_W.0, object::elf::PF_X.0);
-                    p_flags.0 & (w | x) == w
-                }
-                // `seg.Prot == RW && seg.Maxprot == RW`.
-                object::SegmentFlags::MachO {
-                    maxprot, initprot, ..
-                } => maxprot.0 == 3 && initprot.0 == 3,
-                _ => false,
-            };
-            let (off, size) = seg.file_range();
-            SegmentInfo {
-                name: seg.name().ok().flatten().unwrap_or("").to_string(),
-                address: seg.address(),
-                file_range: Some((off, size)).filter(|&r| r.1 > 0 && inside(r)),
-                file_size: size,
-                writable_data,
-            }
-        })
+        .map(|seg| segment_info(&seg, inside))
         .collect();
     let macho_pie = matches!(file.flags(), object::FileFlags::MachO { flags } if flags.0 & object::macho::MH_PIE.0 != 0);
     let build_id = file.build_id().ok().flatten().map(|b| b.to_vec());
@@ -856,20 +738,10 @@ fn parse<'d, R: object::ReadRef<'d>>(
         .ok()
         .flatten()
         .map(|(name, crc)| (String::from_utf8_lossy(name).into_owned(), crc));
-    let mut symbols = SymbolScan::default();
-    match &file {
-        object::File::Elf32(elf) => scan_elf_symbols(elf, &mut symbols),
-        object::File::Elf64(elf) => scan_elf_symbols(elf, &mut symbols),
-        _ => {
-            for sym in file.symbols() {
-                symbols.add(sym.name_bytes().unwrap_or(b""), sym.address(), sym.size());
-            }
-        }
-    }
     let SymbolScan {
         count: symbol_count,
         known: known_symbols,
-    } = symbols;
+    } = scan_symbols(&file);
     Ok(Parsed {
         format,
         architecture: file.architecture(),
@@ -887,6 +759,157 @@ fn parse<'d, R: object::ReadRef<'d>>(
         dynamic_symbol_count: file.dynamic_symbols().count(),
         known_symbols,
     })
+}
+
+/// The executable formats debugdoctor reads; a clear refusal for the other kinds
+/// `object` recognises.
+fn format_of(kind: object::FileKind, path: &Path, head: &[u8]) -> Result<Format, ImageError> {
+    Ok(match kind {
+        object::FileKind::Elf32 | object::FileKind::Elf64 => Format::Elf,
+        object::FileKind::Pe32 | object::FileKind::Pe64 => Format::Pe,
+        object::FileKind::MachO32 | object::FileKind::MachO64 => Format::MachO,
+        // 0xcafebabe is also a Java class file's magic; there the next word is the
+        // class version (>= 45), where a fat Mach-O has its small arch count (the
+        // same test file(1) uses).
+        object::FileKind::MachOFat32
+            if head
+                .get(4..8)
+                .is_some_and(|n| u32::from_be_bytes([n[0], n[1], n[2], n[3]]) >= 20) =>
+        {
+            return Err(ImageError::format(
+                path,
+                "not an executable (ELF, PE or Mach-O): a Java class file",
+            ))
+        }
+        object::FileKind::MachOFat32 | object::FileKind::MachOFat64 => {
+            return Err(ImageError::format(
+                path,
+                "universal (fat) Mach-O; extract one architecture first (lipo -thin arm64)",
+            ))
+        }
+        other => {
+            return Err(ImageError::format(
+                path,
+                format!(
+                "unsupported object format {other:?}; expected an executable (ELF, PE or Mach-O)"
+            ),
+            ))
+        }
+    })
+}
+
+/// One section as `Image` keeps it: name, addresses, the file range when it lies inside
+/// the file, and how it is compressed.
+fn section_info<'d, R: object::ReadRef<'d>>(
+    s: &object::Section<'d, '_, R>,
+    data: R,
+    inside: impl Fn((u64, u64)) -> bool,
+) -> SectionInfo {
+    let name = match s.name() {
+        Ok(n) => n.to_string(),
+        Err(_) => String::from_utf8_lossy(s.name_bytes().unwrap_or(b"?")).into_owned(),
+    };
+    let segment = s.segment_name().ok().flatten().unwrap_or("").to_string();
+    let stored_range = s.file_range();
+    let characteristics = match s.flags() {
+        object::SectionFlags::Coff { characteristics } => characteristics.0,
+        _ => 0,
+    };
+    let mut info = SectionInfo {
+        name,
+        segment,
+        address: s.address(),
+        size: s.size(),
+        file_range: stored_range.filter(|&r| inside(r)),
+        stored_range,
+        characteristics,
+        compression: Compression::None,
+        compressed_offset: 0,
+        uncompressed_size: 0,
+    };
+    if let Ok(c) = s.compressed_file_range() {
+        match c.format {
+            // object also decodes Mach-O `__zdebug_*` ("ZLIB" + size): name it
+            // by what is in the file, not by ELF's mechanism.
+            object::CompressionFormat::Zlib
+                if info.name.starts_with(".zdebug") || info.name.starts_with("__zdebug") =>
+            {
+                info.compression = Compression::ZdebugZlib;
+            }
+            object::CompressionFormat::Zlib => {
+                info.compression = Compression::ElfZlib;
+            }
+            object::CompressionFormat::Zstandard => {
+                info.compression = Compression::ElfZstd;
+            }
+            _ => {}
+        }
+        if info.is_compressed() {
+            if let Some((off, _)) = info.file_range {
+                info.compressed_offset = c.offset.saturating_sub(off);
+            }
+            info.uncompressed_size = c.uncompressed_size;
+        }
+    }
+    // PE and Mach-O `.zdebug_*`: object leaves these alone (see facts.md).
+    if !info.is_compressed()
+        && (info.name.starts_with(".zdebug") || info.name.starts_with("__zdebug"))
+    {
+        let zhead = info
+            .file_range
+            .filter(|r| r.1 >= 12)
+            .and_then(|(off, _)| data.read_bytes_at(off, 12).ok());
+        if let Some(bytes) = zhead {
+            if &bytes[..4] == b"ZLIB" {
+                info.compression = Compression::ZdebugZlib;
+                info.compressed_offset = 12;
+                info.uncompressed_size = u64::from_be_bytes(bytes[4..12].try_into().unwrap());
+            }
+        }
+    }
+    info
+}
+
+/// One segment as `Image` keeps it; `writable_data` is what Go's build info search wants.
+fn segment_info<'d, R: object::ReadRef<'d>>(
+    seg: &object::Segment<'d, '_, R>,
+    inside: impl Fn((u64, u64)) -> bool,
+) -> SegmentInfo {
+    let writable_data = match seg.flags() {
+        // PT_LOAD with PF_W and without PF_X.
+        object::SegmentFlags::Elf { p_flags, .. } => {
+            let (w, x) = (object::elf::PF_W.0, object::elf::PF_X.0);
+            p_flags.0 & (w | x) == w
+        }
+        // `seg.Prot == RW && seg.Maxprot == RW`.
+        object::SegmentFlags::MachO {
+            maxprot, initprot, ..
+        } => maxprot.0 == 3 && initprot.0 == 3,
+        _ => false,
+    };
+    let (off, size) = seg.file_range();
+    SegmentInfo {
+        name: seg.name().ok().flatten().unwrap_or("").to_string(),
+        address: seg.address(),
+        file_range: Some((off, size)).filter(|&r| r.1 > 0 && inside(r)),
+        file_size: size,
+        writable_data,
+    }
+}
+
+/// Counts the named symbols and finds the [`KNOWN_SYMBOLS`] (ELF: one read of `.strtab`).
+fn scan_symbols<'d, R: object::ReadRef<'d>>(file: &object::File<'d, R>) -> SymbolScan {
+    let mut symbols = SymbolScan::default();
+    match &file {
+        object::File::Elf32(elf) => scan_elf_symbols(elf, &mut symbols),
+        object::File::Elf64(elf) => scan_elf_symbols(elf, &mut symbols),
+        _ => {
+            for sym in file.symbols() {
+                symbols.add(sym.name_bytes().unwrap_or(b""), sym.address(), sym.size());
+            }
+        }
+    }
+    symbols
 }
 
 /// Named symbols counted, and the first of each [`KNOWN_SYMBOLS`] name.
@@ -950,8 +973,10 @@ const HEAD_BYTES: u64 = 4096;
 /// above this the input is refused.
 const MAX_BYTES: u64 = 4 << 30;
 
-/// ELF, PE (MZ) or Mach-O (thin, either byte order, or fat 32/64) magic.
-fn has_executable_magic(data: &[u8]) -> bool {
+/// ELF, PE (MZ) or Mach-O (thin, either byte order, or fat 32/64) magic: the one test of
+/// "is this worth parsing as an executable", for opening a file and for walking a
+/// directory alike.
+pub fn has_executable_magic(data: &[u8]) -> bool {
     matches!(
         data.get(..4),
         Some(

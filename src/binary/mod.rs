@@ -1,7 +1,10 @@
 //! Object-file layer: formats, sections, build-id and debuglink, packer marks.
 
+pub mod bytes;
 pub mod debugfile;
+pub mod error;
 pub mod image;
 pub mod packer;
 
-pub use image::{Compression, Format, Image, SectionInfo};
+pub use error::ImageError;
+pub use image::{has_executable_magic, Compression, Format, Image, SectionInfo};

@@ -1,12 +1,11 @@
 //! DD103 compressed-dwarf: DWARF sections are zlib-compressed (Go's default since 1.11/1.19).
 
 use crate::binary::Compression;
-use crate::checks::Rule;
-use crate::report::{Finding, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 use crate::Target;
 
 pub static RULE: Rule = Rule {
-    id: "DD103",
+    id: RuleId::parse("DD103"),
     name: "compressed-dwarf",
     severity: Severity::Info,
     title: "DWARF is compressed; very old debuggers cannot read it",

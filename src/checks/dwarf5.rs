@@ -1,11 +1,10 @@
 //! DD104 dwarf5: DWARF version 5 (Go 1.25+ default except darwin/ios/aix).
 
-use crate::checks::Rule;
-use crate::report::{Finding, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 use crate::Target;
 
 pub static RULE: Rule = Rule {
-    id: "DD104",
+    id: RuleId::parse("DD104"),
     name: "dwarf5",
     severity: Severity::Info,
     title: "DWARF 5: needs a Delve built with Go >= 1.25",

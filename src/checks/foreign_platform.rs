@@ -1,11 +1,10 @@
 //! DD108 foreign-platform: built for another GOOS/GOARCH than this machine.
 
-use crate::checks::Rule;
-use crate::report::{Finding, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 use crate::Target;
 
 pub static RULE: Rule = Rule {
-    id: "DD108",
+    id: RuleId::parse("DD108"),
     name: "foreign-platform",
     severity: Severity::Warning,
     title: "built for another OS or architecture than this machine",

@@ -1,12 +1,11 @@
 //! DD101 no-dwarf: the binary carries no DWARF and no separate debug file was found.
 
-use crate::checks::Rule;
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 use crate::go::flags::linker_bool;
-use crate::report::{Finding, Severity};
 use crate::Target;
 
 pub static RULE: Rule = Rule {
-    id: "DD101",
+    id: RuleId::parse("DD101"),
     name: "no-dwarf",
     severity: Severity::Error,
     title: "no DWARF debug information: file:line breakpoints cannot bind",

@@ -1,11 +1,10 @@
 //! DD102 no-symbols: the static symbol table was stripped (`-ldflags=-s`, `strip`).
 
-use crate::checks::Rule;
-use crate::report::{Finding, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 use crate::Target;
 
 pub static RULE: Rule = Rule {
-    id: "DD102",
+    id: RuleId::parse("DD102"),
     name: "no-symbols",
     severity: Severity::Warning,
     title: "no symbol table (stripped); function names come from pclntab only",

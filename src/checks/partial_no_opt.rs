@@ -1,12 +1,11 @@
 //! DD202 partial-no-opt: `-gcflags=-N -l` without `all=`: main is debuggable, its
 //! dependencies are not.
 
-use crate::checks::Rule;
-use crate::report::{Finding, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 use crate::Target;
 
 pub static RULE: Rule = Rule {
-    id: "DD202",
+    id: RuleId::parse("DD202"),
     name: "partial-no-opt",
     severity: Severity::Warning,
     title: "-N -l applied to some packages only (missing all=)",
@@ -111,7 +110,7 @@ pub fn run(t: &Target) -> Vec<Finding> {
     }
     f = f.evidence(format!(
         "optimised: {}",
-        super::optimized::list(&optimized, 12)
+        super::optimized_code::list(&optimized, 12)
     ));
     vec![f.fix(format!(
         "{} -gcflags=\"all=-N -l\"   (all= applies the flags to every package)",

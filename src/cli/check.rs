@@ -2,15 +2,19 @@
 //! (directories are walked), in parallel, with CI gates: `--fail-on`, `--select` /
 //! `--ignore`, SARIF output, `debugdoctor.toml` defaults and baselines with drift.
 
+use super::{out, outln};
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use rayon::prelude::*;
 
 use debugdoctor::baseline::{self, Baseline, BuildFacts};
+use debugdoctor::checks::not_go_binary;
 use debugdoctor::config;
+use debugdoctor::diagnostic::{Finding, Severity};
+use debugdoctor::registry::{self, RuleSet};
 use debugdoctor::report::binary::BinaryReport;
-use debugdoctor::report::{sarif, Finding, Severity};
+use debugdoctor::report::sarif;
 use debugdoctor::target::OpenOptions;
 use debugdoctor::Target;
 
@@ -93,8 +97,8 @@ pub struct Args {
 struct Settings {
     format: Format,
     fail_on: FailOn,
-    select: Vec<String>,
-    ignore: Vec<String>,
+    select: RuleSet,
+    ignore: RuleSet,
     jobs: usize,
     baseline: Option<PathBuf>,
     debug_dirs: Vec<PathBuf>,
@@ -134,8 +138,8 @@ fn settings(args: &Args) -> Result<Settings, String> {
             cli.to_vec()
         }
     };
-    let select = normalize_ids(&pick(&args.select, &c.select)).map_err(|e| at(&e))?;
-    let ignore = normalize_ids(&pick(&args.ignore, &c.ignore)).map_err(|e| at(&e))?;
+    let select = RuleSet::parse(&pick(&args.select, &c.select)).map_err(|e| at(&e))?;
+    let ignore = RuleSet::parse(&pick(&args.ignore, &c.ignore)).map_err(|e| at(&e))?;
     let mut debug_dirs = args.debug_dir.clone();
     if debug_dirs.is_empty() {
         debug_dirs = c.debug_dir.unwrap_or_default();
@@ -151,33 +155,8 @@ fn settings(args: &Args) -> Result<Settings, String> {
     })
 }
 
-/// Upper-cases IDs and prefixes and rejects ones that match no rule (a typo in a CI gate
-/// would otherwise silently select nothing or ignore nothing).
-fn normalize_ids(ids: &[String]) -> Result<Vec<String>, String> {
-    let mut known: Vec<&str> = debugdoctor::checks::all_rules()
-        .iter()
-        .map(|r| r.id)
-        .collect();
-    known.extend(baseline::rules().iter().map(|r| r.id));
-    let mut out = Vec::new();
-    for id in ids {
-        let id = id.trim().to_ascii_uppercase();
-        if id.is_empty() {
-            continue;
-        }
-        if !known.iter().any(|k| k.starts_with(&id)) {
-            return Err(format!(
-                "{id:?} matches no finding ID (`debugdoctor explain --list` lists them)"
-            ));
-        }
-        out.push(id);
-    }
-    Ok(out)
-}
-
-fn selected(id: &str, s: &Settings) -> bool {
-    (s.select.is_empty() || s.select.iter().any(|p| id.starts_with(p.as_str())))
-        && !s.ignore.iter().any(|p| id.starts_with(p.as_str()))
+fn selected(f: &Finding, s: &Settings) -> bool {
+    (s.select.is_empty() || s.select.contains(f.id)) && !s.ignore.contains(f.id)
 }
 
 /// One input: named on the command line, or found by walking a directory.
@@ -227,26 +206,14 @@ fn walk(dir: &Path, out: &mut Vec<Input>) {
     }
 }
 
-/// ELF, PE (MZ) or Mach-O (thin or fat) magic: the only files worth opening while
-/// walking. Checked with a 4-byte read: a build directory can hold large archives and
-/// images.
+/// Only files with an executable's magic are worth opening while walking; checked with a
+/// 4-byte read: a build directory can hold large archives and images.
 fn executable_magic(path: &Path) -> bool {
     use std::io::Read;
-    let mut buf = [0u8; 4];
-    let Ok(mut f) = std::fs::File::open(path) else {
-        return false;
-    };
-    if f.read_exact(&mut buf).is_err() {
-        return false;
-    }
-    matches!(
-        buf,
-        [0x7f, b'E', b'L', b'F']
-            | [b'M', b'Z', _, _]
-            | [0xfe, 0xed, 0xfa, 0xce | 0xcf]
-            | [0xce | 0xcf, 0xfa, 0xed, 0xfe]
-            | [0xca, 0xfe, 0xba, 0xbe]
-    )
+    let mut head = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| debugdoctor::binary::has_executable_magic(&head))
 }
 
 /// One input's outcome.
@@ -267,7 +234,7 @@ enum Outcome {
 fn analyse(input: &Input, options: &OpenOptions, want_facts: bool, probe: bool) -> Outcome {
     match Target::open_with(&input.path, options.clone()) {
         Ok(t) => {
-            let mut findings = debugdoctor::checks::run(&t);
+            let mut findings = registry::check(&t);
             if probe && t.is_go() && t.goos() == "linux" && t.goarch() == "amd64" {
                 findings.extend(debugdoctor::probe::probe_main(
                     &t,
@@ -307,39 +274,57 @@ fn is_debug_only(t: &Target) -> bool {
 }
 
 pub fn run(args: Args, ctx: &Context) -> u8 {
-    let s = match settings(&args) {
-        Ok(s) => s,
+    let (s, base) = match settings(&args).and_then(|s| read_baseline(&args, &s).map(|b| (s, b))) {
+        Ok(x) => x,
         Err(e) => {
             eprintln!("debugdoctor: {e}");
             return super::EXIT_USAGE;
         }
     };
-    // A baseline named only in debugdoctor.toml may not exist yet when this very run
-    // is the one that writes it.
+    let outcomes = analyse_all(&args, &s, base.is_some() || args.write_baseline.is_some());
+    let mut run = apply_baselines(outcomes, &args, &s, base.as_ref());
+    report_empty_dirs(&args.paths, &mut run);
+    if let Err(e) = gate(&args, &s, &mut run) {
+        eprintln!("debugdoctor: {e}");
+        return super::EXIT_USAGE;
+    }
+    let base_path = base.as_ref().map(|(_, p)| p.as_path());
+    match s.format {
+        Format::Json => print_json(&run.shown, base_path, run.suppressed),
+        Format::Sarif => print_sarif(&run.shown),
+        Format::Human => print_human(
+            &run.shown,
+            ctx,
+            base_path,
+            run.suppressed,
+            !s.select.is_empty() || !s.ignore.is_empty(),
+        ),
+    }
+    run.code
+}
+
+/// The baseline to compare with, if any. A baseline named only in debugdoctor.toml may
+/// not exist yet when this very run is the one that writes it.
+fn read_baseline(args: &Args, s: &Settings) -> Result<Option<(Baseline, PathBuf)>, String> {
     let from_config_missing = args.baseline.is_none()
         && args.write_baseline.is_some()
         && s.baseline.as_deref().is_some_and(|p| !p.exists());
-    let base = match &s.baseline {
-        Some(_) if from_config_missing => None,
-        Some(p) => match Baseline::read(p) {
-            Ok(b) => Some((b, p.clone())),
-            Err(e) => {
-                eprintln!("debugdoctor: {e}");
-                return super::EXIT_USAGE;
-            }
-        },
-        None => None,
-    };
+    match &s.baseline {
+        Some(_) if from_config_missing => Ok(None),
+        Some(p) => Baseline::read(p).map(|b| Some((b, p.clone()))),
+        None => Ok(None),
+    }
+}
+
+/// Every input analysed in parallel (`-j`), in input order whatever the thread count.
+fn analyse_all(args: &Args, s: &Settings, want_facts: bool) -> Vec<Outcome> {
     let options = OpenOptions {
         debug_dirs: s.debug_dirs.clone(),
     };
     let inputs = collect_inputs(&args.paths);
-    let want_facts = base.is_some() || args.write_baseline.is_some();
-    let args_probe = args.probe;
-
     let progress = progress_bar(s.format, inputs.len());
     let analyse_one = |i: &Input| {
-        let o = analyse(i, &options, want_facts, args_probe);
+        let o = analyse(i, &options, want_facts, args.probe);
         if let Some(p) = &progress {
             p.inc(1);
         }
@@ -347,123 +332,126 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
     };
     // collect() on an indexed parallel iterator keeps input order, so the output is the
     // same for every -j.
-    let outcomes: Vec<Outcome> = match rayon::ThreadPoolBuilder::new().num_threads(s.jobs).build() {
+    let outcomes = match rayon::ThreadPoolBuilder::new().num_threads(s.jobs).build() {
         Ok(pool) => pool.install(|| inputs.par_iter().map(analyse_one).collect()),
         Err(_) => inputs.iter().map(analyse_one).collect(),
     };
     if let Some(p) = progress {
         p.finish_and_clear();
     }
+    outcomes
+}
 
-    let mut code = super::EXIT_OK;
-    let mut suppressed = 0usize;
-    let mut new_baseline = Baseline::default();
+/// What a run shows, and what it has decided so far.
+struct Run {
+    shown: Vec<Outcome>,
+    code: u8,
+    /// Findings the baseline already had.
+    suppressed: usize,
+    /// The baseline `--write-baseline` writes.
+    new_baseline: Baseline,
+}
+
+/// Filters every report by `--select`/`--ignore`, records it for `--write-baseline`,
+/// and compares it with `--baseline` (dropping known findings, adding drift).
+fn apply_baselines(
+    outcomes: Vec<Outcome>,
+    args: &Args,
+    s: &Settings,
+    base: Option<&(Baseline, PathBuf)>,
+) -> Run {
+    let mut run = Run {
+        shown: Vec::new(),
+        code: super::EXIT_OK,
+        suppressed: 0,
+        new_baseline: Baseline::default(),
+    };
     let write_dir = args.write_baseline.as_deref().map(parent_dir);
-    let read_dir = base.as_ref().map(|(_, p)| parent_dir(p));
-    let mut shown: Vec<Outcome> = Vec::new();
+    let read_dir = base.map(|(_, p)| parent_dir(p));
     for o in outcomes {
-        match o {
-            Outcome::Skipped => {}
+        let (mut report, facts, explicit) = match o {
+            Outcome::Skipped => continue,
             Outcome::Unreadable { .. } => {
-                code = code.max(super::EXIT_USAGE);
-                shown.push(o);
+                run.code = run.code.max(super::EXIT_USAGE);
+                run.shown.push(o);
+                continue;
             }
             Outcome::Report {
-                mut report,
+                report,
                 facts,
                 explicit,
-            } => {
-                // Exit 2 for a named input that is not Go, as before; one found by
-                // walking is only reported (and only when it looks like Go at all).
-                if explicit && report.findings.iter().any(|f| f.id == "DD107") {
-                    code = code.max(super::EXIT_USAGE);
-                }
-                let findings: Vec<Finding> = std::mem::take(&mut report.findings)
-                    .into_iter()
-                    .filter(|f| selected(f.id, &s))
-                    .collect();
-                let findings = match (&facts, &write_dir) {
-                    (Some(facts), Some(dir)) => {
-                        let key = baseline::binary_key(Path::new(&report.path), dir);
-                        new_baseline.insert(key, (**facts).clone(), &findings);
-                        findings
-                    }
-                    _ => findings,
-                };
-                let findings = match (&facts, &base, &read_dir) {
-                    (Some(facts), Some((b, _)), Some(dir)) => {
-                        let key = baseline::binary_key(Path::new(&report.path), dir);
-                        let (kept, n) = b.compare(&key, facts, findings);
-                        suppressed += n;
-                        // Drift findings obey --select/--ignore like any other.
-                        kept.into_iter().filter(|f| selected(f.id, &s)).collect()
-                    }
-                    _ => findings,
-                };
-                report.findings = findings;
-                shown.push(Outcome::Report {
-                    report,
-                    facts: None,
-                    explicit,
-                });
-            }
+            } => (report, facts, explicit),
+        };
+        // Exit 2 for a named input that is not Go, as before; one found by walking is
+        // only reported (and only when it looks like Go at all).
+        if explicit && report.findings.iter().any(|f| f.is(&not_go_binary::RULE)) {
+            run.code = run.code.max(super::EXIT_USAGE);
         }
+        let mut findings: Vec<Finding> = std::mem::take(&mut report.findings)
+            .into_iter()
+            .filter(|f| selected(f, s))
+            .collect();
+        if let (Some(facts), Some(dir)) = (&facts, &write_dir) {
+            let key = baseline::binary_key(Path::new(&report.path), dir);
+            run.new_baseline.insert(key, (**facts).clone(), &findings);
+        }
+        if let (Some(facts), Some((b, _)), Some(dir)) = (&facts, base, &read_dir) {
+            let key = baseline::binary_key(Path::new(&report.path), dir);
+            let (kept, n) = b.compare(&key, facts, findings);
+            run.suppressed += n;
+            // Drift findings obey --select/--ignore like any other.
+            findings = kept.into_iter().filter(|f| selected(f, s)).collect();
+        }
+        report.findings = findings;
+        run.shown.push(Outcome::Report {
+            report,
+            facts: None,
+            explicit,
+        });
     }
+    run
+}
 
-    // A directory with no Go binary in it is an error: in CI it usually means the build
-    // wrote elsewhere, and a gate that checks nothing must not pass.
-    for dir in args.paths.iter().filter(|p| p.is_dir()) {
-        let found = shown.iter().any(|o| match o {
+/// A directory with no Go binary in it is an error: in CI it usually means the build
+/// wrote elsewhere, and a gate that checks nothing must not pass. It is an outcome, not
+/// only a stderr line: --json and SARIF consumers must see why the run failed.
+fn report_empty_dirs(paths: &[PathBuf], run: &mut Run) {
+    for dir in paths.iter().filter(|p| p.is_dir()) {
+        let found = run.shown.iter().any(|o| match o {
             Outcome::Report { report, .. } => Path::new(&report.path).starts_with(dir),
             _ => false,
         });
         if !found {
-            // An outcome, not only a stderr line: --json and SARIF consumers must see why
-            // the run failed (SARIF said executionSuccessful: true with exit 2).
-            shown.push(Outcome::Unreadable {
+            run.shown.push(Outcome::Unreadable {
                 path: dir.display().to_string(),
                 error: format!("{}: no Go binaries found", dir.display()),
             });
-            code = code.max(super::EXIT_USAGE);
+            run.code = run.code.max(super::EXIT_USAGE);
         }
     }
+}
 
+/// Writes the new baseline (which accepts the current state), or applies `--fail-on`.
+fn gate(args: &Args, s: &Settings, run: &mut Run) -> Result<(), String> {
     if let Some(path) = &args.write_baseline {
-        match new_baseline.write(path) {
-            Ok(()) => eprintln!(
-                "debugdoctor: wrote baseline {} ({} binaries)",
-                path.display(),
-                new_baseline.binaries.len()
-            ),
-            Err(e) => {
-                eprintln!("debugdoctor: {e}");
-                return super::EXIT_USAGE;
-            }
-        }
+        run.new_baseline.write(path)?;
+        eprintln!(
+            "debugdoctor: wrote baseline {} ({} binaries)",
+            path.display(),
+            run.new_baseline.binaries.len()
+        );
     } else if let Some(threshold) = s.fail_on.threshold() {
-        let failing = shown.iter().any(|o| match o {
+        let failing = run.shown.iter().any(|o| match o {
             Outcome::Report { report, .. } => {
                 report.findings.iter().any(|f| f.severity >= threshold)
             }
             _ => false,
         });
         if failing {
-            code = code.max(super::EXIT_FINDINGS);
+            run.code = run.code.max(super::EXIT_FINDINGS);
         }
     }
-
-    match s.format {
-        Format::Json => print_json(&shown, base.as_ref().map(|(_, p)| p.as_path()), suppressed),
-        Format::Sarif => print_sarif(&shown),
-        Format::Human => print_human(
-            &shown,
-            ctx,
-            base.as_ref().map(|(_, p)| p.as_path()),
-            suppressed,
-            !s.select.is_empty() || !s.ignore.is_empty(),
-        ),
-    }
-    code
+    Ok(())
 }
 
 /// The directory a baseline file lives in (keys are relative to it).
@@ -530,7 +518,7 @@ fn print_sarif(shown: &[Outcome]) {
         })
         .collect();
     let cwd = std::env::current_dir().unwrap_or_default();
-    super::print_json(&sarif::log(&artifacts, &cwd));
+    super::print_json(&sarif::log(&artifacts, registry::RULES, &cwd));
 }
 
 fn print_human(
@@ -548,14 +536,14 @@ fn print_human(
             Outcome::Unreadable { error, .. } => eprintln!("debugdoctor: {error}"),
             Outcome::Report { report, .. } => {
                 if !first {
-                    println!();
+                    outln!();
                 }
                 first = false;
                 reports += 1;
                 for f in &report.findings {
                     counts[f.severity as usize] += 1;
                 }
-                print!("{}", render(report, ctx, baseline.is_some(), filtered));
+                out!("{}", render(report, ctx, baseline.is_some(), filtered));
             }
             Outcome::Skipped => {}
         }
@@ -575,7 +563,7 @@ fn print_human(
                 b.display()
             ));
         }
-        println!("{line}");
+        outln!("{line}");
     }
 }
 

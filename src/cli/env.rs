@@ -1,8 +1,9 @@
 //! `debugdoctor env [BINARY]`: is this machine able to debug this binary?
 
+use super::{out, outln};
 use std::path::PathBuf;
 
-use debugdoctor::report::Severity;
+use debugdoctor::diagnostic::Severity;
 use debugdoctor::toolchain::{EnvOptions, Environment};
 use debugdoctor::Target;
 
@@ -71,7 +72,7 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
     }
     let s = &ctx.style;
     match &env.go {
-        Some(g) => println!(
+        Some(g) => outln!(
             "{}      {}  {}  GOROOT={}  GOFLAGS={:?}",
             s.bold("go"),
             g.version.as_deref().unwrap_or("?"),
@@ -79,10 +80,10 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
             g.goroot.as_deref().unwrap_or("?"),
             g.goflags.as_deref().unwrap_or("")
         ),
-        None => println!("{}      not found", s.bold("go")),
+        None => outln!("{}      not found", s.bold("go")),
     }
     match &env.dlv {
-        Some(d) => println!(
+        Some(d) => outln!(
             "{}     {}  {}  built with {}  ({})",
             s.bold("dlv"),
             d.version.as_deref().unwrap_or("?"),
@@ -90,19 +91,19 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
             d.built_with.as_deref().unwrap_or("unknown Go"),
             d.source
         ),
-        None => println!(
+        None => outln!(
             "{}     {}",
             s.bold("dlv"),
             env.dlv_error.as_deref().unwrap_or("not found")
         ),
     }
     match &env.gdb {
-        Some(g) => println!(
+        Some(g) => outln!(
             "{}     {}",
             s.bold("gdb"),
             g.version.as_deref().unwrap_or("?")
         ),
-        None => println!("{}     not found", s.bold("gdb")),
+        None => outln!("{}     not found", s.bold("gdb")),
     }
     let p = &env.ptrace;
     let verdict = match (p.can_launch, p.can_attach) {
@@ -110,7 +111,7 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
         (true, false) => "launch allowed, attach restricted",
         _ => "blocked",
     };
-    println!(
+    outln!(
         "{}  {verdict}{}{}",
         s.bold("ptrace"),
         p.notes
@@ -123,7 +124,7 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
             .unwrap_or_default()
     );
     if let Some(t) = &target {
-        println!(
+        outln!(
             "{}  {} {}/{}",
             s.bold("binary"),
             t.go_version().unwrap_or_default(),
@@ -132,7 +133,7 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
         );
     }
     for f in &findings {
-        print!("{}", s.finding(f));
+        out!("{}", s.finding(f));
     }
     code
 }

@@ -1,6 +1,7 @@
 //! `debugdoctor explain ID` and `explain --list`.
 
 use super::Context;
+use super::{out, outln};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -13,13 +14,18 @@ pub struct Args {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// With --list: the Markdown table README.md's "Findings" section holds.
+    #[arg(long, requires = "list", conflicts_with = "json")]
+    pub markdown: bool,
 }
 
 pub fn run(args: Args, ctx: &Context) -> u8 {
-    use debugdoctor::checks;
+    use debugdoctor::registry;
     if args.list {
-        let rules = checks::all_rules();
-        if args.json {
+        let rules = registry::RULES;
+        if args.markdown {
+            out!("{}", registry::markdown_table());
+        } else if args.json {
             let list: Vec<_> = rules
                 .iter()
                 .map(|r| serde_json::json!({"id": r.id, "name": r.name, "severity": r.severity, "title": r.title}))
@@ -29,9 +35,9 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
             );
         } else {
             for r in rules {
-                println!(
+                outln!(
                     "{} {:<26} {} {}",
-                    ctx.style.bold(r.id),
+                    ctx.style.bold(&r.id.to_string()),
                     r.name,
                     ctx.style.severity(r.severity),
                     r.title
@@ -41,7 +47,7 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
         return super::EXIT_OK;
     }
     let id = args.id.unwrap_or_default();
-    let Some(rule) = checks::find_rule(&id) else {
+    let Some(rule) = registry::find(&id) else {
         eprintln!(
             "debugdoctor: unknown finding ID {id:?}; `debugdoctor explain --list` lists them"
         );
@@ -54,14 +60,14 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
             "title": rule.title, "explain": rule.explain.trim(),
         }));
     } else {
-        println!(
+        outln!(
             "{} {} ({}): {}\n",
-            ctx.style.bold(rule.id),
+            ctx.style.bold(&rule.id.to_string()),
             rule.name,
             rule.severity.as_str(),
             rule.title
         );
-        println!("{}", rule.explain.trim());
+        outln!("{}", rule.explain.trim());
     }
     super::EXIT_OK
 }

@@ -12,7 +12,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use debugdoctor::report::Severity;
+use debugdoctor::diagnostic::Severity;
 use debugdoctor::vscode::{self, Diagnostic, LintOptions, Source};
 
 use super::Context;
@@ -47,6 +47,7 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
         workspace: args.workspace.clone(),
         active_file: args.file.clone(),
         binary: args.binary.clone(),
+        check_binary: Some(debugdoctor::registry::check),
     };
     let src = match vscode::load(&args.path) {
         Ok(s) => s,
@@ -154,7 +155,7 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
     if fixable > 0 {
         out.push_str(&format!("{fixable} fixable with --fix\n"));
     }
-    let _ = std::io::stdout().write_all(out.as_bytes());
+    super::write_stdout(&out);
     code
 }
 
@@ -175,7 +176,7 @@ fn render(path: &Path, diags: &[Diagnostic], ctx: &Context) -> String {
         out.push_str(&format!(
             "{loc}  {}  {} {:<25} {}\n",
             s.severity(f.severity),
-            s.bold(f.id),
+            s.bold(&f.id.to_string()),
             f.name,
             f.message
         ));

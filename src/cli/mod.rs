@@ -57,10 +57,36 @@ impl Context {
     }
 }
 
+/// Writes text to stdout: the one way every command prints. A closed pipe
+/// (`debugdoctor explain --list | head -1`) ends the process quietly with exit 0, as
+/// ripgrep does (`crates/core/main.rs`); any other write error is reported on stderr.
+pub fn write_stdout(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(EXIT_OK.into());
+        }
+        eprintln!("debugdoctor: cannot write to standard output: {e}");
+        std::process::exit(EXIT_USAGE.into());
+    }
+}
+
+/// `println!` through [`write_stdout`].
+macro_rules! outln {
+    () => { $crate::cli::write_stdout("\n") };
+    ($($t:tt)*) => { $crate::cli::write_stdout(&format!("{}\n", format_args!($($t)*))) };
+}
+/// `print!` through [`write_stdout`].
+macro_rules! out {
+    ($($t:tt)*) => { $crate::cli::write_stdout(&format!($($t)*)) };
+}
+pub(crate) use {out, outln};
+
 /// Prints a JSON document on stdout.
 pub fn print_json(value: &impl serde::Serialize) {
     match serde_json::to_string_pretty(value) {
-        Ok(s) => println!("{s}"),
+        Ok(s) => outln!("{s}"),
         Err(e) => eprintln!("debugdoctor: cannot render JSON: {e}"),
     }
 }

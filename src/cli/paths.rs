@@ -4,6 +4,7 @@
 //! Exit codes: 0 every main-module file resolves locally (with the printed rules);
 //! 1 some main-module files are missing or unmappable; 2 usage or unreadable input.
 
+use super::out;
 use std::path::PathBuf;
 
 use debugdoctor::paths::{self, PathClass, PathsReport, Workspace, WorkspaceOptions};
@@ -117,7 +118,7 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
         super::print_json(&v);
         return code;
     }
-    print!("{}", render(&report, &args, ctx));
+    out!("{}", render(&report, &args, ctx));
     code
 }
 

@@ -1,6 +1,7 @@
 //! `debugdoctor probe BINARY --break SPEC... [-- ARGS]`: run the program under ptrace and
 //! report whether each breakpoint is really hit.
 
+use super::outln;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -133,7 +134,7 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
                 } else {
                     String::new()
                 };
-                println!(
+                outln!(
                     "{:<width$}  {}  after {} ms  thread {}  pc {:#x}{place}{times}",
                     b.spec,
                     s.good("HIT"),
@@ -142,7 +143,7 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
                     b.pc.unwrap_or(0),
                 );
             }
-            _ => println!(
+            _ => outln!(
                 "{:<width$}  {}  {}",
                 b.spec,
                 s.bad(if b.status == "not-bound" {
@@ -155,7 +156,7 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
         }
     }
     if report.load_base != 0 {
-        println!(
+        outln!(
             "{}",
             s.dim(&format!("(PIE loaded at {:#x})", report.load_base))
         );

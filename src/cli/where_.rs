@@ -1,18 +1,10 @@
 //! `debugdoctor where`: where breakpoints bind, as Delve would place them, and why not.
 
-use std::io::Write;
 use std::path::PathBuf;
-
-/// `println!` that ignores a closed stdout (`| head`) instead of panicking.
-macro_rules! say {
-    ($($t:tt)*) => {{
-        let _ = writeln!(std::io::stdout().lock(), $($t)*);
-    }};
-}
 
 fn json(v: &impl serde::Serialize) {
     match serde_json::to_string_pretty(v) {
-        Ok(s) => say!("{s}"),
+        Ok(s) => super::outln!("{s}"),
         Err(e) => eprintln!("debugdoctor: cannot render JSON: {e}"),
     }
 }
@@ -108,7 +100,7 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
             json(&serde_json::json!({"schema_version": 1, "breakable": v}));
         } else {
             for f in files {
-                say!("{}: {}", r.index.files[f as usize], ranges(&r.breakable(f)));
+                super::outln!("{}: {}", r.index.files[f as usize], ranges(&r.breakable(f)));
             }
         }
         if specs.is_empty() {
@@ -124,7 +116,7 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
     } else {
         // One write for the whole report (stdout is line-buffered).
         let mut buf = String::new();
-        macro_rules! out {
+        macro_rules! row {
             ($($t:tt)*) => {{
                 use std::fmt::Write as _;
                 let _ = writeln!(buf, $($t)*);
@@ -133,7 +125,7 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
         let w = res.iter().map(|x| x.spec.len()).max().unwrap_or(0).min(40);
         let pad = " ".repeat(w + 2 + 8);
         if pie {
-            out!("(PIE: addresses are unrelocated link-time addresses)");
+            row!("(PIE: addresses are unrelocated link-time addresses)");
         }
         for x in &res {
             if x.bound {
@@ -154,29 +146,29 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
                     } else {
                         format!("{}:{}", a.file, a.line)
                     };
-                    out!("{head}{:#x}  {}  {place}{inl}", a.pc, a.function);
+                    row!("{head}{:#x}  {}  {place}{inl}", a.pc, a.function);
                 }
                 for wn in &x.warnings {
-                    out!("{pad}warning {}: {}", wn.id, wn.message);
+                    row!("{pad}warning {}: {}", wn.id, wn.message);
                 }
             } else {
                 let (id, msg) = x
                     .reason
                     .as_ref()
-                    .map(|r| (r.id, r.message.as_str()))
-                    .unwrap_or(("", ""));
-                out!("{:<w$}  NOT BOUND  [{id}] {msg}", x.spec);
+                    .map(|r| (r.id.to_string(), r.message.as_str()))
+                    .unwrap_or_default();
+                row!("{:<w$}  NOT BOUND  [{id}] {msg}", x.spec);
                 if !x.nearest.is_empty() {
                     let n: Vec<String> = x
                         .nearest
                         .iter()
                         .map(|n| format!("{}:{}", n.file, n.line))
                         .collect();
-                    out!("{pad}nearest: {}", n.join(", "));
+                    row!("{pad}nearest: {}", n.join(", "));
                 }
             }
         }
-        let _ = std::io::stdout().lock().write_all(buf.as_bytes());
+        super::write_stdout(&buf);
     }
     let code = if res.iter().all(|x| x.bound) {
         super::EXIT_OK

@@ -452,7 +452,8 @@ impl<'a> LineIndex<'a> {
     }
 
     /// Reads every unit's file table and DIEs (in parallel), and merges them in unit
-    /// order so results are deterministic. Errors in one unit skip that unit.
+    /// order so results are deterministic. Errors in one unit skip that unit. Each step
+    /// below is one pass (parallel per unit where it can be).
     pub fn build(d: Dwarf<'a>, summary: &Summary) -> LineIndex<'a> {
         let mut parts: Vec<UnitPart<'a>> = summary
             .units
@@ -466,7 +467,38 @@ impl<'a> LineIndex<'a> {
             unit_ranges: summary.units.iter().map(|_| OnceLock::new()).collect(),
             ..Default::default()
         };
-        // Files: distinct paths, sorted; each unit's table mapped onto them.
+        let fmaps = ix.merge_files(&mut parts);
+        let locals = name_functions(&mut parts, &fmaps);
+        ix.units = summary
+            .units
+            .iter()
+            .zip(fmaps)
+            .map(|(su, fmap)| UnitMeta {
+                offset: su.offset,
+                fmap,
+            })
+            .collect();
+        let globals = ix.assign_function_ids(&locals);
+        let mut calls = unit_outputs(&mut parts, &globals);
+        drop(globals);
+        drop(parts);
+        ix.place_bodies(&calls);
+        ix.group_inlined(&calls);
+        calls.par_iter_mut().for_each(|o| {
+            o.bodies = Vec::new();
+            // Stable: the first inlined call at a PC names it.
+            o.inlined.sort_by_key(|x| x.0);
+            o.inlined.dedup_by_key(|x| x.0);
+        });
+        ix.bodies.sort_unstable();
+        ix.calls = calls;
+        ix.dwarf = Some(d);
+        ix
+    }
+
+    /// Files: distinct paths, sorted; each unit's table mapped onto them (returned, one
+    /// map per unit), and the units that name each file.
+    fn merge_files(&mut self, parts: &mut [UnitPart<'a>]) -> Vec<Vec<u32>> {
         let mut all: Vec<&str> = parts
             .iter()
             .flat_map(|p| p.files.iter().flatten().map(String::as_str))
@@ -485,82 +517,28 @@ impl<'a> LineIndex<'a> {
                     .collect()
             })
             .collect();
-        ix.files = all.iter().map(|s| s.to_string()).collect();
+        self.files = all.iter().map(|s| s.to_string()).collect();
         drop(all);
         for p in parts.iter_mut() {
             p.files = Vec::new();
         }
-        ix.file_units = vec![Vec::new(); ix.files.len()];
+        self.file_units = vec![Vec::new(); self.files.len()];
         for (ui, fmap) in fmaps.iter().enumerate() {
             let mut mine: Vec<u32> = fmap.iter().copied().filter(|&g| g != NO_FILE).collect();
             mine.sort_unstable();
             mine.dedup();
             for g in mine {
-                ix.file_units[g as usize].push(ui as u32);
+                self.file_units[g as usize].push(ui as u32);
             }
         }
-        // Names through abstract origins, in parallel: named DIEs are sorted by offset
-        // (units are in offset order, DIEs in DFS order, which is offset order).
-        let named: Vec<(usize, &'a [u8])> =
-            parts.iter().flat_map(|p| p.named.iter().copied()).collect();
-        let name_at = |off: usize| -> Option<&'a [u8]> {
-            named
-                .binary_search_by_key(&off, |x| x.0)
-                .ok()
-                .map(|i| named[i].1)
-        };
-        // Per unit: each sub's function name as an index into the unit's distinct
-        // names (first-appearance order), and call files mapped to global ids.
-        let locals: Vec<UnitNames<'a>> = parts
-            .par_iter_mut()
-            .zip(&fmaps)
-            .map(|(p, fmap)| {
-                let mut u = UnitNames::default();
-                let mut by_name: FxHashMap<&'a [u8], u32> = FxHashMap::default();
-                // Inlined calls repeat their origins: offsets hash faster than names.
-                let mut by_origin: FxHashMap<usize, u32> = FxHashMap::default();
-                for s in p.subs.iter_mut() {
-                    s.call_file = fmap.get(s.call_file as usize).copied().unwrap_or(NO_FILE);
-                    // A concrete body names itself; an inlined call, or a body that
-                    // only points at its abstract origin, takes the origin's name.
-                    let via = s.origin().filter(|_| s.inlined || s.own_name.is_none());
-                    if let Some(&k) = via.and_then(|o| by_origin.get(&o)) {
-                        s.local = k;
-                        continue;
-                    }
-                    let name = match via {
-                        Some(o) => name_at(o),
-                        None => s.own_name,
-                    };
-                    let Some(name) = name else {
-                        s.local = u32::MAX;
-                        continue;
-                    };
-                    let k = *by_name.entry(name).or_insert_with(|| {
-                        u.names.push(name);
-                        u.names.len() as u32 - 1
-                    });
-                    if let Some(o) = via {
-                        by_origin.insert(o, k);
-                    }
-                    s.local = k;
-                }
-                u
-            })
-            .collect();
-        drop(named);
-        ix.units = summary
-            .units
-            .iter()
-            .zip(fmaps)
-            .map(|(su, fmap)| UnitMeta {
-                offset: su.offset,
-                fmap,
-            })
-            .collect();
-        // Function ids in unit order, then name order: the only sequential step.
+        fmaps
+    }
+
+    /// Function ids in unit order, then name order: the only sequential step. Returns,
+    /// per unit, the global id of each of its local names.
+    fn assign_function_ids(&mut self, locals: &[UnitNames<'a>]) -> Vec<Vec<u32>> {
         let mut by_name: FxHashMap<&'a [u8], usize> = FxHashMap::default();
-        let globals: Vec<Vec<u32>> = locals
+        let globals = locals
             .iter()
             .enumerate()
             .map(|(ui, u)| {
@@ -568,62 +546,40 @@ impl<'a> LineIndex<'a> {
                     .iter()
                     .map(|&name| {
                         *by_name.entry(name).or_insert_with(|| {
-                            ix.functions.push(Function {
+                            self.functions.push(Function {
                                 name: utf8(name),
                                 unit: ui as u32,
                                 ..Default::default()
                             });
-                            ix.functions.len() - 1
+                            self.functions.len() - 1
                         }) as u32
                     })
                     .collect()
             })
             .collect();
-        ix.by_name = by_name;
-        // Per unit again: what each sub contributes, by function id, sorted for lookup.
-        let mut calls: Vec<UnitOut> = parts
-            .par_iter_mut()
-            .zip(&globals)
-            .enumerate()
-            .map(|(ui, (p, global))| {
-                let mut o = UnitOut::default();
-                for s in &p.subs {
-                    let Some(&idx) = global.get(s.local as usize) else {
-                        continue;
-                    };
-                    if s.high == 0 {
-                        continue;
-                    }
-                    if s.inlined {
-                        o.inlined.push((s.low, idx));
-                        if s.call_file != NO_FILE {
-                            o.call_lines.push((s.call_file, s.call_line, s.low));
-                        }
-                    } else {
-                        o.bodies.push((idx, s.low, s.high, ui as u32, s.trampoline));
-                    }
-                }
-                o.call_lines.sort_unstable();
-                o
-            })
-            .collect();
-        drop(globals);
-        drop(parts);
-        // The first concrete body of a name (in unit order) is the function's body.
-        for o in &calls {
+        self.by_name = by_name;
+        globals
+    }
+
+    /// The first concrete body of a name (in unit order) is the function's body.
+    fn place_bodies(&mut self, calls: &[UnitOut]) {
+        for o in calls {
             for &(idx, low, high, unit, trampoline) in &o.bodies {
-                let f = &mut ix.functions[idx as usize];
+                let f = &mut self.functions[idx as usize];
                 if f.body.is_none() {
                     f.body = Some((low, high));
                     f.unit = unit;
                     f.trampoline = trampoline;
-                    ix.bodies.push((low, high, idx as usize));
+                    self.bodies.push((low, high, idx as usize));
                 }
             }
         }
-        // Inlined instances grouped by function (a counting sort keeps reading order).
-        let mut start = vec![0u32; ix.functions.len() + 1];
-        for o in &calls {
+    }
+
+    /// Inlined instances grouped by function (a counting sort keeps reading order).
+    fn group_inlined(&mut self, calls: &[UnitOut]) {
+        let mut start = vec![0u32; self.functions.len() + 1];
+        for o in calls {
             for &(_, idx) in &o.inlined {
                 start[idx as usize + 1] += 1;
             }
@@ -632,25 +588,98 @@ impl<'a> LineIndex<'a> {
             start[i] += start[i - 1];
         }
         let mut fill = start.clone();
-        ix.inlined_pcs = vec![0; *start.last().unwrap_or(&0) as usize];
-        for o in &calls {
+        self.inlined_pcs = vec![0; *start.last().unwrap_or(&0) as usize];
+        for o in calls {
             for &(low, idx) in &o.inlined {
-                ix.inlined_pcs[fill[idx as usize] as usize] = low;
+                self.inlined_pcs[fill[idx as usize] as usize] = low;
                 fill[idx as usize] += 1;
             }
         }
-        ix.inlined_start = start;
-        calls.par_iter_mut().for_each(|o| {
-            o.bodies = Vec::new();
-            // Stable: the first inlined call at a PC names it.
-            o.inlined.sort_by_key(|x| x.0);
-            o.inlined.dedup_by_key(|x| x.0);
-        });
-        ix.bodies.sort_unstable();
-        ix.calls = calls;
-        ix.dwarf = Some(d);
-        ix
+        self.inlined_start = start;
     }
+}
+
+/// Names through abstract origins, in parallel: per unit, each sub's function name as an
+/// index into the unit's distinct names (first-appearance order), and call files mapped
+/// to global file ids.
+fn name_functions<'a>(parts: &mut [UnitPart<'a>], fmaps: &[Vec<u32>]) -> Vec<UnitNames<'a>> {
+    // Named DIEs are sorted by offset (units are in offset order, DIEs in DFS order,
+    // which is offset order).
+    let named: Vec<(usize, &'a [u8])> =
+        parts.iter().flat_map(|p| p.named.iter().copied()).collect();
+    let name_at = |off: usize| -> Option<&'a [u8]> {
+        named
+            .binary_search_by_key(&off, |x| x.0)
+            .ok()
+            .map(|i| named[i].1)
+    };
+    parts
+        .par_iter_mut()
+        .zip(fmaps)
+        .map(|(p, fmap)| {
+            let mut u = UnitNames::default();
+            let mut by_name: FxHashMap<&'a [u8], u32> = FxHashMap::default();
+            // Inlined calls repeat their origins: offsets hash faster than names.
+            let mut by_origin: FxHashMap<usize, u32> = FxHashMap::default();
+            for s in p.subs.iter_mut() {
+                s.call_file = fmap.get(s.call_file as usize).copied().unwrap_or(NO_FILE);
+                // A concrete body names itself; an inlined call, or a body that only
+                // points at its abstract origin, takes the origin's name.
+                let via = s.origin().filter(|_| s.inlined || s.own_name.is_none());
+                if let Some(&k) = via.and_then(|o| by_origin.get(&o)) {
+                    s.local = k;
+                    continue;
+                }
+                let name = match via {
+                    Some(o) => name_at(o),
+                    None => s.own_name,
+                };
+                let Some(name) = name else {
+                    s.local = u32::MAX;
+                    continue;
+                };
+                let k = *by_name.entry(name).or_insert_with(|| {
+                    u.names.push(name);
+                    u.names.len() as u32 - 1
+                });
+                if let Some(o) = via {
+                    by_origin.insert(o, k);
+                }
+                s.local = k;
+            }
+            u
+        })
+        .collect()
+}
+
+/// Per unit: what each sub contributes, by function id, sorted for lookup.
+fn unit_outputs(parts: &mut [UnitPart<'_>], globals: &[Vec<u32>]) -> Vec<UnitOut> {
+    parts
+        .par_iter_mut()
+        .zip(globals)
+        .enumerate()
+        .map(|(ui, (p, global))| {
+            let mut o = UnitOut::default();
+            for s in &p.subs {
+                let Some(&idx) = global.get(s.local as usize) else {
+                    continue;
+                };
+                if s.high == 0 {
+                    continue;
+                }
+                if s.inlined {
+                    o.inlined.push((s.low, idx));
+                    if s.call_file != NO_FILE {
+                        o.call_lines.push((s.call_file, s.call_line, s.low));
+                    }
+                } else {
+                    o.bodies.push((idx, s.low, s.high, ui as u32, s.trampoline));
+                }
+            }
+            o.call_lines.sort_unstable();
+            o
+        })
+        .collect()
 }
 
 /// A unit's distinct function names, in first-appearance order.

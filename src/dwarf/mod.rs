@@ -26,6 +26,52 @@ fn section_names(id: gimli::SectionId) -> [String; 4] {
     ]
 }
 
+/// DWARF that is present but cannot be read: which section or unit, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DwarfError {
+    /// A section's bytes cannot be read (past the end of the file, corrupt compression).
+    Section(String),
+    /// gimli rejected the data at `place` (`.debug_info`, or a unit at an offset).
+    Parse {
+        place: Option<String>,
+        source: gimli::Error,
+    },
+}
+
+impl std::fmt::Display for DwarfError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DwarfError::Section(e) => f.write_str(e),
+            DwarfError::Parse {
+                place: Some(place),
+                source,
+            } => write!(f, "{place}: {source}"),
+            DwarfError::Parse {
+                place: None,
+                source,
+            } => write!(f, "{source}"),
+        }
+    }
+}
+
+impl std::error::Error for DwarfError {}
+
+impl DwarfError {
+    fn at(place: impl Into<String>) -> impl FnOnce(gimli::Error) -> DwarfError {
+        let place = Some(place.into());
+        move |source| DwarfError::Parse { place, source }
+    }
+}
+
+impl From<gimli::Error> for DwarfError {
+    fn from(source: gimli::Error) -> DwarfError {
+        DwarfError::Parse {
+            place: None,
+            source,
+        }
+    }
+}
+
 /// Contents of one DWARF section of `image`, decompressed; empty when absent.
 pub fn section(image: &Image, id: gimli::SectionId) -> Result<&[u8], String> {
     for name in section_names(id) {
@@ -59,7 +105,7 @@ const LOADED: &[gimli::SectionId] = &[
 ];
 
 /// Builds a gimli view of the image's DWARF. Sections are decompressed once, in parallel.
-pub fn load(image: &Image) -> Result<Dwarf<'_>, String> {
+pub fn load(image: &Image) -> Result<Dwarf<'_>, DwarfError> {
     let endian = if image.big_endian() {
         RunTimeEndian::Big
     } else {
@@ -91,10 +137,9 @@ pub fn load(image: &Image) -> Result<Dwarf<'_>, String> {
                 Ok(EndianSlice::new(&[], endian))
             }
         }
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     match first_err {
-        Some(e) => Err(e),
+        Some(e) => Err(DwarfError::Section(e)),
         None => Ok(dwarf),
     }
 }
@@ -155,18 +200,18 @@ pub(crate) fn attr_string<'a>(
 }
 
 /// Reads the root DIE of every unit.
-pub fn summarize(dwarf: &Dwarf<'_>) -> Result<Summary, String> {
+pub fn summarize(dwarf: &Dwarf<'_>) -> Result<Summary, DwarfError> {
     let mut units = Vec::new();
     let mut version = 0;
     let mut iter = dwarf.units();
-    while let Some(header) = iter.next().map_err(|e| format!(".debug_info: {e}"))? {
+    while let Some(header) = iter.next().map_err(DwarfError::at(".debug_info"))? {
         let offset = header.offset().0;
         let unit = dwarf
             .unit(header)
-            .map_err(|e| format!(".debug_info unit at {offset:#x}: {e}"))?;
+            .map_err(DwarfError::at(format!(".debug_info unit at {offset:#x}")))?;
         version = version.max(unit.header.version());
         let mut entries = unit.entries();
-        let Some(root) = entries.next_dfs().map_err(|e| e.to_string())? else {
+        let Some(root) = entries.next_dfs()? else {
             continue;
         };
         let get = |a| root.attr_value(a);

@@ -4,32 +4,38 @@
 
 /// Splits a flags value: `all=-N -l` → [`all=-N`, `-l`]; `'-X main.v=a b' -s` → [`-X main.v=a b`, `-s`].
 pub fn split(value: &str) -> Vec<String> {
+    split_spans(value).into_iter().map(|(f, _)| f).collect()
+}
+
+/// [`split`] with each field's byte span in `value` (quotes included), for edits that keep
+/// the rest of the text. The same rule as Delve's `config.SplitQuotedFields`, which
+/// vscode-go's `buildFlags` go through: spaces separate, '…' or "…" group.
+pub fn split_spans(value: &str) -> Vec<(String, (usize, usize))> {
     let mut out = Vec::new();
     let mut cur = String::new();
+    let mut start = None;
     let mut quote: Option<char> = None;
-    let mut in_token = false;
-    for c in value.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => cur.push(c),
-            None if c == '\'' || c == '"' => {
+    for (i, c) in value.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => cur.push(c),
+            (None, '\'' | '"') => {
+                start.get_or_insert(i);
                 quote = Some(c);
-                in_token = true;
             }
-            None if c.is_whitespace() => {
-                if in_token {
-                    out.push(std::mem::take(&mut cur));
-                    in_token = false;
+            (None, c) if c.is_whitespace() => {
+                if let Some(st) = start.take() {
+                    out.push((std::mem::take(&mut cur), (st, i)));
                 }
             }
-            None => {
+            (None, c) => {
+                start.get_or_insert(i);
                 cur.push(c);
-                in_token = true;
             }
         }
     }
-    if in_token {
-        out.push(cur);
+    if let Some(st) = start {
+        out.push((cur, (st, value.len())));
     }
     out
 }

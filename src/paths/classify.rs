@@ -102,15 +102,18 @@ pub struct SourcePath {
     pub version: Option<String>,
 }
 
-/// Absolute in the sense Delve's `isAbs` uses: a leading separator or a drive letter.
+/// Is `p` an absolute path, for a binary of any platform? Delve's `isAbs`
+/// (pkg/locspec/locations.go): a leading `/`, or [`is_windows_abs`]. The one definition
+/// every module uses.
 pub fn is_abs(p: &str) -> bool {
-    p.starts_with('/') || p.starts_with('\\') || is_windows_abs(p)
+    p.starts_with('/') || is_windows_abs(p)
 }
 
-/// `C:\…` or `C:/…` (Delve's `windowsAbsPath`).
+/// Delve's `windowsAbsPath`: a UNC path (`\\server\share`) or a DOS path with a drive
+/// (`C:\…`, `C:/…`).
 pub fn is_windows_abs(p: &str) -> bool {
     let b = p.as_bytes();
-    b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && (b[2] == b'/' || b[2] == b'\\')
+    p.starts_with("\\\\") || (b.len() >= 3 && b[1] == b':' && (b[2] == b'/' || b[2] == b'\\'))
 }
 
 /// Does `path` start with `prefix` on a separator boundary (`/a/b` is under `/a`, not

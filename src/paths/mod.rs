@@ -177,6 +177,31 @@ fn learn_context(
     modules: &[(String, bool)],
     ws: &Workspace,
 ) -> (Context, Option<String>) {
+    let goroots = vote_goroots(units, modules);
+    let (main_pkg, main_mod) = main_package_path(units, main_module, main_package, &goroots, ws);
+    let mut all_modules: Vec<(String, bool)> = modules.to_vec();
+    if let Some(m) = &main_mod {
+        if !all_modules.iter().any(|(p, _)| p == m) {
+            all_modules.push((m.clone(), true));
+        }
+        for (p, main) in all_modules.iter_mut() {
+            *main = p == m;
+        }
+    }
+    let candidates = module_dir_candidates(units, main_pkg.as_deref(), &all_modules, &goroots);
+    let mut roots = vote_module_roots(&candidates, &all_modules);
+    place_unplaced_modules(&mut roots, units, &goroots, ws);
+    (
+        Context {
+            modules: roots,
+            goroots,
+        },
+        main_mod,
+    )
+}
+
+/// GOROOT: std units whose files sit in `X/src/<package>`; the most voted first.
+fn vote_goroots(units: &[(String, Vec<String>)], modules: &[(String, bool)]) -> Vec<String> {
     // GOROOT: std units whose files sit in `X/src/<package>`.
     let mut goroot_votes: HashMap<String, usize> = HashMap::new();
     for (name, files) in units {
@@ -199,15 +224,23 @@ fn learn_context(
     }
     let mut goroots: Vec<(String, usize)> = goroot_votes.into_iter().collect();
     goroots.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let goroots: Vec<String> = goroots.into_iter().map(|(g, _)| g).collect();
+    goroots.into_iter().map(|(g, _)| g).collect()
+}
 
-    // The main package's import path: build info, else guessed from the workspace (the
-    // module whose directory holds the main package's file names).
+/// The main package's import path and main module: build info, else guessed from the
+/// workspace (the module whose directory holds the main package's file names).
+fn main_package_path(
+    units: &[(String, Vec<String>)],
+    main_module: Option<&str>,
+    main_package: Option<&str>,
+    goroots: &[String],
+    ws: &Workspace,
+) -> (Option<String>, Option<String>) {
     let main_unit_files: Vec<&String> = units
         .iter()
         .filter(|(n, _)| n == "main")
         .flat_map(|(_, f)| f.iter())
-        .filter(|f| module_candidate(f, &goroots))
+        .filter(|f| module_candidate(f, goroots))
         .collect();
     let mut main_pkg = main_package.map(str::to_string);
     let mut main_mod = main_module.map(str::to_string);
@@ -236,30 +269,30 @@ fn learn_context(
     if main_pkg.is_none() {
         main_pkg.clone_from(&main_mod);
     }
+    (main_pkg, main_mod)
+}
 
-    let mut all_modules: Vec<(String, bool)> = modules.to_vec();
-    if let Some(m) = &main_mod {
-        if !all_modules.iter().any(|(p, _)| p == m) {
-            all_modules.push((m.clone(), true));
-        }
-        for (p, main) in all_modules.iter_mut() {
-            *main = p == m;
-        }
-    }
+/// A candidate module directory: the module, its root on the build machine, and how
+/// well the directory's tail matches the package path.
+struct Cand {
+    module: String,
+    root: String,
+    score: usize,
+    unit_dirs: usize,
+}
 
-    // Candidate module directories: (dir, module) with a score of how well the
-    // directory's tail matches the package path.
-    struct Cand {
-        module: String,
-        root: String,
-        score: usize,
-        unit_dirs: usize,
-    }
+/// Candidate module directories, best per recorded directory.
+fn module_dir_candidates(
+    units: &[(String, Vec<String>)],
+    main_pkg: Option<&str>,
+    all_modules: &[(String, bool)],
+    goroots: &[String],
+) -> BTreeMap<String, Cand> {
     let mut best_for_dir: BTreeMap<String, Cand> = BTreeMap::new();
     for (name, files) in units {
         let pkg = if name == "main" {
-            match &main_pkg {
-                Some(p) => p.clone(),
+            match main_pkg {
+                Some(p) => p.to_string(),
                 None => continue,
             }
         } else {
@@ -276,7 +309,7 @@ fn learn_context(
         let pcomps = components(&pkg);
         let dirs: std::collections::BTreeSet<&str> = files
             .iter()
-            .filter(|f| module_candidate(f, &goroots))
+            .filter(|f| module_candidate(f, goroots))
             .map(|f| dir_of(f))
             .collect();
         for d in &dirs {
@@ -308,13 +341,20 @@ fn learn_context(
             }
         }
     }
-    // Per module, the root voted by most directories (ties: shortest root).
+    best_for_dir
+}
+
+/// Per module, the root voted by most directories (ties: shortest root).
+fn vote_module_roots(
+    best_for_dir: &BTreeMap<String, Cand>,
+    all_modules: &[(String, bool)],
+) -> Vec<ModuleRoot> {
     let mut votes: BTreeMap<(String, String), usize> = BTreeMap::new();
     for c in best_for_dir.values() {
         *votes.entry((c.module.clone(), c.root.clone())).or_default() += 1 + c.score;
     }
     let mut roots: Vec<ModuleRoot> = Vec::new();
-    for (module, main) in &all_modules {
+    for (module, main) in all_modules {
         let root = votes
             .iter()
             .filter(|((m, _), _)| m == module)
@@ -326,9 +366,18 @@ fn learn_context(
             main: *main,
         });
     }
-    // Local modules the units did not place (a package fully inlined into its importer
-    // has no unit of its own): a recorded directory whose files all exist in the local
-    // module directory, preferring one with the same last component.
+    roots
+}
+
+/// Local modules the units did not place (a package fully inlined into its importer has
+/// no unit of its own): a recorded directory whose files all exist in the local module
+/// directory, preferring one with the same last component.
+fn place_unplaced_modules(
+    roots: &mut [ModuleRoot],
+    units: &[(String, Vec<String>)],
+    goroots: &[String],
+    ws: &Workspace,
+) {
     let taken: Vec<String> = roots.iter().filter_map(|r| r.binary_dir.clone()).collect();
     for r in roots.iter_mut().filter(|r| r.binary_dir.is_none()) {
         let Some(lm) = ws.module(&r.module) else {
@@ -336,7 +385,7 @@ fn learn_context(
         };
         let mut by_dir: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for f in units.iter().flat_map(|(_, f)| f.iter()) {
-            if module_candidate(f, &goroots) {
+            if module_candidate(f, goroots) {
                 by_dir.entry(dir_of(f)).or_default().push(base_of(f));
             }
         }
@@ -357,13 +406,6 @@ fn learn_context(
             r.binary_dir = Some(d.to_string());
         }
     }
-    (
-        Context {
-            modules: roots,
-            goroots,
-        },
-        main_mod,
-    )
 }
 
 /// Where a recorded file is locally, and the local root of its group.
@@ -462,7 +504,6 @@ pub fn analyze(t: &Target, ws: &Workspace) -> PathsReport {
 
 /// [`analyze`] over already extracted facts.
 pub fn analyze_facts(facts: &BinaryFacts, ws: &Workspace) -> PathsReport {
-    let source = facts.source;
     let units = &facts.units;
     let bi = facts.buildinfo.as_ref();
     let main_module = bi
@@ -470,11 +511,71 @@ pub fn analyze_facts(facts: &BinaryFacts, ws: &Workspace) -> PathsReport {
         .map(|m| m.path.clone())
         .filter(|p| !p.is_empty());
     let main_package = bi.and_then(|b| b.path.clone()).filter(|p| !p.is_empty());
-    // Modules with local (non-cache) sources: build info's main and local replaces,
-    // and the workspace's modules.
+    let modules = local_modules(bi, main_module.as_deref(), ws);
+    let (ctx, main_module) = learn_context(
+        units,
+        main_module.as_deref(),
+        main_package.as_deref(),
+        &modules,
+        ws,
+    );
+    let (mut files, rules) = classify_files(units, &ctx, ws, main_module.as_deref());
+    let checkable_owned: Vec<String> = files
+        .iter()
+        .filter(|f| !f.path.class.is_generated())
+        .map(|f| f.path.recorded.clone())
+        .collect();
+    let checkable: Vec<&str> = checkable_owned.iter().map(String::as_str).collect();
+    let rules = substitute::minimize(useful_rules(rules, &files), &checkable);
+    let delve_rules = substitute::delve(&rules);
+    for f in &mut files {
+        f.found = substitute::resolves(&f.path.recorded, &delve_rules);
+        if f.found {
+            f.local = Some(substitute::apply(&f.path.recorded, &delve_rules));
+        }
+    }
+    let before = substitute::verify(checkable.iter().copied(), &[]);
+    let after = substitute::verify(checkable.iter().copied(), &rules);
+    let main_files: Vec<&str> = files
+        .iter()
+        .filter(|f| f.path.class == PathClass::MainModule)
+        .map(|f| f.path.recorded.as_str())
+        .collect();
+    let main_module_files = substitute::verify(main_files.iter().copied(), &rules);
+    let groups = group_files(&files, ws, main_module.as_deref());
+    let ws_dir = ws.dir.to_string_lossy().into_owned();
+    let mut report = PathsReport {
+        binary: facts.binary.clone(),
+        source: facts.source,
+        go_version: facts.go_version.clone(),
+        main_module,
+        workspace: ws.clone(),
+        groups,
+        launch_json: substitute::launch_json(&rules, Some(&ws_dir)),
+        launch_json_absolute: substitute::launch_json(&rules, None),
+        delve: delve_rules,
+        delve_commands: substitute::delve_commands(&rules),
+        rules,
+        before,
+        after,
+        main_module_files,
+        notes: Vec::new(),
+        files,
+    };
+    report.notes = notes(facts, ws, &report, &ctx);
+    report
+}
+
+/// Modules with local (non-cache) sources: build info's main and local replaces, and the
+/// workspace's modules; `true` marks the main module.
+fn local_modules(
+    bi: Option<&crate::go::BuildInfo>,
+    main_module: Option<&str>,
+    ws: &Workspace,
+) -> Vec<(String, bool)> {
     let mut modules: Vec<(String, bool)> = Vec::new();
-    if let Some(m) = &main_module {
-        modules.push((m.clone(), true));
+    if let Some(m) = main_module {
+        modules.push((m.to_string(), true));
     }
     if let Some(b) = bi {
         for d in &b.deps {
@@ -490,15 +591,17 @@ pub fn analyze_facts(facts: &BinaryFacts, ws: &Workspace) -> PathsReport {
             modules.push((m.path.clone(), false));
         }
     }
-    let (ctx, main_module) = learn_context(
-        units,
-        main_module.as_deref(),
-        main_package.as_deref(),
-        &modules,
-        ws,
-    );
+    modules
+}
 
-    // Every distinct recorded file, classified and mapped.
+/// Every distinct recorded file, classified and mapped to the workspace, and the rules
+/// (binary root → local root) that mapping suggests.
+fn classify_files(
+    units: &[(String, Vec<String>)],
+    ctx: &Context,
+    ws: &Workspace,
+    main_module: Option<&str>,
+) -> (Vec<FileStatus>, Vec<Rule>) {
     let mut seen = std::collections::HashSet::new();
     let mut files: Vec<FileStatus> = Vec::new();
     let mut rules: Vec<Rule> = Vec::new();
@@ -507,8 +610,8 @@ pub fn analyze_facts(facts: &BinaryFacts, ws: &Workspace) -> PathsReport {
             if !seen.insert(f.clone()) {
                 continue;
             }
-            let p = classify(f, &ctx);
-            let (local, local_root) = local_for(&p, ws, main_module.as_deref());
+            let p = classify(f, ctx);
+            let (local, local_root) = local_for(&p, ws, main_module);
             if let Some(lr) = &local_root {
                 if !p.class.is_generated() && *lr != p.root {
                     let r = Rule::new(p.root.clone(), lr.clone());
@@ -536,8 +639,12 @@ pub fn analyze_facts(facts: &BinaryFacts, ws: &Workspace) -> PathsReport {
             });
         }
     }
-    // Rules only for groups with something found at the mapped path: a rule pointing
-    // at a missing directory helps nobody.
+    (files, rules)
+}
+
+/// Rules only for groups with something found at the mapped path: a rule pointing at a
+/// missing directory helps nobody.
+fn useful_rules(mut rules: Vec<Rule>, files: &[FileStatus]) -> Vec<Rule> {
     rules.retain(|r| {
         files.iter().any(|f| {
             f.path.root == r.binary
@@ -546,32 +653,14 @@ pub fn analyze_facts(facts: &BinaryFacts, ws: &Workspace) -> PathsReport {
                     .is_some_and(|l| l.starts_with(r.local.as_str()) && Path::new(l).is_file())
         })
     });
-    let checkable_owned: Vec<String> = files
-        .iter()
-        .filter(|f| !f.path.class.is_generated())
-        .map(|f| f.path.recorded.clone())
-        .collect();
-    let checkable: Vec<&str> = checkable_owned.iter().map(String::as_str).collect();
-    let rules = substitute::minimize(rules, &checkable);
-    let delve_rules = substitute::delve(&rules);
-    for f in &mut files {
-        f.found = substitute::resolves(&f.path.recorded, &delve_rules);
-        if f.found {
-            f.local = Some(substitute::apply(&f.path.recorded, &delve_rules));
-        }
-    }
-    let before = substitute::verify(checkable.iter().copied(), &[]);
-    let after = substitute::verify(checkable.iter().copied(), &rules);
-    let main_files: Vec<&str> = files
-        .iter()
-        .filter(|f| f.path.class == PathClass::MainModule)
-        .map(|f| f.path.recorded.as_str())
-        .collect();
-    let main_module_files = substitute::verify(main_files.iter().copied(), &rules);
+    rules
+}
 
-    // Groups: (class, module for module dirs, root).
+/// Files grouped by (class, module for module dirs, root), largest groups first within
+/// a class.
+fn group_files(files: &[FileStatus], ws: &Workspace, main_module: Option<&str>) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
-    for f in &files {
+    for f in files {
         let module = match f.path.class {
             PathClass::MainModule | PathClass::WorkModule => f.path.module.clone(),
             _ => None,
@@ -582,7 +671,7 @@ pub fn analyze_facts(facts: &BinaryFacts, ws: &Workspace) -> PathsReport {
         let g = match idx {
             Some(i) => &mut groups[i],
             None => {
-                let (_, lr) = local_for(&f.path, ws, main_module.as_deref());
+                let (_, lr) = local_for(&f.path, ws, main_module);
                 groups.push(Group {
                     class: f.path.class,
                     module,
@@ -607,28 +696,7 @@ pub fn analyze_facts(facts: &BinaryFacts, ws: &Workspace) -> PathsReport {
         }
     }
     groups.sort_by(|a, b| a.class.cmp(&b.class).then(b.files.cmp(&a.files)));
-
-    let ws_dir = ws.dir.to_string_lossy().into_owned();
-    let mut report = PathsReport {
-        binary: facts.binary.clone(),
-        source,
-        go_version: facts.go_version.clone(),
-        main_module,
-        workspace: ws.clone(),
-        groups,
-        launch_json: substitute::launch_json(&rules, Some(&ws_dir)),
-        launch_json_absolute: substitute::launch_json(&rules, None),
-        delve: delve_rules,
-        delve_commands: substitute::delve_commands(&rules),
-        rules,
-        before,
-        after,
-        main_module_files,
-        notes: Vec::new(),
-        files,
-    };
-    report.notes = notes(facts, ws, &report, &ctx);
-    report
+    groups
 }
 
 /// Another version of `module` in the local module cache, when `version` is absent.

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::Finding;
+use crate::diagnostic::Finding;
 use crate::Target;
 
 #[derive(Clone, Debug, Serialize)]

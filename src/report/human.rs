@@ -3,7 +3,7 @@
 
 use owo_colors::OwoColorize;
 
-use super::{Finding, Severity};
+use crate::diagnostic::{Finding, Severity};
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Style {
@@ -62,7 +62,7 @@ impl Style {
         let mut out = format!(
             "{} {} {:<22} {}\n",
             self.severity(f.severity),
-            self.bold(f.id),
+            self.bold(&f.id.to_string()),
             f.name,
             f.message
         );

@@ -1,11 +1,9 @@
-//! Findings and their renderings: human (colour when a terminal) and JSON.
+//! Renderings of findings and reports: human (colour when a terminal), JSON and SARIF.
+//! Rules come in as data (the registry's list); nothing here decides what is reported.
 
 pub mod binary;
-pub mod finding;
 pub mod human;
 pub mod sarif;
-
-pub use finding::{Finding, Location, Severity};
 
 /// Version of every `--json` document; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;

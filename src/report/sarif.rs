@@ -6,8 +6,7 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use super::{Finding, Severity};
-use crate::checks::Rule;
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 
 /// The schema URI written into `$schema` (the OASIS 2.1.0 schema).
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -33,19 +32,6 @@ pub fn level(s: Severity) -> &'static str {
     }
 }
 
-/// Every rule SARIF can reference: the registry plus the baseline drift rules (added
-/// here too so that SARIF stays complete whether or not the registry lists them).
-fn rules() -> Vec<&'static Rule> {
-    let mut rules = crate::checks::all_rules();
-    for r in crate::baseline::rules() {
-        if !rules.iter().any(|x| x.id == r.id) {
-            rules.push(r);
-        }
-    }
-    rules.sort_by_key(|r| r.id);
-    rules
-}
-
 fn rule_json(r: &Rule) -> Value {
     let explain = r.explain.trim();
     json!({
@@ -59,11 +45,11 @@ fn rule_json(r: &Rule) -> Value {
     })
 }
 
-/// The SARIF log of one `check` run. `cwd` is what artifact URIs are relative to.
-pub fn log(artifacts: &[Artifact<'_>], cwd: &Path) -> Value {
-    let registry = rules();
-    let mut ids: Vec<&str> = registry.iter().map(|r| r.id).collect();
-    let mut rule_values: Vec<Value> = registry.iter().map(|r| rule_json(r)).collect();
+/// The SARIF log of one `check` run. `rules` is every rule a result may reference (the
+/// registry's list, in ID order); `cwd` is what artifact URIs are relative to.
+pub fn log(artifacts: &[Artifact<'_>], rules: &[&Rule], cwd: &Path) -> Value {
+    let mut ids: Vec<RuleId> = rules.iter().map(|r| r.id).collect();
+    let mut rule_values: Vec<Value> = rules.iter().map(|r| rule_json(r)).collect();
     // A finding whose rule is not registered (should not happen) still gets a rule, so
     // every result's ruleIndex is valid.
     for a in artifacts {

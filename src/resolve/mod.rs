@@ -2,24 +2,22 @@
 //! `proc.FindFileLocation`, `proc.FindFunctionLocation`) and says why one cannot bind.
 
 pub mod locspec;
-pub mod reasons;
+pub mod rules;
 
 use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use crate::diagnostic::RuleId;
 use crate::dwarf::lines::LineIndex;
 use crate::memo::Memo;
+use crate::paths::classify::is_abs;
 use crate::Target;
 use locspec::LocSpec;
 
 /// (pc, is_stmt) rows of one line, Delve's `[]line.PCStmt`.
 type PcList = Vec<(u64, bool)>;
-
-pub fn rules() -> Vec<&'static crate::checks::Rule> {
-    reasons::all()
-}
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Address {
@@ -33,7 +31,7 @@ pub struct Address {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Reason {
-    pub id: &'static str,
+    pub id: RuleId,
     pub message: String,
 }
 
@@ -82,7 +80,7 @@ pub struct Resolver<'t> {
     closest: Memo<String, Arc<[String]>>,
 }
 
-fn unbound(spec: &str, rule: &crate::checks::Rule, msg: String) -> Resolution {
+fn unbound(spec: &str, rule: &crate::diagnostic::Rule, msg: String) -> Resolution {
     Resolution {
         spec: spec.to_string(),
         bound: false,
@@ -323,7 +321,7 @@ impl<'t> Resolver<'t> {
         opt.dedup();
         if !opt.is_empty() {
             warnings.push(Reason {
-                id: reasons::OPTIMIZED.id,
+                id: rules::where_optimized::RULE.id,
                 message: format!(
                     "bound in optimised code ({}: compiled without -N -l); variables may be unavailable",
                     opt.join(", ")
@@ -370,7 +368,7 @@ impl<'t> Resolver<'t> {
     pub fn resolve(&self, spec: &str) -> Resolution {
         let parsed = match locspec::parse(spec) {
             Ok(p) => p,
-            Err(e) => return unbound(spec, &reasons::BAD_SPEC, e),
+            Err(e) => return unbound(spec, &rules::where_bad_spec::RULE, e),
         };
         match parsed {
             // Delve sets a breakpoint at any address it can write; offline we accept the
@@ -385,7 +383,7 @@ impl<'t> Resolver<'t> {
                 } else {
                     unbound(
                         spec,
-                        &reasons::BAD_SPEC,
+                        &rules::where_bad_spec::RULE,
                         format!("address {a:#x} is not inside any function of the binary"),
                     )
                 }
@@ -393,7 +391,7 @@ impl<'t> Resolver<'t> {
             LocSpec::Regex(re) => {
                 let re = match regex::Regex::new(&re) {
                     Ok(r) => r,
-                    Err(e) => return unbound(spec, &reasons::BAD_SPEC, e.to_string()),
+                    Err(e) => return unbound(spec, &rules::where_bad_spec::RULE, e.to_string()),
                 };
                 let mut pcs = Vec::new();
                 for (i, f) in self.index.functions.iter().enumerate() {
@@ -408,7 +406,7 @@ impl<'t> Resolver<'t> {
                 if pcs.is_empty() {
                     return unbound(
                         spec,
-                        &reasons::FUNC_NOT_FOUND,
+                        &rules::where_function_not_found::RULE,
                         format!("no function matches {spec}"),
                     );
                 }
@@ -436,7 +434,7 @@ impl<'t> Resolver<'t> {
             for &f in &funcs {
                 match self.function_pcs(f, line) {
                     Ok(p) => pcs.extend(p),
-                    Err(e) => return unbound(spec, &reasons::NO_STATEMENT, e),
+                    Err(e) => return unbound(spec, &rules::where_no_statement::RULE, e),
                 }
             }
             pcs.sort();
@@ -455,7 +453,7 @@ impl<'t> Resolver<'t> {
             names.extend(funcs.iter().map(|&f| self.index.functions[f].name.clone()));
             return unbound(
                 spec,
-                &reasons::AMBIGUOUS,
+                &rules::where_ambiguous::RULE,
                 format!("location {spec:?} is ambiguous: {}", names.join(", ")),
             );
         }
@@ -463,7 +461,7 @@ impl<'t> Resolver<'t> {
             let Some(line) = line else {
                 return unbound(
                     spec,
-                    &reasons::BAD_SPEC,
+                    &rules::where_bad_spec::RULE,
                     "Malformed breakpoint location, no line offset specified".into(),
                 );
             };
@@ -471,7 +469,7 @@ impl<'t> Resolver<'t> {
             if pcs.is_empty() {
                 let mut r = unbound(
                     spec,
-                    &reasons::NO_STATEMENT,
+                    &rules::where_no_statement::RULE,
                     format!(
                         "could not find statement at {}:{line}, please use a line with a statement",
                         self.index.files[f as usize]
@@ -487,13 +485,13 @@ impl<'t> Resolver<'t> {
             Ok(p) if !p.is_empty() => self.bound(spec, p),
             Ok(_) => unbound(
                 spec,
-                &reasons::FUNC_NOT_FOUND,
+                &rules::where_function_not_found::RULE,
                 format!(
                     "{} has no standalone body and no inlined instance (inlined away or dead-code eliminated)",
                     self.index.functions[f].name
                 ),
             ),
-            Err(e) => unbound(spec, &reasons::NO_STATEMENT, e),
+            Err(e) => unbound(spec, &rules::where_no_statement::RULE, e),
         }
     }
 
@@ -557,7 +555,7 @@ impl<'t> Resolver<'t> {
                 }
                 return unbound(
                     spec,
-                    &reasons::FUNC_NOT_FOUND,
+                    &rules::where_function_not_found::RULE,
                     format!("location {spec:?} not found (pclntab)"),
                 );
             }
@@ -565,13 +563,13 @@ impl<'t> Resolver<'t> {
         if looks_file || line.is_some() {
             return unbound(
                 spec,
-                &reasons::STRIPPED,
+                &rules::where_stripped::RULE,
                 format!("could not find file {base}, binary is stripped (no DWARF)"),
             );
         }
         unbound(
             spec,
-            &reasons::STRIPPED,
+            &rules::where_stripped::RULE,
             format!(
                 "binary is stripped (no DWARF) and its pclntab could not be read: {base} cannot be located"
             ),
@@ -608,7 +606,7 @@ impl<'t> Resolver<'t> {
             // Trimmed or foreign path: the longest trailing-component match.
             // Only an absolute spec path can be mapped with a substitute-path rule.
             let comps: Vec<&str> = base.split(['/', '\\']).filter(|c| !c.is_empty()).collect();
-            let abs = base.starts_with('/') || base.get(1..2) == Some(":");
+            let abs = is_abs(base);
             let mut best: Option<(usize, &String)> = None;
             for f in self.index.files.iter().filter(|_| abs) {
                 let n = comps
@@ -627,10 +625,10 @@ impl<'t> Resolver<'t> {
                     let fc: Vec<&str> = f.split('/').collect();
                     let to = fc[..fc.len() - n].join("/");
                     let from = format!("/{}", from_parts.join("/"));
-                    let trimmed = !f.starts_with('/');
+                    let trimmed = !is_abs(f);
                     let mut r = unbound(
                         spec,
-                        &reasons::TRIMMED,
+                        &rules::where_trimmed_path::RULE,
                         format!(
                             "no file matches; {}: {f} — add substitutePath {{\"from\": \"{from}\", \"to\": \"{to}\"}}",
                             if trimmed { "the binary's paths are trimmed (-trimpath)" } else { "the binary was built in another directory" }
@@ -654,7 +652,7 @@ impl<'t> Resolver<'t> {
             if !close.is_empty() {
                 msg.push_str(&format!("; closest: {}", close.join(", ")));
             }
-            return unbound(spec, &reasons::FILE_NOT_FOUND, msg);
+            return unbound(spec, &rules::where_file_not_found::RULE, msg);
         }
         let mut close: Vec<(f64, &str)> = self
             .index
@@ -671,7 +669,7 @@ impl<'t> Resolver<'t> {
             let names: Vec<&str> = close.iter().take(3).map(|x| x.1).collect();
             msg.push_str(&format!("; closest: {}", names.join(", ")));
         }
-        unbound(spec, &reasons::FUNC_NOT_FOUND, msg)
+        unbound(spec, &rules::where_function_not_found::RULE, msg)
     }
 }
 
@@ -679,19 +677,18 @@ impl<'t> Resolver<'t> {
 mod tests {
     use super::*;
 
-    fn fixture(rel: &str) -> Option<Target> {
+    /// A fixture built by `scripts/fixtures`; a missing one fails the test (scripts/test
+    /// builds them all), it is not a reason to pass.
+    fn fixture(rel: &str) -> Target {
         let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
-        Target::open(p).ok()
+        Target::open(&p).unwrap_or_else(|e| panic!("{e}; run scripts/fixtures first"))
     }
 
     /// hello (fixtures/src/hello/main.go): main.main at 11, greet at 25 (bindable with -N -l),
     /// comment at 24.
     #[test]
     fn resolve_hello_noopt_like_delve() {
-        let Some(t) = fixture(".cache/fixtures/go1.21.13/hello/noopt/hello") else {
-            eprintln!("SKIP: fixtures not built");
-            return;
-        };
+        let t = fixture(".cache/fixtures/go1.21.13/hello/noopt/hello");
         let r = Resolver::new(&t);
         let main = r.resolve("main.main");
         assert!(main.bound && main.addresses.len() == 1);
@@ -699,7 +696,10 @@ mod tests {
         let l21 = r.resolve("hello/main.go:21");
         assert!(l21.bound, "{l21:?}");
         let l24 = r.resolve("main.go:24");
-        assert_eq!(l24.reason.as_ref().map(|x| x.id), Some("DD703"));
+        assert_eq!(
+            l24.reason.as_ref().map(|x| x.id),
+            Some(rules::where_no_statement::RULE.id)
+        );
         assert_eq!(
             l24.nearest.iter().map(|n| n.line).collect::<Vec<_>>(),
             vec![22, 25]
@@ -713,11 +713,9 @@ mod tests {
 
     #[test]
     fn resolve_without_dwarf_says_stripped() {
-        let Some(t) = fixture(".cache/fixtures/go1.21.13/hello/sw/hello") else {
-            return;
-        };
+        let t = fixture(".cache/fixtures/go1.21.13/hello/sw/hello");
         let r = Resolver::new(&t);
         let x = r.resolve("main.go:11");
-        assert_eq!(x.reason.map(|x| x.id), Some("DD705"));
+        assert_eq!(x.reason.map(|x| x.id), Some(rules::where_stripped::RULE.id));
     }
 }

@@ -11,13 +11,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::diagnostic::Finding;
 use crate::go::GoVersion;
-use crate::report::Finding;
 use crate::Target;
-
-pub fn rules() -> Vec<&'static crate::checks::Rule> {
-    rules::all()
-}
 
 /// Where to look for the tools.
 #[derive(Clone, Debug, Default)]
@@ -110,7 +106,7 @@ impl Environment {
         } else if !self.ptrace.can_attach {
             out.push(
                 Finding::new(&rules::ptrace_blocked::RULE, "launching works, attaching to a running process does not")
-                    .severity(crate::report::Severity::Info)
+                    .severity(crate::diagnostic::Severity::Info)
                     .evidence(self.ptrace.notes.join("; "))
                     .fix("for dlv attach: run as root or grant CAP_SYS_PTRACE (docker: --cap-add=SYS_PTRACE)"),
             );
@@ -122,7 +118,7 @@ impl Environment {
         if format!("{os}/{arch}") != self.host {
             out.push(
                 Finding::new(
-                    &rules::remote_needed::RULE,
+                    &rules::remote_debugging_needed::RULE,
                     format!("{} is a {os}/{arch} binary; this machine is {}", t.path().display(), self.host),
                 )
                 .fix(format!(
@@ -148,7 +144,7 @@ impl Environment {
                 if go.minor > hi {
                     let f = if go.minor > compat::newest_supported_go() {
                         Finding::new(
-                                &rules::go_too_new::RULE,
+                                &rules::go_newer_than_delve::RULE,
                                 format!("go1.{} is newer than any Delve release known here (newest: Go 1.{})", go.minor, compat::newest_supported_go()),
                             )
                     } else {
@@ -189,7 +185,7 @@ impl Environment {
             if let Some(b) = built.filter(|b| !b.at_least(1, 25)) {
                 out.push(
                     Finding::new(
-                        &rules::delve_dwarf5::RULE,
+                        &rules::delve_cannot_read_dwarf5::RULE,
                         format!("this dlv was built with go1.{}.{}; DWARF 5 needs Delve built with Go >= 1.25", b.minor, b.patch),
                     )
                     .evidence(format!("{}: build info of {}", dlv.built_with.as_deref().unwrap_or(""), dlv.path))

@@ -11,7 +11,7 @@ use jsonc_parser::common::Ranged;
 use super::load::{line_col, parse_options, LoadError, Source};
 use super::model::{self, JsonType, Request};
 use super::rules::*;
-use crate::report::Finding;
+use crate::diagnostic::Finding;
 
 /// What the lint knows beyond the file: `--workspace`, `--file`, `--binary`.
 #[derive(Clone, Debug, Default)]
@@ -22,6 +22,10 @@ pub struct LintOptions {
     pub active_file: Option<PathBuf>,
     /// A binary to check for every configuration (exec mode uses its program).
     pub binary: Option<PathBuf>,
+    /// How to check a binary (`registry::check`: every binary check). Given as data so
+    /// that this domain does not depend on the registry above it; `None` skips the
+    /// binary findings.
+    pub check_binary: Option<fn(&crate::Target) -> Vec<Finding>>,
 }
 
 /// One finding in the file, with the configuration it belongs to and its safe fix.
@@ -732,9 +736,12 @@ impl Cx<'_> {
 
     /// The binary's own findings (DD1xx/DD2xx/DD3xx), placed at `at`.
     fn binary_findings(&mut self, path: &Path, at: usize) {
+        let Some(check) = self.opts.check_binary else {
+            return;
+        };
         match crate::Target::open(path) {
             Ok(t) => {
-                for f in crate::checks::run(&t) {
+                for f in check(&t) {
                     let f = f.evidence(format!("binary {}", path.display()));
                     self.push(f, at, None);
                 }
@@ -854,7 +861,7 @@ impl Cx<'_> {
         // (token text, byte span in the decoded string or element index, source offset)
         let (tokens, string_form, decoded): (Vec<FlagToken>, bool, String) = match &p.value {
             Value::StringLit(s) => (
-                split_flags(&s.value)
+                crate::go::flags::split_spans(&s.value)
                     .into_iter()
                     .map(|(t, span)| (t, span, s.range.start))
                     .collect(),
@@ -1046,38 +1053,6 @@ fn collect_strings(v: &Value<'_>, out: &mut Vec<(String, usize)>) {
     }
 }
 
-/// Splits a buildFlags string the way Delve's `config.SplitQuotedFields` does: on spaces,
-/// with '…' or "…" grouping. Returns each field (quotes removed) and its byte span.
-pub fn split_flags(s: &str) -> Vec<(String, (usize, usize))> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut start = None;
-    let mut quote: Option<char> = None;
-    for (i, c) in s.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => cur.push(c),
-            (None, '\'' | '"') => {
-                start.get_or_insert(i);
-                quote = Some(c);
-            }
-            (None, c) if c.is_whitespace() => {
-                if let Some(st) = start.take() {
-                    out.push((std::mem::take(&mut cur), (st, i)));
-                }
-            }
-            (None, c) => {
-                start.get_or_insert(i);
-                cur.push(c);
-            }
-        }
-    }
-    if let Some(st) = start {
-        out.push((cur, (st, s.len())));
-    }
-    out
-}
-
 /// The buildFlags string with dropped fields removed and replaced ones rewritten; kept
 /// fields keep their original quoting, separated by one space.
 fn rebuild(s: &str, tokens: &[FlagToken], edits: &[ElemEdit]) -> String {
@@ -1098,7 +1073,7 @@ mod tests {
 
     #[test]
     fn vscode_split_flags_honours_quotes() {
-        let f: Vec<String> = split_flags("-tags dev -ldflags='-s -w' -x")
+        let f: Vec<String> = crate::go::flags::split_spans("-tags dev -ldflags='-s -w' -x")
             .into_iter()
             .map(|t| t.0)
             .collect();

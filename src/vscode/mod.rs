@@ -11,8 +11,3 @@ pub mod rules;
 pub use fix::apply_fixes;
 pub use lint::{lint, Diagnostic, Fix, LintOptions};
 pub use load::{load, LoadError, Source};
-
-/// The launch.json rules, in ID order.
-pub fn rules() -> Vec<&'static crate::checks::Rule> {
-    rules::ALL.to_vec()
-}

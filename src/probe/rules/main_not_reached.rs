@@ -1,10 +1,9 @@
 //! DD601 main-not-reached: `check --probe` ran the program and `main.main` was not hit.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD601",
+    id: RuleId::parse("DD601"),
     name: "main-not-reached",
     severity: Severity::Error,
     title: "the program ran but the main.main breakpoint was not hit",

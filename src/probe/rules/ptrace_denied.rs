@@ -1,10 +1,9 @@
 //! DD602 ptrace-denied: the machine does not let debugdoctor (or Delve) trace a process.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD602",
+    id: RuleId::parse("DD602"),
     name: "ptrace-denied",
     severity: Severity::Error,
     title: "ptrace is not permitted here: no debugger can run the program",

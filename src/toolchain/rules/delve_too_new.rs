@@ -1,10 +1,9 @@
 //! DD504 delve-too-new: the binary's Go is older than this Delve supports.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD504",
+    id: RuleId::parse("DD504"),
     name: "delve-too-new",
     severity: Severity::Warning,
     title: "the binary's Go is older than this Delve supports",

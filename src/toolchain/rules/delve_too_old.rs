@@ -1,10 +1,9 @@
 //! DD501 delve-too-old: Delve is older than the binary's Go version.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD501",
+    id: RuleId::parse("DD501"),
     name: "delve-too-old",
     severity: Severity::Error,
     title: "Delve is older than the binary's Go version",

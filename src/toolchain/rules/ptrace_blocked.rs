@@ -1,10 +1,9 @@
 //! DD505 ptrace-blocked: ptrace is restricted: the debugger cannot start or attach.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD505",
+    id: RuleId::parse("DD505"),
     name: "ptrace-blocked",
     severity: Severity::Error,
     title: "ptrace is restricted: the debugger cannot start or attach",

@@ -1,10 +1,9 @@
 //! DD507 tool-missing: a debugging tool was not found.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD507",
+    id: RuleId::parse("DD507"),
     name: "tool-missing",
     severity: Severity::Info,
     title: "a debugging tool was not found",

@@ -1,10 +1,9 @@
 //! DD409 auto-test-mode: "mode": "auto" will run tests because the program or active file is a _test.go.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD409",
+    id: RuleId::parse("DD409"),
     name: "auto-test-mode",
     severity: Severity::Warning,
     title: "mode auto resolves to test for a _test.go file",

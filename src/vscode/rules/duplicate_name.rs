@@ -1,10 +1,9 @@
 //! DD415 duplicate-name: two Go configurations with the same name.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD415",
+    id: RuleId::parse("DD415"),
     name: "duplicate-name",
     severity: Severity::Warning,
     title: "two configurations share a name",

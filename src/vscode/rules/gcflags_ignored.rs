@@ -1,10 +1,9 @@
 //! DD407 gcflags-ignored: buildFlags pass -gcflags, which vscode-go drops.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD407",
+    id: RuleId::parse("DD407"),
     name: "gcflags-ignored",
     severity: Severity::Warning,
     title: "buildFlags -gcflags is ignored by vscode-go",

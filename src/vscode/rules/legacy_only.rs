@@ -1,10 +1,9 @@
 //! DD402 legacy-only: an attribute the default dlv-dap adapter ignores.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD402",
+    id: RuleId::parse("DD402"),
     name: "legacy-only",
     severity: Severity::Warning,
     title: "attribute read only by the legacy debug adapter",

@@ -1,10 +1,9 @@
 //! DD410 missing-path: "cwd" or "envFile" names a path that does not exist.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD410",
+    id: RuleId::parse("DD410"),
     name: "missing-path",
     severity: Severity::Error,
     title: "cwd or envFile does not exist",

@@ -17,24 +17,3 @@ pub mod trimpath_build;
 pub mod unknown_attribute;
 pub mod unknown_variable;
 pub mod wrong_type;
-
-use crate::checks::Rule;
-
-pub static ALL: &[&Rule] = &[
-    &unknown_attribute::RULE,
-    &legacy_only::RULE,
-    &strips_debug_info::RULE,
-    &program_mismatch::RULE,
-    &wrong_type::RULE,
-    &not_for_mode::RULE,
-    &gcflags_ignored::RULE,
-    &trimpath_build::RULE,
-    &auto_test_mode::RULE,
-    &missing_path::RULE,
-    &substitute_path_reversed::RULE,
-    &substitute_path_unmatched::RULE,
-    &no_debug::RULE,
-    &remote_without_address::RULE,
-    &duplicate_name::RULE,
-    &unknown_variable::RULE,
-];

@@ -1,10 +1,9 @@
 //! DD413 no-debug: "noDebug": true disables breakpoints.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD413",
+    id: RuleId::parse("DD413"),
     name: "no-debug",
     severity: Severity::Error,
     title: "noDebug true runs the program without the debugger",

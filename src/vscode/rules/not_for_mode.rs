@@ -1,10 +1,9 @@
 //! DD406 not-for-mode: an attribute that this request or mode does not use.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD406",
+    id: RuleId::parse("DD406"),
     name: "not-for-mode",
     severity: Severity::Warning,
     title: "attribute not used by this request or mode",

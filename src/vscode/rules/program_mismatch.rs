@@ -1,10 +1,9 @@
 //! DD404 program-mismatch: "program" is missing or not what the mode needs.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD404",
+    id: RuleId::parse("DD404"),
     name: "program-mismatch",
     severity: Severity::Error,
     title: "program missing, absent, or the wrong kind for the mode",

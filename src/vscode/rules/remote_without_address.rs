@@ -1,10 +1,9 @@
 //! DD414 remote-without-address: a remote attach configuration without a port to connect to.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD414",
+    id: RuleId::parse("DD414"),
     name: "remote-without-address",
     severity: Severity::Error,
     title: "attach mode remote without port",

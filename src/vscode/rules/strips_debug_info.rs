@@ -1,10 +1,9 @@
 //! DD403 strips-debug-info: buildFlags pass -ldflags with -w or -s, which strip the debug information.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD403",
+    id: RuleId::parse("DD403"),
     name: "strips-debug-info",
     severity: Severity::Error,
     title: "buildFlags -ldflags strip DWARF (-s / -w)",

@@ -1,10 +1,9 @@
 //! DD411 substitute-path-reversed: a substitutePath entry maps in the wrong direction.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD411",
+    id: RuleId::parse("DD411"),
     name: "substitute-path-reversed",
     severity: Severity::Error,
     title: "substitutePath from/to are reversed",

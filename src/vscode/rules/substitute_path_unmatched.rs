@@ -1,10 +1,9 @@
 //! DD412 substitute-path-unmatched: a substitutePath entry whose remote side prefixes no source file recorded in the binary.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD412",
+    id: RuleId::parse("DD412"),
     name: "substitute-path-unmatched",
     severity: Severity::Warning,
     title: "substitutePath to-side matches no file in the binary",

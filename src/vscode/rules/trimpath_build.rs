@@ -1,10 +1,9 @@
 //! DD408 trimpath-build: buildFlags pass -trimpath.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD408",
+    id: RuleId::parse("DD408"),
     name: "trimpath-build",
     severity: Severity::Warning,
     title: "buildFlags -trimpath: recorded paths will not match the editor",

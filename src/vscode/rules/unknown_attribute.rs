@@ -1,10 +1,9 @@
 //! DD401 unknown-attribute: an attribute vscode-go does not define, with a did-you-mean.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD401",
+    id: RuleId::parse("DD401"),
     name: "unknown-attribute",
     severity: Severity::Error,
     title: "attribute unknown to vscode-go (often a misspelling)",

@@ -1,10 +1,9 @@
 //! DD416 unknown-variable: a ${...} variable VS Code cannot resolve.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD416",
+    id: RuleId::parse("DD416"),
     name: "unknown-variable",
     severity: Severity::Error,
     title: "${...} variable VS Code does not define",

@@ -1,10 +1,9 @@
 //! DD405 wrong-type: an attribute whose JSON type or enum value vscode-go does not accept.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD405",
+    id: RuleId::parse("DD405"),
     name: "wrong-type",
     severity: Severity::Error,
     title: "attribute has the wrong JSON type or value",

@@ -1,12 +1,11 @@
 //! DD201 optimized-code: the main package (and usually everything else) was compiled with
 //! optimisations, so Delve reports "optimized function" and variables go missing.
 
-use crate::checks::Rule;
-use crate::report::{Finding, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 use crate::Target;
 
 pub static RULE: Rule = Rule {
-    id: "DD201",
+    id: RuleId::parse("DD201"),
     name: "optimized-code",
     severity: Severity::Error,
     title: "compiled with optimisations: lines skipped, variables unavailable",

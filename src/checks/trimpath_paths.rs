@@ -1,11 +1,10 @@
 //! DD301 trimpath-paths: source paths recorded relative to module/GOROOT (`-trimpath`).
 
-use crate::checks::Rule;
-use crate::report::{Finding, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 use crate::Target;
 
 pub static RULE: Rule = Rule {
-    id: "DD301",
+    id: RuleId::parse("DD301"),
     name: "trimpath-paths",
     severity: Severity::Warning,
     title: "source paths trimmed (-trimpath): editor paths will not match",
@@ -32,13 +31,6 @@ How to verify by hand
 "#,
 };
 
-fn is_absolute(p: &str) -> bool {
-    p.starts_with('/')
-        || p.get(1..3) == Some(":\\")
-        || p.get(1..3) == Some(":/")
-        || p.starts_with("\\\\")
-}
-
 /// Files the go command generates; Go ignores source files whose name starts with `_`.
 fn generated(path: &str) -> bool {
     let base = path.rsplit(['/', '\\']).next().unwrap_or(path);
@@ -62,7 +54,9 @@ pub fn run(t: &Target) -> Vec<Finding> {
             // and are always recorded relative ("./_testmain.go"): not a sign of -trimpath.
             .find(|f| f.ends_with(".go") && !f.starts_with('<') && !generated(f))
     });
-    let relative = sample.as_deref().is_some_and(|p| !is_absolute(p));
+    let relative = sample
+        .as_deref()
+        .is_some_and(|p| !crate::paths::classify::is_abs(p));
     if !setting && !relative {
         return Vec::new();
     }

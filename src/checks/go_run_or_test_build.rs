@@ -1,11 +1,10 @@
 //! DD109 go-run-or-test-build: a temporary binary from `go run` or `go test`.
 
-use crate::checks::Rule;
-use crate::report::{Finding, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 use crate::Target;
 
 pub static RULE: Rule = Rule {
-    id: "DD109",
+    id: RuleId::parse("DD109"),
     name: "go-run-or-test-build",
     severity: Severity::Warning,
     title: "temporary `go run` / `go test` binary: built without debug info",

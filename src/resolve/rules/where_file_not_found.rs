@@ -1,10 +1,9 @@
 //! DD701 where-file-not-found: no file of the binary matches the location.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
-pub static FILE_NOT_FOUND: Rule = Rule {
-    id: "DD701",
+pub static RULE: Rule = Rule {
+    id: RuleId::parse("DD701"),
     name: "where-file-not-found",
     severity: Severity::Error,
     title: "no file of the binary matches the location",

@@ -1,11 +1,10 @@
 //! DD106 packed-binary: compressed by an executable packer such as UPX.
 
-use crate::checks::Rule;
-use crate::report::{Finding, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 use crate::Target;
 
 pub static RULE: Rule = Rule {
-    id: "DD106",
+    id: RuleId::parse("DD106"),
     name: "packed-binary",
     severity: Severity::Error,
     title: "packed executable (UPX): debuggers see the unpacker, not the program",

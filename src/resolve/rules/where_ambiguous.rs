@@ -1,10 +1,9 @@
 //! DD702 where-ambiguous: several files or functions match the location.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
-pub static AMBIGUOUS: Rule = Rule {
-    id: "DD702",
+pub static RULE: Rule = Rule {
+    id: RuleId::parse("DD702"),
     name: "where-ambiguous",
     severity: Severity::Error,
     title: "several files or functions match the location",

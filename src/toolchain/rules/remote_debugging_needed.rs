@@ -1,10 +1,9 @@
 //! DD506 remote-debugging-needed: built for another platform: debug it remotely.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD506",
+    id: RuleId::parse("DD506"),
     name: "remote-debugging-needed",
     severity: Severity::Warning,
     title: "built for another platform: debug it remotely",

@@ -1,11 +1,10 @@
 //! DD105 split-debug-info: DWARF lives in a separate file (`.gnu_debuglink` / build-id).
 
-use crate::checks::Rule;
-use crate::report::{Finding, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 use crate::Target;
 
 pub static RULE: Rule = Rule {
-    id: "DD105",
+    id: RuleId::parse("DD105"),
     name: "split-debug-info",
     severity: Severity::Info,
     title: "debug info is in a separate file (found, or not found: error)",

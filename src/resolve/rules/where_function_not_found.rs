@@ -1,10 +1,9 @@
 //! DD704 where-function-not-found: no function of that name.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
-pub static FUNC_NOT_FOUND: Rule = Rule {
-    id: "DD704",
+pub static RULE: Rule = Rule {
+    id: RuleId::parse("DD704"),
     name: "where-function-not-found",
     severity: Severity::Error,
     title: "no function of that name",

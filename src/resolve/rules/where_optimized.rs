@@ -1,10 +1,9 @@
 //! DD707 where-optimized: bound in optimised code: variables may be unavailable.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
-pub static OPTIMIZED: Rule = Rule {
-    id: "DD707",
+pub static RULE: Rule = Rule {
+    id: RuleId::parse("DD707"),
     name: "where-optimized",
     severity: Severity::Warning,
     title: "bound in optimised code: variables may be unavailable",

@@ -1,10 +1,11 @@
-//! Errors for inputs debugdoctor cannot diagnose at all (missing, unreadable, not an
-//! executable). Each renders as one line naming the file and what was wrong.
+//! `ImageError`: why a file cannot be opened as an executable at all (missing, unreadable,
+//! a directory, empty, not ELF/PE/Mach-O, corrupt headers, over a size limit). Each
+//! renders as one line naming the file and what was wrong.
 
 use std::path::{Path, PathBuf};
 
 #[derive(Debug)]
-pub enum Error {
+pub enum ImageError {
     /// The file could not be read (missing, permission, a directory...).
     Io {
         path: PathBuf,
@@ -20,48 +21,46 @@ pub enum Error {
     Limit { path: PathBuf, reason: String },
 }
 
-impl Error {
+impl ImageError {
     pub fn format(path: &Path, reason: impl Into<String>) -> Self {
-        Error::Format {
+        ImageError::Format {
             path: path.to_path_buf(),
             reason: reason.into(),
         }
     }
     pub fn path(&self) -> &Path {
         match self {
-            Error::Io { path, .. }
-            | Error::IsDirectory { path }
-            | Error::Empty { path }
-            | Error::Format { path, .. }
-            | Error::Limit { path, .. } => path,
+            ImageError::Io { path, .. }
+            | ImageError::IsDirectory { path }
+            | ImageError::Empty { path }
+            | ImageError::Format { path, .. }
+            | ImageError::Limit { path, .. } => path,
         }
     }
 }
 
-impl std::fmt::Display for Error {
+impl std::fmt::Display for ImageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Error::Io { path, source } => match source.kind() {
+            ImageError::Io { path, source } => match source.kind() {
                 std::io::ErrorKind::NotFound => write!(f, "{}: no such file", path.display()),
                 _ => write!(f, "{}: cannot read: {source}", path.display()),
             },
-            Error::IsDirectory { path } => {
+            ImageError::IsDirectory { path } => {
                 write!(f, "{}: is a directory, not a binary", path.display())
             }
-            Error::Empty { path } => write!(f, "{}: empty file, not a binary", path.display()),
-            Error::Format { path, reason } => write!(f, "{}: {reason}", path.display()),
-            Error::Limit { path, reason } => write!(f, "{}: {reason}", path.display()),
+            ImageError::Empty { path } => write!(f, "{}: empty file, not a binary", path.display()),
+            ImageError::Format { path, reason } => write!(f, "{}: {reason}", path.display()),
+            ImageError::Limit { path, reason } => write!(f, "{}: {reason}", path.display()),
         }
     }
 }
 
-impl std::error::Error for Error {
+impl std::error::Error for ImageError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Io { source, .. } => Some(source),
+            ImageError::Io { source, .. } => Some(source),
             _ => None,
         }
     }
 }
-
-pub type Result<T, E = Error> = std::result::Result<T, E>;

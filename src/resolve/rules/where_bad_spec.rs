@@ -1,10 +1,9 @@
 //! DD708 where-bad-spec: the location spec cannot be resolved offline.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
-pub static BAD_SPEC: Rule = Rule {
-    id: "DD708",
+pub static RULE: Rule = Rule {
+    id: RuleId::parse("DD708"),
     name: "where-bad-spec",
     severity: Severity::Error,
     title: "the location spec cannot be resolved offline",

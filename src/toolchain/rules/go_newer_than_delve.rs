@@ -1,10 +1,9 @@
 //! DD503 go-newer-than-delve: the binary's Go is newer than any Delve debugdoctor knows.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD503",
+    id: RuleId::parse("DD503"),
     name: "go-newer-than-delve",
     severity: Severity::Warning,
     title: "the binary's Go is newer than any Delve debugdoctor knows",

@@ -1,10 +1,9 @@
 //! DD502 delve-cannot-read-dwarf5: this Delve cannot read the binary's DWARF 5.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD502",
+    id: RuleId::parse("DD502"),
     name: "delve-cannot-read-dwarf5",
     severity: Severity::Error,
     title: "this Delve cannot read the binary's DWARF 5",

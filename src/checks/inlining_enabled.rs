@@ -1,11 +1,10 @@
 //! DD203 inlining-enabled: functions of the main package were inlined into their callers.
 
-use crate::checks::Rule;
-use crate::report::{Finding, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 use crate::Target;
 
 pub static RULE: Rule = Rule {
-    id: "DD203",
+    id: RuleId::parse("DD203"),
     name: "inlining-enabled",
     severity: Severity::Warning,
     title: "inlining on: calls in main were inlined",

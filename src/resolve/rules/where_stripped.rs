@@ -1,10 +1,9 @@
 //! DD705 where-stripped: the binary has no DWARF: file:line cannot bind.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
-pub static STRIPPED: Rule = Rule {
-    id: "DD705",
+pub static RULE: Rule = Rule {
+    id: RuleId::parse("DD705"),
     name: "where-stripped",
     severity: Severity::Error,
     title: "the binary has no DWARF: file:line cannot bind",

@@ -1,10 +1,9 @@
 //! DD703 where-no-statement: the line has no statement.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
-pub static NO_STATEMENT: Rule = Rule {
-    id: "DD703",
+pub static RULE: Rule = Rule {
+    id: RuleId::parse("DD703"),
     name: "where-no-statement",
     severity: Severity::Error,
     title: "the line has no statement",

@@ -1,11 +1,11 @@
 //! DD803 optimized-packages-grown: more Go packages are compiled with optimisation than
 //! the baseline recorded (read from each compile unit's DW_AT_producer).
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use super::BuildFacts;
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
-    id: "DD803",
+    id: RuleId::parse("DD803"),
     name: "optimized-packages-grown",
     severity: Severity::Error,
     title: "more packages compiled with optimisation than in the baseline",
@@ -30,3 +30,24 @@ How to verify by hand
   readelf --debug-dump=info app | grep DW_AT_producer | sort | uniq -c
 "#,
 };
+
+/// DD803 when more packages are optimised than in the baseline.
+pub fn drift(old: &BuildFacts, new: &BuildFacts) -> Option<Finding> {
+    if old.dwarf && new.dwarf && new.optimized_packages > old.optimized_packages {
+        return Some(
+            Finding::new(
+                &RULE,
+                format!(
+                    "optimised packages grew from {} of {} to {} of {}",
+                    old.optimized_packages,
+                    old.go_packages,
+                    new.optimized_packages,
+                    new.go_packages
+                ),
+            )
+            .evidence("DW_AT_producer of every Go compile unit without both -N and -l")
+            .fix("go build -gcflags=\"all=-N -l\""),
+        );
+    }
+    None
+}

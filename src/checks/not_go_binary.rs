@@ -1,11 +1,10 @@
 //! DD107 not-go-binary: a valid executable, but not built by the Go toolchain.
 
-use crate::checks::Rule;
-use crate::report::{Finding, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 use crate::Target;
 
 pub static RULE: Rule = Rule {
-    id: "DD107",
+    id: RuleId::parse("DD107"),
     name: "not-go-binary",
     severity: Severity::Error,
     title: "not a Go binary (no Go build info and no pclntab)",

@@ -1,10 +1,9 @@
 //! DD706 where-trimmed-path: the path matches only after a substitutePath rule.
 
-use crate::checks::Rule;
-use crate::report::Severity;
+use crate::diagnostic::{Rule, RuleId, Severity};
 
-pub static TRIMMED: Rule = Rule {
-    id: "DD706",
+pub static RULE: Rule = Rule {
+    id: RuleId::parse("DD706"),
     name: "where-trimmed-path",
     severity: Severity::Error,
     title: "the path matches only after a substitutePath rule",
