@@ -3,13 +3,12 @@
 //! function list (name, entry, end) must equal `gosymdump`'s, built by the same Go
 //! version. Plus cases gosym cannot check: a PE without symbols, stripped external links.
 
-mod common;
+use crate::common::{self, Fixture};
 
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use common::Fixture;
 use debugdoctor::binary::Image;
 use debugdoctor::go::pclntab::{Func, Pclntab, TextStartSource};
 
@@ -27,7 +26,7 @@ fn gosymdump_tool(go: &str) -> std::path::PathBuf {
 
 /// `0x<entry> 0x<end> <name>` lines, or gosymdump's error.
 fn gosymdump(go: &str, bin: &Path) -> Result<Vec<Func>, String> {
-    let (code, out, err) = common::run(Command::new(gosymdump_tool(go)).arg(bin));
+    let (code, out, err) = common::exec(Command::new(gosymdump_tool(go)).arg(bin));
     if code != 0 {
         return Err(format!("exit {code}: {}", err.trim()));
     }
@@ -168,7 +167,7 @@ fn stripped_pe_is_found_by_scanning() {
     let dir = tempfile::tempdir().unwrap();
     for f in go_fixtures().iter().filter(|f| f.goos == "windows") {
         let path = dir.path().join(format!("{}.exe", f.go.as_deref().unwrap()));
-        let (code, _, err) = common::run(
+        let (code, _, err) = common::exec(
             Command::new("objcopy")
                 .arg("--strip-all")
                 .arg(&f.path)
@@ -215,7 +214,7 @@ fn stripped_external_link_keeps_exact_entries() {
         let out = dir
             .path()
             .join(format!("{}-{}", f.go.as_deref().unwrap(), f.variant));
-        let (code, _, err) = common::run(
+        let (code, _, err) = common::exec(
             Command::new("objcopy")
                 .arg("--strip-all")
                 .arg(&f.path)

@@ -3,18 +3,17 @@
 //! status, a blocking program is killed at the timeout with nothing left running, and a
 //! goroutine-heavy program survives 50 probes in a row.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use assert_cmd::Command as Cmd;
 use debugdoctor::probe::{probe, ProbeOptions};
 use debugdoctor::Target;
 use serde_json::Value;
 
 fn probe_json(bin: &Path, breaks: &[&str], extra: &[&str], args: &[&str]) -> (i32, Value) {
-    let mut c = Cmd::cargo_bin("debugdoctor").unwrap();
+    let mut c = common::dd();
     c.arg("probe").arg(bin).arg("--json");
     for b in breaks {
         c.args(["--break", b]);
@@ -23,10 +22,10 @@ fn probe_json(bin: &Path, breaks: &[&str], extra: &[&str], args: &[&str]) -> (i3
     if !args.is_empty() {
         c.arg("--").args(args);
     }
-    let out = c.output().unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code().unwrap_or(-1), v)
+    let out = c.run();
+    let v: Value = serde_json::from_slice(&out.stdout_bytes)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", out.stderr));
+    (out.code, v)
 }
 
 /// Processes whose executable is `bin` (the tracee must never outlive a probe).
@@ -197,14 +196,9 @@ fn foreign_and_bad_inputs_exit_2() {
             "script.sh",
         ),
     ] {
-        let out = Cmd::cargo_bin("debugdoctor")
-            .unwrap()
-            .arg("probe")
-            .arg(&bin)
-            .output()
-            .unwrap();
+        let out = common::dd().arg("probe").arg(&bin).run();
         assert_eq!(out.status.code(), Some(2), "{}", bin.display());
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = &out.stderr;
         assert_eq!(err.lines().count(), 1, "{err}");
         assert!(err.contains(why), "{err}");
     }

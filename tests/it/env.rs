@@ -1,25 +1,18 @@
 //! `debugdoctor env` with the real tools of this machine: Debian's Delve 1.20.2 (built
 //! with Go 1.19), gdb, the pinned Go toolchains, and this process's ptrace facts.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::process::{Command, Stdio};
 
-use assert_cmd::Command as Cmd;
 use serde_json::Value;
 
 fn env_json(args: &[&str]) -> (i32, Value) {
-    let out = Cmd::cargo_bin("debugdoctor")
-        .unwrap()
-        .arg("env")
-        .args(args)
-        .arg("--json")
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code().unwrap_or(-1), v)
+    let out = common::dd().arg("env").args(args).arg("--json").run();
+    let v: Value = serde_json::from_slice(&out.stdout_bytes)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", out.stderr));
+    (out.code, v)
 }
 
 fn ids(v: &Value) -> BTreeSet<String> {
@@ -73,7 +66,7 @@ fn dwarf5_needs_a_delve_built_with_go_1_25() {
         "{v}"
     );
     // The Go that built Debian's dlv, read from its own build info.
-    let want = common::run(common::go_command("1.19.8").args(["version", "/usr/bin/dlv"])).1;
+    let want = common::exec(common::go_command("1.19.8").args(["version", "/usr/bin/dlv"])).1;
     let built = v["environment"]["dlv"]["built_with"].as_str().unwrap();
     assert!(want.contains(built), "{want} vs {built}");
     assert_eq!(v["environment"]["dlv"]["version"], "1.20.2");
@@ -136,13 +129,9 @@ fn tools_are_found_where_told() {
         .unwrap()
         .contains("not Delve"));
     // A missing one: usage error, one line.
-    let out = Cmd::cargo_bin("debugdoctor")
-        .unwrap()
-        .args(["env", "--dlv", "/nonexistent/dlv"])
-        .output()
-        .unwrap();
+    let out = common::run(&["env", "--dlv", "/nonexistent/dlv"]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+    assert_eq!(out.stderr.lines().count(), 1);
     // vscode-go's go.alternateTools (JSONC) names the dlv to use.
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join(".vscode")).unwrap();
@@ -170,7 +159,7 @@ fn ptrace_facts_are_this_machines() {
         .map(|x| u64::from_str_radix(x.trim(), 16).unwrap())
         .unwrap();
     assert_eq!(p["cap_sys_ptrace"], cap & (1 << 19) != 0);
-    // This test process just traced nothing, but `probe` works here (tests/probe.rs), so
-    // launching must be reported possible.
+    // This test traced nothing, but `probe` works here (tests/it/probe.rs), so launching
+    // must be reported possible.
     assert_eq!(p["can_launch"], true);
 }

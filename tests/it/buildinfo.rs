@@ -4,12 +4,11 @@
 //! that are not Go, separate debug files, corrupted copies of real binaries, and
 //! Debian's `/usr/bin/dlv`.
 
-mod common;
+use crate::common::{self, Fixture};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use common::Fixture;
 use debugdoctor::binary::Image;
 use debugdoctor::go::buildinfo::{BuildInfo, Module};
 
@@ -88,7 +87,7 @@ struct GoReport {
 fn go_version_m(go: &str, files: &[PathBuf]) -> BTreeMap<PathBuf, GoReport> {
     let mut cmd = common::go_command(go);
     cmd.arg("version").arg("-m").args(files);
-    let (_, out, _) = common::run(&mut cmd);
+    let (_, out, _) = common::exec(&mut cmd);
     let mut reports: BTreeMap<PathBuf, GoReport> = BTreeMap::new();
     let mut current: Option<PathBuf> = None;
     for line in out.lines() {
@@ -320,7 +319,7 @@ fn separate_debug_files_have_no_build_info() {
             continue;
         };
         let path = common::repo_root().join(debug);
-        let (_, out, err) = common::run(
+        let (_, out, err) = common::exec(
             common::go_command(f.go.as_deref().unwrap())
                 .args(["version", "-m"])
                 .arg(&path),

@@ -1,11 +1,9 @@
 //! `main.main`: file, line and PCs agree with gdb (`info line main.main`: the entry) and
 //! Delve (`break main.main`: after the prologue) on every fixture they can read.
 
-mod common;
+use crate::common::{self, Fixture};
 
 use std::process::Command;
-
-use common::Fixture;
 
 /// Fixtures of this machine's platform that keep DWARF (in the binary or beside it).
 fn readable_fixtures() -> Vec<Fixture> {
@@ -20,7 +18,7 @@ fn readable_fixtures() -> Vec<Fixture> {
 
 /// gdb: `Line 5 of "/p/main.go" starts at address 0x480fc0 <main.main> and ends at ...`
 fn gdb_info_line(bin: &std::path::Path) -> Option<(String, u64, u64)> {
-    let (_, out, _) = common::run(
+    let (_, out, _) = common::exec(
         Command::new("gdb")
             .args(["-nx", "-batch", "-ex", "info line main.main"])
             .arg(bin),
@@ -45,7 +43,7 @@ fn dlv_break(bin: &std::path::Path) -> Result<(u64, String, u64), String> {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("init");
     std::fs::write(&script, "break main.main\nexit\n").unwrap();
-    let (_, out, err) = common::run(
+    let (_, out, err) = common::exec(
         Command::new("dlv")
             .arg("exec")
             .arg(bin)

@@ -3,7 +3,7 @@
 //! against the file system and, where Debian's Delve can read the binary, against real
 //! Delve binding `break /editor/path/main.go:N` with and without the suggested rules.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,10 +11,6 @@ use std::process::Command;
 use serde_json::Value;
 
 const GO: &str = "1.25.5";
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
-}
 
 fn abs(p: &Path) -> String {
     std::path::absolute(p)
@@ -29,15 +25,15 @@ fn src(program: &str) -> PathBuf {
 
 /// Runs `debugdoctor paths --json` and returns (exit code, document).
 fn paths_json(binary: &Path, workspace: &Path, extra: &[&str]) -> (i32, Value) {
-    let (code, out, err) = common::run(
-        bin()
-            .arg("paths")
-            .arg(binary)
-            .arg("--workspace")
-            .arg(workspace)
-            .arg("--json")
-            .args(extra),
-    );
+    let (code, out, err) = common::dd()
+        .arg("paths")
+        .arg(binary)
+        .arg("--workspace")
+        .arg(workspace)
+        .arg("--json")
+        .args(extra)
+        .run()
+        .parts();
     let v: Value = serde_json::from_str(&out)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {out}\nstderr: {err}"));
     assert_eq!(v["schema_version"], 1);
@@ -124,7 +120,7 @@ fn go_build(version: &str, dir: &Path, out: &Path, flags: &[&str], workspace_mod
     } else {
         c.env("GOWORK", "off");
     }
-    let (code, o, e) = common::run(&mut c);
+    let (code, o, e) = common::exec(&mut c);
     assert_eq!(code, 0, "go build in {}: {o}{e}", dir.display());
 }
 
@@ -135,7 +131,7 @@ fn delve_binds(binary: &Path, commands: &[String], location: &str) -> Result<Str
     let mut text = commands.join("\n");
     text.push_str(&format!("\nbreak {location}\nexit\n"));
     std::fs::write(&script, text).unwrap();
-    let (_, out, err) = common::run(
+    let (_, out, err) = common::exec(
         Command::new("dlv")
             .arg("exec")
             .arg(binary)
@@ -240,14 +236,14 @@ fn container_build_maps_build_dir_to_workspace() {
     assert_eq!(main["binary_root"], app_s.as_str());
 
     // Human form: the group line, both directions, labelled.
-    let (code, text, _) = common::run(
-        bin()
-            .args(["paths", "--color=never"])
-            .arg(&out)
-            .arg("--workspace")
-            .arg(&ws)
-            .arg(go_flag(GO)),
-    );
+    let (code, text, _) = common::dd()
+        .args(["paths", "--color=never"])
+        .arg(&out)
+        .arg("--workspace")
+        .arg(&ws)
+        .arg(go_flag(GO))
+        .run()
+        .parts();
     assert_eq!(code, 0);
     assert!(text.contains("main module example.com/hello"), "{text}");
     assert!(
@@ -553,25 +549,25 @@ fn bad_inputs_exit_2_with_one_line() {
         nongo("truncated-header"),
     ];
     for p in inputs {
-        let (code, out, err) = common::run(
-            bin()
-                .arg("paths")
-                .arg(&p)
-                .arg("--workspace")
-                .arg(src("hello")),
-        );
+        let (code, out, err) = common::dd()
+            .arg("paths")
+            .arg(&p)
+            .arg("--workspace")
+            .arg(src("hello"))
+            .run()
+            .parts();
         assert_eq!(code, 2, "{}: {out}{err}", p.display());
         assert!(out.is_empty(), "{}: {out}", p.display());
         assert_eq!(err.trim_end().lines().count(), 1, "{}: {err}", p.display());
     }
     let f = common::fixture(GO, "hello", "default");
-    let (code, _, err) = common::run(
-        bin()
-            .arg("paths")
-            .arg(&f.path)
-            .arg("--workspace")
-            .arg("/nonexistent/ws"),
-    );
+    let (code, _, err) = common::dd()
+        .arg("paths")
+        .arg(&f.path)
+        .arg("--workspace")
+        .arg("/nonexistent/ws")
+        .run()
+        .parts();
     assert_eq!((code, err.trim_end().lines().count()), (2, 1), "{err}");
 }
 
@@ -585,7 +581,7 @@ fn vcs_revision_differs_from_head() {
     let app = tmp.path().join("app");
     copy_tree(&src("hello"), &app);
     let git = |args: &[&str]| {
-        let (code, o, e) = common::run(
+        let (code, o, e) = common::exec(
             Command::new("git")
                 .arg("-C")
                 .arg(&app)
@@ -658,7 +654,7 @@ fn write_proxy(proxy: &Path) {
         gomod,
         dep_go
     );
-    let (code, o, e) = common::run(Command::new("python3").arg("-c").arg(script));
+    let (code, o, e) = common::exec(Command::new("python3").arg("-c").arg(script));
     assert_eq!(code, 0, "{o}{e}");
 }
 
@@ -699,7 +695,7 @@ fn module_cache_dependency_maps_to_local_cache() {
         .args(["build", "-o"])
         .arg(&out)
         .arg(".");
-    let (code, o, e) = common::run(&mut c);
+    let (code, o, e) = common::exec(&mut c);
     assert_eq!(code, 0, "go build: {o}{e}");
     // The same with -trimpath: `example.com/dep@v1.0.0/dep.go`, `example.com/svc/main.go`.
     let out_trim = tmp.path().join("svc-trimpath");
@@ -714,7 +710,7 @@ fn module_cache_dependency_maps_to_local_cache() {
         .args(["build", "-trimpath", "-o"])
         .arg(&out_trim)
         .arg(".");
-    let (code, o, e) = common::run(&mut c);
+    let (code, o, e) = common::exec(&mut c);
     assert_eq!(code, 0, "go build -trimpath: {o}{e}");
 
     // The developer's machine: the workspace and a module cache with the same version.

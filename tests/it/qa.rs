@@ -4,10 +4,13 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::common;
+
 /// Runs debugdoctor with `args`, killing it after 10 s (a hang is the bug under test).
 fn run_bounded(args: &[&str]) -> (Option<i32>, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+    let mut child = common::dd()
         .args(args)
+        .command()
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -40,12 +43,8 @@ fn run_on_fixture(rel: &str, args: &[&str]) -> String {
         "{} missing: run scripts/fixtures",
         bin.display()
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
-        .args(args)
-        .arg(&bin)
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let out = common::dd().args(args).arg(&bin).run();
+    out.stdout
 }
 
 fn mkfifo(path: &std::path::Path) {
@@ -134,13 +133,9 @@ fn dd403_s_note_names_every_platform() {
         "request": "launch", "mode": "debug", "program": ".", "buildFlags": "-ldflags=-s"}]}"#,
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
-        .arg("launch")
-        .arg(&file)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().find(|l| l.contains("DD403")).expect(&text);
+    let out = common::dd().arg("launch").arg(&file).run();
+    let text = &out.stdout;
+    let line = text.lines().find(|l| l.contains("DD403")).expect(text);
     assert!(line.contains("on ELF and PE always"), "{line}");
 }
 
@@ -152,8 +147,9 @@ fn closed_stdout_is_not_a_panic() {
         &["explain", "--list"][..],
         &["explain", "--json", "DD101"][..],
     ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        let mut child = common::dd()
             .args(args)
+            .command()
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -185,12 +181,11 @@ fn gcflags_fixes_are_quoted_for_the_shell() {
         bins.push(root.join(format!(".cache/fixtures/go1.25.5/hello/{v}/hello")));
     }
     let bins: Vec<_> = bins.into_iter().filter(|b| b.exists()).collect();
-    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+    let out = common::dd()
         .args(["check", "--json", "--fail-on", "never"])
         .args(&bins)
-        .output()
-        .unwrap();
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .run();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout_bytes).unwrap();
     let mut fixes = 0;
     for b in doc["binaries"].as_array().unwrap() {
         for f in b["findings"].as_array().into_iter().flatten() {
@@ -203,11 +198,8 @@ fn gcflags_fixes_are_quoted_for_the_shell() {
     }
     assert!(fixes > 0, "no -N -l fix seen");
     for id in ["DD201", "DD202", "DD203", "DD101", "DD109", "DD803"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
-            .args(["explain", id])
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
+        let out = common::run(&["explain", id]);
+        let text = &out.stdout;
         assert!(!text.contains("-gcflags=all=-N -l"), "{id}: {text}");
     }
 }
@@ -223,12 +215,11 @@ fn optimisation_fix_for_test_binary_uses_go_test_c() {
         "{} missing: run scripts/fixtures",
         bin.display()
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+    let out = common::dd()
         .args(["check", "--json", "--fail-on", "never"])
         .arg(&bin)
-        .output()
-        .unwrap();
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .run();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout_bytes).unwrap();
     let findings = doc["binaries"][0]["findings"].as_array().unwrap();
     let dd201 = findings.iter().find(|f| f["id"] == "DD201").expect("DD201");
     let fix = dd201["fix"].as_str().unwrap();
@@ -246,12 +237,11 @@ fn dd108_fix_names_the_binary_and_the_rebuild() {
         "{} missing: run scripts/fixtures",
         bin.display()
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+    let out = common::dd()
         .args(["check", "--json", "--fail-on", "never"])
         .arg(&bin)
-        .output()
-        .unwrap();
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .run();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout_bytes).unwrap();
     let findings = doc["binaries"][0]["findings"].as_array().unwrap();
     let f = findings.iter().find(|f| f["id"] == "DD108").expect("DD108");
     let fix = f["fix"].as_str().unwrap();
@@ -292,11 +282,8 @@ fn java_class_is_not_called_a_fat_macho() {
 /// binary: 6509 on the release sample, against the finding's 4 (main only).
 #[test]
 fn dd203_verify_command_counts_main_only() {
-    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
-        .args(["explain", "DD203"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let out = common::run(&["explain", "DD203"]);
+    let text = &out.stdout;
     assert!(text.contains(r#"m=($NF=="main")"#), "{text}");
 }
 
@@ -308,20 +295,14 @@ fn empty_directory_error_is_in_json_and_sarif() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("README"), "no binaries here\n").unwrap();
     let p = dir.path().to_str().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
-        .args(["check", "--json", p])
-        .output()
-        .unwrap();
+    let out = common::run(&["check", "--json", p]);
     assert_eq!(out.status.code(), Some(2));
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout_bytes).unwrap();
     let err = doc["binaries"][0]["error"].as_str().unwrap_or_default();
     assert!(err.contains("no Go binaries found"), "{doc}");
-    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
-        .args(["check", "--format", "sarif", p])
-        .output()
-        .unwrap();
+    let out = common::run(&["check", "--format", "sarif", p]);
     assert_eq!(out.status.code(), Some(2));
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout_bytes).unwrap();
     let inv = &doc["runs"][0]["invocations"][0];
     assert_eq!(inv["executionSuccessful"], false, "{inv}");
     assert!(inv["toolExecutionNotifications"][0]["message"]["text"]
@@ -338,13 +319,12 @@ fn launch_fix_keeps_byte_order_mark() {
     let file = dir.path().join("launch.json");
     let text = "\u{feff}{\r\n  // keep\r\n  \"version\": \"0.2.0\",\r\n  \"configurations\": [{\"name\": \"a\", \"type\": \"go\", \"request\": \"attach\", \"mode\": \"remote\", \"port\": 2345, \"substitutePath\": [{\"from\": \"/nonexistent-remote-app\", \"to\": \"${workspaceFolder}\"}]}]\r\n}\r\n";
     std::fs::write(&file, text).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+    let out = common::dd()
         .arg("launch")
         .arg("--fix")
         .arg(&file)
         .current_dir(dir.path())
-        .output()
-        .unwrap();
+        .run();
     let after = std::fs::read(&file).unwrap();
     assert_ne!(after, text.as_bytes(), "nothing fixed: {out:?}");
     assert!(
@@ -366,13 +346,12 @@ fn dd105_found_fix_gives_a_delve_config_that_works() {
         "{} missing: run scripts/fixtures",
         dir.display()
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+    let out = common::dd()
         .args(["check", "--json", "--fail-on", "never", "--debug-dir"])
         .arg(dir.join("debug"))
         .arg(dir.join("hello"))
-        .output()
-        .unwrap();
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .run();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout_bytes).unwrap();
     let findings = doc["binaries"][0]["findings"].as_array().unwrap();
     let f = findings.iter().find(|f| f["id"] == "DD105").expect("DD105");
     let fix = f["fix"].as_str().unwrap();
@@ -386,12 +365,11 @@ fn dd105_found_fix_gives_a_delve_config_that_works() {
 #[test]
 fn filtered_empty_report_does_not_claim_debuggable() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+    let out = common::dd()
         .args(["check", "--no-config", "--ignore", "DD1,DD2"])
         .arg(root.join("examples/hello-release"))
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+        .run();
+    let text = &out.stdout;
     assert!(!text.contains("breakpoints should bind"), "{text}");
     assert!(text.contains("--select/--ignore"), "{text}");
 }
@@ -428,12 +406,8 @@ fn launch_exec_program_fifo_is_reported() {
     )
     .unwrap();
     let (code, _) = run_bounded(&["launch", file.to_str().unwrap()]);
-    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
-        .arg("launch")
-        .arg(&file)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let out = common::dd().arg("launch").arg(&file).run();
+    let text = &out.stdout;
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("not a regular file"), "{text}");
 }
@@ -452,13 +426,12 @@ fn dd403_not_reported_for_s_with_w_off() {
         "buildFlags": "-ldflags='-s -w'"}]}"#,
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+    let out = common::dd()
         .arg("launch")
         .arg(&file)
         .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+        .run();
+    let text = &out.stdout;
     let dd403: Vec<_> = text.lines().filter(|l| l.contains("DD403")).collect();
     assert_eq!(dd403.len(), 1, "{text}");
     assert!(dd403[0].contains("-s -w\""), "{text}");
@@ -468,10 +441,7 @@ fn dd403_not_reported_for_s_with_w_off() {
 /// (Debian's) refuses it: "could not open debug info".
 #[test]
 fn dd102_does_not_promise_every_delve_binds_stripped() {
-    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
-        .args(["explain", "DD102"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let out = common::run(&["explain", "DD102"]);
+    let text = &out.stdout;
     assert!(text.contains("could not open debug info"), "{text}");
 }

@@ -15,7 +15,7 @@
 //! everything). Fails on any panic, any mutant slower than 2 s, peak memory over 1 GB, or
 //! a fixture file changed on disk.
 
-mod common;
+use crate::common;
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::Hasher;
@@ -267,6 +267,8 @@ type Running = Option<(Instant, String)>;
 
 thread_local! {
     static LAST_PANIC: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    /// True on the threads of the mutant pool: their panics are counted, not printed.
+    static QUIET_PANICS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 struct Outcome {
@@ -384,14 +386,32 @@ fn mutants_never_panic_hang_or_blow_memory() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(1),
     };
+    // The other tests of this crate share the process: the peak RSS measured below starts
+    // here ("5" resets VmHWM; where that is refused, it is the whole process's peak).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
     let bases = bases();
     assert!(bases.len() > 100, "only {} fixtures", bases.len());
     let sums: Vec<u64> = bases.iter().map(|b| b.sum).collect();
-    // Silence the default hook: panics are counted and printed with their seeds and the
-    // location they came from.
-    std::panic::set_hook(Box::new(|info| {
-        if let Some(l) = info.location() {
-            LAST_PANIC.with(|c| *c.borrow_mut() = format!("{}:{}", l.file(), l.line()));
+    // Mutants run in a pool of their own (as many threads as the global one), so the
+    // other tests' parallel work neither waits behind them nor is timed as theirs.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("mutants-{i}"))
+        .start_handler(|_| QUIET_PANICS.with(|q| q.set(true)))
+        .build()
+        .expect("mutant thread pool");
+    // Silence the default hook on the pool's threads: panics are counted and printed with
+    // their seeds and the location they came from. Other threads (other tests in this
+    // process) keep the hook they had.
+    let previous: Arc<dyn Fn(&std::panic::PanicHookInfo<'_>) + Send + Sync> =
+        std::panic::take_hook().into();
+    let chained = previous.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        if QUIET_PANICS.with(|q| q.get()) {
+            if let Some(l) = info.location() {
+                LAST_PANIC.with(|c| *c.borrow_mut() = format!("{}:{}", l.file(), l.line()));
+            }
+        } else {
+            chained(info);
         }
     }));
     let start = Instant::now();
@@ -399,8 +419,9 @@ fn mutants_never_panic_hang_or_blow_memory() {
         Some(s) => (usize::MAX / 2, Some(start + Duration::from_secs(s))),
         None => (count, None),
     };
-    let out = run_mutants(&bases, count, seed0, deadline);
+    let out = pool.install(|| run_mutants(&bases, count, seed0, deadline));
     let _ = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| previous(info)));
     let rss = peak_rss_kib();
     let elapsed = start.elapsed();
     let summary = format!(

@@ -1,9 +1,11 @@
 //! Shared helpers for integration tests: the fixture manifest written by
-//! `scripts/fixtures`, the toolchain that built each fixture, and running commands.
+//! `scripts/fixtures`, the toolchain that built each fixture, running debugdoctor
+//! ([`run`], [`dd`]) and running other commands ([`exec`]).
 #![allow(dead_code)]
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, ExitStatus, Stdio};
 
 use serde_json::Value;
 
@@ -94,8 +96,95 @@ pub fn go_tool(version: &str) -> PathBuf {
         .join("go/bin/go")
 }
 
-/// Runs a command to completion and returns (exit code, stdout, stderr).
-pub fn run(cmd: &mut Command) -> (i32, String, String) {
+/// What one run of debugdoctor left: exit status and code, stdout and stderr.
+#[derive(Debug)]
+pub struct Output {
+    pub status: ExitStatus,
+    /// The exit code; -1 when a signal ended the process.
+    pub code: i32,
+    /// stdout as text (invalid UTF-8 replaced).
+    pub stdout: String,
+    /// stderr as text (invalid UTF-8 replaced).
+    pub stderr: String,
+    /// stdout byte for byte, for parsers that must see invalid UTF-8 as such.
+    pub stdout_bytes: Vec<u8>,
+}
+
+impl Output {
+    /// `(code, stdout, stderr)`, the shape [`exec`] returns.
+    pub fn parts(self) -> (i32, String, String) {
+        (self.code, self.stdout, self.stderr)
+    }
+}
+
+/// Runs the debugdoctor under test with `args` in the repository root (stdin
+/// /dev/null, environment inherited) to completion.
+pub fn run(args: &[&str]) -> Output {
+    dd().args(args).run()
+}
+
+/// The debugdoctor under test, to add arguments, a working directory or environment
+/// to before [`Dd::run`]: by default it runs in the repository root with stdin
+/// /dev/null and the environment of the tests.
+pub fn dd() -> Dd {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_debugdoctor"));
+    c.current_dir(repo_root()).stdin(Stdio::null());
+    Dd(c)
+}
+
+/// A debugdoctor command line being built; see [`dd`].
+#[derive(Debug)]
+pub struct Dd(Command);
+
+impl Dd {
+    pub fn arg(&mut self, arg: impl AsRef<OsStr>) -> &mut Dd {
+        self.0.arg(arg);
+        self
+    }
+    pub fn args<I, S>(&mut self, args: I) -> &mut Dd
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.0.args(args);
+        self
+    }
+    pub fn current_dir(&mut self, dir: impl AsRef<Path>) -> &mut Dd {
+        self.0.current_dir(dir);
+        self
+    }
+    pub fn env(&mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> &mut Dd {
+        self.0.env(key, value);
+        self
+    }
+    pub fn env_remove(&mut self, key: impl AsRef<OsStr>) -> &mut Dd {
+        self.0.env_remove(key);
+        self
+    }
+    /// Runs it to completion, stdout and stderr captured.
+    pub fn run(&mut self) -> Output {
+        let out = self
+            .0
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {:?}: {e}", self.0));
+        Output {
+            status: out.status,
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            stdout_bytes: out.stdout,
+        }
+    }
+    /// The command itself, for tests that spawn it with other stdio (a timeout, a
+    /// closed pipe).
+    pub fn command(&mut self) -> &mut Command {
+        &mut self.0
+    }
+}
+
+/// Runs another command (go, gdb, dlv, python3, ...) to completion and returns
+/// (exit code, stdout, stderr).
+pub fn exec(cmd: &mut Command) -> (i32, String, String) {
     let out = cmd
         .output()
         .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));

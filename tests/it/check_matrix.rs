@@ -4,12 +4,10 @@
 //! platform), from what the Go toolchain is documented and measured to do — not copied
 //! from debugdoctor's output. A finding added or missing fails the test.
 
-mod common;
+use crate::common::{self, Fixture};
 
 use std::collections::BTreeSet;
 
-use assert_cmd::Command;
-use common::Fixture;
 use serde_json::Value;
 
 /// Variants built without DWARF in the binary itself.
@@ -88,22 +86,20 @@ fn expected(f: &Fixture) -> BTreeSet<&'static str> {
 }
 
 fn check_json(path: &std::path::Path, extra: &[&str]) -> (i32, Value) {
-    let out = Command::cargo_bin("debugdoctor")
-        .unwrap()
+    let out = common::dd()
         .arg("check")
         .arg("--json")
         .args(extra)
         .arg(path)
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        .run();
+    let v: Value = serde_json::from_slice(&out.stdout_bytes).unwrap_or_else(|e| {
         panic!(
             "{}: stdout is not JSON ({e}); stderr: {}",
             path.display(),
-            String::from_utf8_lossy(&out.stderr)
+            out.stderr
         )
     });
-    (out.status.code().unwrap_or(-1), v)
+    (out.code, v)
 }
 
 fn finding_ids(v: &Value) -> BTreeSet<String> {
@@ -237,15 +233,13 @@ fn non_go_and_broken_inputs_exit_2_with_one_line() {
         .collect();
     assert!(nongo.len() >= 6);
     for f in nongo {
-        let out = Command::cargo_bin("debugdoctor")
-            .unwrap()
+        let out = common::dd()
             .arg("check")
             .arg("--color=never")
             .arg(&f.path)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let stdout = String::from_utf8_lossy(&out.stdout);
+            .run();
+        let stderr = &out.stderr;
+        let stdout = &out.stdout;
         assert_eq!(
             out.status.code(),
             Some(2),
@@ -262,13 +256,9 @@ fn non_go_and_broken_inputs_exit_2_with_one_line() {
             assert!(stderr.contains(&name), "{}: {stderr}", f.label());
         }
     }
-    let out = Command::cargo_bin("debugdoctor")
-        .unwrap()
-        .args(["check", "/nonexistent/server"])
-        .output()
-        .unwrap();
+    let out = common::run(&["check", "/nonexistent/server"]);
     assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = &out.stderr;
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("/nonexistent/server"), "{stderr}");
 }

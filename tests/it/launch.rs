@@ -4,10 +4,9 @@
 //! with `<input>.fixed`, then fixed again to show nothing changes. Malformed files must
 //! exit 2 with one line and stay byte-identical.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -17,10 +16,6 @@ fn inputs_dir() -> PathBuf {
 
 fn fixtures_dir() -> String {
     common::repo_root().join("fixtures").display().to_string()
-}
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
 }
 
 /// A workspace like the ones real launch.json files point into.
@@ -123,14 +118,14 @@ fn args_for(case: &Case, ws: &Path) -> Vec<String> {
 
 /// Runs `debugdoctor launch` in `ws`; returns (code, stdout, stderr).
 fn launch(ws: &Path, file: &str, extra: &[String]) -> (i32, String, String) {
-    common::run(
-        bin()
-            .current_dir(ws)
-            .env("NO_COLOR", "1")
-            .arg("launch")
-            .arg(file)
-            .args(extra),
-    )
+    common::dd()
+        .current_dir(ws)
+        .env("NO_COLOR", "1")
+        .arg("launch")
+        .arg(file)
+        .args(extra)
+        .run()
+        .parts()
 }
 
 fn json_findings(stdout: &str) -> Vec<Value> {
@@ -474,7 +469,11 @@ fn malformed_files_exit_2_with_one_line_and_stay_untouched() {
 fn missing_file_and_directory_exit_2() {
     let ws = tempfile::tempdir().unwrap();
     // Default path, absent.
-    let (code, _, err) = common::run(bin().current_dir(ws.path()).arg("launch"));
+    let (code, _, err) = common::dd()
+        .current_dir(ws.path())
+        .arg("launch")
+        .run()
+        .parts();
     assert_eq!(code, 2);
     assert_eq!(err.trim(), "debugdoctor: .vscode/launch.json: no such file");
     std::fs::create_dir(ws.path().join(".vscode")).unwrap();
@@ -494,7 +493,7 @@ fn human_output_snapshots() {
         std::fs::write(ws.path().join(".vscode/launch.json"), &case.text).unwrap();
         let (_, out, _) = launch(ws.path(), ".vscode/launch.json", &[]);
         let out = out.replace(&ws.path().to_string_lossy().into_owned(), "$WS");
-        insta::with_settings!({snapshot_path => "launch/snapshots", prepend_module_to_snapshot => false}, {
+        insta::with_settings!({snapshot_path => "../launch/snapshots", prepend_module_to_snapshot => false}, {
             insta::assert_snapshot!(case.name.trim_end_matches(".json").to_string(), out);
         });
     }

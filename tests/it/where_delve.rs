@@ -3,7 +3,7 @@
 //! main (plus `unicode/utf8`). One dlv process per binary, all specs in one init script.
 //! Disagreements fail unless listed in tests/where_allowlist.txt with an explanation.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

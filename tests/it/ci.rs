@@ -2,7 +2,7 @@
 //! SARIF 2.1.0 valid against the real schema, `--fail-on` exit codes, `--select` /
 //! `--ignore`, debugdoctor.toml, and baselines compared with real rebuilds of hello.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,11 +10,10 @@ use std::process::Command;
 
 use serde_json::Value;
 
-fn dd() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_debugdoctor"));
-    c.arg("check")
-        .arg("--no-config")
-        .current_dir(common::repo_root());
+/// `debugdoctor check --no-config` in the repository root.
+fn dd_check() -> common::Dd {
+    let mut c = common::dd();
+    c.arg("check").arg("--no-config");
     c
 }
 
@@ -52,8 +51,8 @@ const MATRIX: &str = ".cache/fixtures/go1.25.5";
 
 #[test]
 fn directory_in_one_call_equals_one_by_one_in_a_deterministic_order() {
-    let (c1, out1, err1) = common::run(dd().args(["--json", "-j", "1", MATRIX]));
-    let (c4, out4, _) = common::run(dd().args(["--json", "-j", "4", MATRIX]));
+    let (c1, out1, err1) = dd_check().args(["--json", "-j", "1", MATRIX]).run().parts();
+    let (c4, out4, _) = dd_check().args(["--json", "-j", "4", MATRIX]).run().parts();
     assert_eq!(out1, out4, "-j 1 and -j 4 print different documents");
     assert_eq!(c1, c4);
     let doc = json_of(&out1);
@@ -99,7 +98,7 @@ fn directory_in_one_call_equals_one_by_one_in_a_deterministic_order() {
             .unwrap()
             .display()
             .to_string();
-        let (_, out, _) = common::run(dd().args(["--json", &rel]));
+        let (_, out, _) = dd_check().args(["--json", &rel]).run().parts();
         let one = findings_by_path(&json_of(&out));
         let alone = one
             .get(&rel)
@@ -124,7 +123,7 @@ fn directory_in_one_call_equals_one_by_one_in_a_deterministic_order() {
     assert!(compared >= 20, "only {compared} fixtures compared");
 
     // Human output lists the same binaries in the same order, and ends with a summary.
-    let (_, human, _) = common::run(dd().args(["-j", "3", MATRIX]));
+    let (_, human, _) = dd_check().args(["-j", "3", MATRIX]).run().parts();
     let heads: Vec<&str> = human
         .lines()
         .filter(|l| l.starts_with(MATRIX))
@@ -143,14 +142,17 @@ fn directory_in_one_call_equals_one_by_one_in_a_deterministic_order() {
 fn a_directory_without_go_binaries_fails() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "not a binary").unwrap();
-    let (code, out, err) = common::run(dd().arg(dir.path()));
+    let (code, out, err) = dd_check().arg(dir.path()).run().parts();
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("no Go binaries found"), "{err}");
 }
 
 #[test]
 fn named_non_go_files_are_still_errors() {
-    let (code, _, err) = common::run(dd().args([".cache/fixtures/go1.25.5/stamp.json", MATRIX]));
+    let (code, _, err) = dd_check()
+        .args([".cache/fixtures/go1.25.5/stamp.json", MATRIX])
+        .run()
+        .parts();
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("stamp.json"), "{err}");
 }
@@ -196,7 +198,7 @@ for path in sys.argv[2:]:
     for e in errs[:20]:
         print(path.rsplit("/", 1)[-1], cls.__name__, "/".join(map(str, e.absolute_path)), e.message[:200])
 "#;
-    let (c, out, err) = common::run(
+    let (c, out, err) = common::exec(
         Command::new("python3")
             .env("PYTHONPATH", &py)
             .arg("-c")
@@ -210,12 +212,15 @@ for path in sys.argv[2:]:
 
 #[test]
 fn sarif_is_valid_against_the_2_1_0_schema() {
-    let (code, out, err) = common::run(dd().args([
-        "--format",
-        "sarif",
-        MATRIX,
-        ".cache/fixtures/nongo/truncated",
-    ]));
+    let (code, out, err) = dd_check()
+        .args([
+            "--format",
+            "sarif",
+            MATRIX,
+            ".cache/fixtures/nongo/truncated",
+        ])
+        .run()
+        .parts();
     assert_eq!(code, 2, "an unreadable named input exits 2: {err}");
     let errors = sarif_errors(&out);
     assert!(errors.is_empty(), "SARIF invalid:\n{errors}");
@@ -270,10 +275,11 @@ fn sarif_is_valid_against_the_2_1_0_schema() {
 /// Exit code of `check` on the hello/default fixture directory with extra flags. The
 /// directory form keeps a named-input error (exit 2) out of the way of --fail-on.
 fn exit_with(flags: &[&str]) -> i32 {
-    let (code, out, err) = common::run(
-        dd().args(flags)
-            .arg(".cache/fixtures/go1.25.5/hello/default"),
-    );
+    let (code, out, err) = dd_check()
+        .args(flags)
+        .arg(".cache/fixtures/go1.25.5/hello/default")
+        .run()
+        .parts();
     assert!(out.contains("hello/default/hello"), "{out}{err}");
     code
 }
@@ -302,11 +308,12 @@ fn fail_on_levels_select_the_exit_code() {
 #[test]
 fn select_and_ignore_take_ids_and_prefixes() {
     let ids = |flags: &[&str]| -> Vec<String> {
-        let (_, out, _) = common::run(
-            dd().arg("--json")
-                .args(flags)
-                .arg(".cache/fixtures/go1.25.5/hello/default/hello"),
-        );
+        let (_, out, _) = dd_check()
+            .arg("--json")
+            .args(flags)
+            .arg(".cache/fixtures/go1.25.5/hello/default/hello")
+            .run()
+            .parts();
         findings_by_path(&json_of(&out))
             .into_values()
             .next()
@@ -344,7 +351,7 @@ fn select_and_ignore_take_ids_and_prefixes() {
         "DD103 and DD201 were there to ignore: {all:?}"
     );
     // A typo is a usage error, not a silently empty gate.
-    let (code, _, err) = common::run(dd().args(["--select", "DD9", MATRIX]));
+    let (code, _, err) = dd_check().args(["--select", "DD9", MATRIX]).run().parts();
     assert_eq!(code, 2);
     assert!(err.contains("DD9"), "{err}");
 }
@@ -361,13 +368,13 @@ fn config_file_gives_defaults_and_the_command_line_wins() {
     .unwrap();
     let bin = common::repo_root().join(".cache/fixtures/go1.25.5/hello/default");
     let run = |extra: &[&str]| {
-        common::run(
-            Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
-                .arg("check")
-                .args(extra)
-                .arg(&bin)
-                .current_dir(&nested),
-        )
+        common::dd()
+            .arg("check")
+            .args(extra)
+            .arg(&bin)
+            .current_dir(&nested)
+            .run()
+            .parts()
     };
     let (code, out, err) = run(&[]);
     assert_eq!(code, 1, "config fail-on=info with DD103 selected: {err}");
@@ -403,7 +410,7 @@ fn build_hello(src: &Path, out: &Path, flags: &[&str]) {
         .arg("-o")
         .arg(out)
         .arg(".");
-    let (code, o, e) = common::run(&mut c);
+    let (code, o, e) = common::exec(&mut c);
     assert_eq!(code, 0, "go build {flags:?} failed: {o}{e}");
 }
 
@@ -425,13 +432,13 @@ fn baseline_survives_an_identical_rebuild_and_reports_drift_after_s_w() {
     let baseline = work.path().join("ci/baseline.json");
     std::fs::create_dir_all(baseline.parent().unwrap()).unwrap();
     let check = |extra: &[&str]| {
-        common::run(
-            Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
-                .args(["check", "--no-config", "--json"])
-                .args(extra)
-                .arg(&bin)
-                .current_dir(work.path()),
-        )
+        common::dd()
+            .args(["check", "--no-config", "--json"])
+            .args(extra)
+            .arg(&bin)
+            .current_dir(work.path())
+            .run()
+            .parts()
     };
 
     build_hello(&src, &bin, &[]);
@@ -515,19 +522,19 @@ fn baseline_survives_an_identical_rebuild_and_reports_drift_after_s_w() {
         !ids.iter().any(|i| i.starts_with("DD201")),
         "known findings are not repeated: {ids:?}"
     );
-    let (_, sarif, _) = common::run(
-        Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
-            .args([
-                "check",
-                "--no-config",
-                "--format",
-                "sarif",
-                "--baseline",
-                "ci/baseline.json",
-            ])
-            .arg(&bin)
-            .current_dir(work.path()),
-    );
+    let (_, sarif, _) = common::dd()
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "sarif",
+            "--baseline",
+            "ci/baseline.json",
+        ])
+        .arg(&bin)
+        .current_dir(work.path())
+        .run()
+        .parts();
     let errors = sarif_errors(&sarif);
     assert!(errors.is_empty(), "SARIF with drift invalid:\n{errors}");
     assert!(sarif.contains("\"ruleId\": \"DD802\""), "{sarif}");

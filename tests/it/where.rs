@@ -2,9 +2,8 @@
 //! human and JSON output, exit codes, `--breakable`, `--from-file`, and gdb as a second
 //! oracle for DWARF 5 statement addresses.
 
-mod common;
+use crate::common;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 fn bin(go: &str, program: &str, variant: &str) -> String {
@@ -15,15 +14,13 @@ fn bin(go: &str, program: &str, variant: &str) -> String {
 }
 
 fn where_json(binary: &str, specs: &[&str]) -> (i32, Vec<Value>) {
-    let out = Command::cargo_bin("debugdoctor")
-        .unwrap()
+    let out = common::dd()
         .arg("where")
         .arg("--json")
         .arg(binary)
         .args(specs)
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        .run();
+    let v: Value = serde_json::from_slice(&out.stdout_bytes).expect("JSON");
     assert_eq!(v["schema_version"], 1);
     (
         out.status.code().unwrap(),
@@ -95,55 +92,35 @@ fn every_reason_comes_from_a_real_fixture() {
 #[test]
 fn human_output_and_exit_codes() {
     let hello = bin("1.25.5", "hello", "default");
-    let out = Command::cargo_bin("debugdoctor")
-        .unwrap()
-        .args(["where", &hello, "main.main", "main.go:21"])
-        .output()
-        .unwrap();
+    let out = common::run(&["where", &hello, "main.main", "main.go:21"]);
     assert_eq!(out.status.code(), Some(0));
-    let s = String::from_utf8_lossy(&out.stdout);
+    let s = &out.stdout;
     let first = s.lines().next().unwrap_or("");
     let cols: Vec<&str> = first.split_whitespace().collect();
     assert_eq!(&cols[..2], ["main.main", "bound"], "{s}");
     assert!(cols[2].starts_with("0x") && cols[3] == "main.main", "{s}");
     assert!(s.contains("hello/main.go:21"), "{s}");
 
-    let out = Command::cargo_bin("debugdoctor")
-        .unwrap()
-        .args(["where", &hello, "main.go:23"])
-        .output()
-        .unwrap();
+    let out = common::run(&["where", &hello, "main.go:23"]);
     assert_eq!(out.status.code(), Some(1));
-    let s = String::from_utf8_lossy(&out.stdout);
+    let s = &out.stdout;
     assert!(s.contains("NOT BOUND") && s.contains("nearest:"), "{s}");
     assert!(s.contains("main.go:22") && s.contains("main.go:26"), "{s}");
 
-    let out = Command::cargo_bin("debugdoctor")
-        .unwrap()
-        .args(["where", "/nonexistent/binary", "main.main"])
-        .output()
-        .unwrap();
+    let out = common::run(&["where", "/nonexistent/binary", "main.main"]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+    assert_eq!(out.stderr.lines().count(), 1);
 
     // PIE: link-time addresses, marked.
-    let out = Command::cargo_bin("debugdoctor")
-        .unwrap()
-        .args(["where", &bin("1.25.5", "hello", "pie"), "main.main"])
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("unrelocated"));
+    let out = common::run(&["where", &bin("1.25.5", "hello", "pie"), "main.main"]);
+    assert!(out.stdout.contains("unrelocated"));
 }
 
 #[test]
 fn breakable_and_from_file() {
     let hello = bin("1.21.13", "hello", "noopt");
-    let out = Command::cargo_bin("debugdoctor")
-        .unwrap()
-        .args(["where", "--breakable", "hello/main.go", &hello])
-        .output()
-        .unwrap();
-    let s = String::from_utf8_lossy(&out.stdout);
+    let out = common::run(&["where", "--breakable", "hello/main.go", &hello]);
+    let s = &out.stdout;
     assert!(s.contains("hello/main.go: 11-"), "{s}");
 
     // 1,000 specs in one call.
@@ -154,14 +131,12 @@ fn breakable_and_from_file() {
         .collect();
     std::fs::write(&f, specs).unwrap();
     let t = std::time::Instant::now();
-    let out = Command::cargo_bin("debugdoctor")
-        .unwrap()
+    let out = common::dd()
         .args(["where", "--json", "--from-file"])
         .arg(&f)
         .arg(&hello)
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .run();
+    let v: Value = serde_json::from_slice(&out.stdout_bytes).unwrap();
     assert_eq!(v["locations"].as_array().unwrap().len(), 1000);
     eprintln!("1000 specs: {:?}", t.elapsed());
 }
