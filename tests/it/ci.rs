@@ -245,7 +245,7 @@ fn sarif_is_valid_against_the_2_1_0_schema() {
     let dd201 = rules.iter().find(|r| r["id"] == "DD201").unwrap();
     assert_eq!(
         dd201["shortDescription"]["text"],
-        debugdoctor::checks::find_rule("DD201").unwrap().title
+        debugdoctor::registry::find("DD201").unwrap().title
     );
     assert!(dd201["help"]["text"]
         .as_str()

@@ -356,7 +356,10 @@ fn exec_mode_reports_the_binarys_own_findings() {
         let (_, out, _) = launch(ws.path(), ".vscode/launch.json", &["--json".into()]);
         let findings = json_findings(&out);
         let t = debugdoctor::Target::open(ws.path().join("bin").join(binary)).unwrap();
-        let mut want: Vec<&str> = debugdoctor::checks::run(&t).iter().map(|f| f.id).collect();
+        let mut want: Vec<String> = debugdoctor::registry::check(&t)
+            .iter()
+            .map(|f| f.id.to_string())
+            .collect();
         want.sort();
         assert!(
             !want.is_empty(),

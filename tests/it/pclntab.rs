@@ -48,7 +48,9 @@ fn gosymdump(go: &str, bin: &Path) -> Result<Vec<Func>, String> {
 
 fn read(bin: &Path) -> Result<Pclntab, String> {
     let image = Image::open(bin).map_err(|e| e.to_string())?;
-    Pclntab::read(&image)?.ok_or_else(|| "no pclntab found".to_string())
+    Pclntab::read(&image)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "no pclntab found".to_string())
 }
 
 /// The first difference between two function lists, or None.
@@ -356,6 +358,17 @@ fn damaged_table_is_an_error() {
     let mut bad = data.clone();
     bad[off + 8..off + 16].copy_from_slice(&(1u64 << 60).to_le_bytes());
     let e = Pclntab::read(&Image::from_bytes(Path::new("bad"), bad).unwrap()).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            debugdoctor::go::pclntab::PclntabError::Table {
+                problem: debugdoctor::go::pclntab::TableProblem::FunctionCount { .. },
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    let e = e.to_string();
     assert!(e.contains("function count"), "{e}");
     assert!(!e.contains('\n'), "{e}");
 
@@ -372,6 +385,8 @@ fn damaged_table_is_an_error() {
         })
         .expect("section header of .gopclntab");
     bad[sh + 0x20..sh + 0x28].copy_from_slice(&(data.len() as u64 * 2).to_le_bytes());
-    let e = Pclntab::read(&Image::from_bytes(Path::new("bad"), bad).unwrap()).unwrap_err();
+    let e = Pclntab::read(&Image::from_bytes(Path::new("bad"), bad).unwrap())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("past the end"), "{e}");
 }

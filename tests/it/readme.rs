@@ -1,27 +1,34 @@
-//! The README documents every finding ID and every exit code the CLI uses.
+//! The README documents every finding ID (its table is the registry's, generated) and
+//! every rule has a full explanation.
 
+use debugdoctor::registry;
+
+/// README.md holds, between its rule markers, exactly the table the registry generates
+/// (`debugdoctor explain --list --markdown`).
 #[test]
-fn readme_lists_every_finding_id() {
+fn readme_rule_table_is_the_registry() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let missing: Vec<&str> = debugdoctor::checks::all_rules()
-        .into_iter()
-        .filter(|r| !readme.contains(&format!("| {} | {} |", r.id, r.name)))
-        .map(|r| r.id)
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "README.md findings table lacks rows for {missing:?}"
+    let start = readme
+        .find("<!-- rules:")
+        .and_then(|i| readme[i..].find('\n').map(|n| i + n + 1))
+        .expect("README.md has a <!-- rules: ... --> marker");
+    let end = readme[start..]
+        .find("<!-- /rules -->")
+        .map(|n| start + n)
+        .expect("README.md has a <!-- /rules --> marker");
+    assert_eq!(
+        &readme[start..end],
+        registry::markdown_table(),
+        "README.md's rule table is stale: paste `debugdoctor explain --list --markdown` between the markers"
     );
 }
 
 #[test]
 fn every_rule_has_a_full_explanation() {
-    let rules = debugdoctor::checks::all_rules();
     let mut ids = std::collections::HashSet::new();
-    for r in rules {
+    for r in registry::RULES {
         assert!(ids.insert(r.id), "duplicate rule ID {}", r.id);
-        assert!(r.id.len() == 5 && r.id.starts_with("DD"), "bad ID {}", r.id);
         assert!(
             r.name
                 .chars()
@@ -31,5 +38,12 @@ fn every_rule_has_a_full_explanation() {
             r.name
         );
         assert!(r.explain.len() > 200, "{} explain text is too short", r.id);
+        for part in ["What it does", "Why it breaks debugging", "Fix"] {
+            assert!(
+                r.explain.contains(part),
+                "{} explain text lacks {part:?}",
+                r.id
+            );
+        }
     }
 }

@@ -208,7 +208,7 @@ fn exercise(path: &Path, data: Vec<u8>, full: bool) {
     let _ = t.dwarf_result();
     let _ = t.main_main();
     let _ = t.go_version();
-    let _ = debugdoctor::checks::run(&t);
+    let _ = debugdoctor::registry::check(&t);
     let _ = debugdoctor::report::binary::BinaryReport::new(&t, Vec::new());
     if full {
         exercise_more(&t);
@@ -491,7 +491,7 @@ fn file_truncated_while_reading() {
             f.set_len(cut as u64).unwrap();
         });
         if let Ok(t) = Target::open(&path) {
-            let _ = debugdoctor::checks::run(&t);
+            let _ = debugdoctor::registry::check(&t);
             exercise_more(&t);
         }
         writer.join().unwrap();
@@ -526,13 +526,13 @@ fn file_truncated_after_open() {
     let text = img.section_index(".text").unwrap();
     assert!(img.peek_raw_section_bytes(text).is_none());
     assert!(img.raw_section_bytes(text).is_none());
-    let err = t.dwarf_result().as_ref().unwrap_err();
+    let err = t.dwarf_result().as_ref().unwrap_err().to_string();
     assert!(
         err.contains("cannot read") && err.contains(".debug_"),
         "{err}"
     );
     assert!(t.pclntab_result().is_err());
-    let _ = debugdoctor::checks::run(&t);
+    let _ = debugdoctor::registry::check(&t);
     exercise_more(&t);
 }
 
