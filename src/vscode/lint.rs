@@ -200,7 +200,7 @@ struct Cx<'t> {
     name: Option<String>,
 }
 
-fn type_of(v: &Value<'_>) -> Option<JsonType> {
+pub(super) fn type_of(v: &Value<'_>) -> Option<JsonType> {
     Some(match v {
         Value::StringLit(_) => JsonType::String,
         Value::NumberLit(_) => JsonType::Number,
@@ -211,7 +211,7 @@ fn type_of(v: &Value<'_>) -> Option<JsonType> {
     })
 }
 
-fn value_text(v: &Value<'_>) -> Option<String> {
+pub(super) fn value_text(v: &Value<'_>) -> Option<String> {
     match v {
         Value::StringLit(s) => Some(s.value.to_string()),
         Value::NumberLit(n) => Some(n.value.to_string()),
@@ -417,6 +417,8 @@ impl Cx<'_> {
         }
     }
 
+    /// One attribute of a configuration, against vscode-go's table: each rule's test
+    /// lives in its own file under `rules/`.
     fn attribute(
         &mut self,
         obj: &Object<'_>,
@@ -428,171 +430,36 @@ impl Cx<'_> {
         let cfg = self.config;
         let name = p.name.as_str();
         if model::GENERIC.contains(&name) {
-            if name == "noDebug" && matches!(p.value, Value::BooleanLit(ref b) if b.value) {
-                self.push(
-                    Finding::new(
-                        &no_debug::RULE,
-                        "\"noDebug\": true runs the program without Delve: no breakpoint can be hit",
-                    )
-                    .fix("remove \"noDebug\""),
-                    p.range.start,
-                    None,
-                );
+            if let Some(f) = no_debug::check(p) {
+                self.push(f, p.range.start, None);
             }
             return;
         }
         let Some(attr) = model::lookup(name, request) else {
-            if let Some(other) = model::lookup_any(name) {
-                let belongs = match other.request {
-                    Request::Launch => "launch",
-                    _ => "attach",
-                };
-                let here = if request == Request::Launch {
-                    "launch"
-                } else {
-                    "attach"
-                };
-                self.push(
-                    Finding::new(
-                        &not_for_mode::RULE,
-                        format!(
-                            "{name:?} is a \"{belongs}\" attribute; vscode-go ignores it on \"{here}\""
-                        ),
-                    ),
-                    p.range.start,
-                    None,
-                );
-                return;
-            }
-            let sugg = model::suggestions(name);
-            let msg = match sugg.as_slice() {
-                [] => format!("{name:?} is not a Go debug attribute"),
-                [one] => format!("{name:?} is not a Go debug attribute; did you mean {one:?}?"),
-                many => format!(
-                    "{name:?} is not a Go debug attribute; did you mean one of {}?",
-                    many.iter()
-                        .map(|s| format!("{s:?}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
-            let fix = match sugg.as_slice() {
-                [one] if obj.get(one).is_none() => Some(Fix::RenameKey {
-                    config: cfg,
-                    key: name.to_string(),
-                    to: one.to_string(),
-                }),
-                _ => None,
-            };
-            self.push(
-                Finding::new(&unknown_attribute::RULE, msg),
-                p.range.start,
-                fix,
-            );
-            return;
-        };
-        // Type, then enum.
-        let t = type_of(&p.value);
-        let types_ok = match t {
-            None => false,
-            Some(t) if attr.types.is_empty() => t == JsonType::String,
-            Some(t) => attr.types.contains(&t),
-        };
-        if !types_ok {
-            let want: Vec<&str> = if attr.types.is_empty() {
-                vec!["string"]
-            } else {
-                attr.types.iter().map(|t| t.as_str()).collect()
-            };
-            self.push(
-                Finding::new(
-                    &wrong_type::RULE,
-                    format!(
-                        "{name:?} is {}; vscode-go expects {}",
-                        t.map_or("null", JsonType::as_str),
-                        want.join(" or ")
-                    ),
-                ),
-                p.value.start(),
-                None,
-            );
-            return;
-        }
-        if !attr.values.is_empty() {
-            if let Some(v) = value_text(&p.value) {
-                if !attr.values.contains(&v.as_str()) {
-                    let close = attr
-                        .values
-                        .iter()
-                        .find(|a| a.eq_ignore_ascii_case(&v))
-                        .map(|a| format!(" (did you mean {a:?}?)"))
-                        .unwrap_or_default();
-                    self.push(
-                        Finding::new(
-                            &wrong_type::RULE,
-                            format!(
-                                "{name:?} is {v:?}; vscode-go accepts {}{close}",
-                                attr.values
-                                    .iter()
-                                    .map(|s| format!("{s:?}"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        ),
-                        p.value.start(),
-                        None,
-                    );
+            match not_for_mode::other_request(name, request) {
+                Some(f) => self.push(f, p.range.start, None),
+                None => {
+                    let (f, fix) = unknown_attribute::check(obj, name, cfg);
+                    self.push(f, p.range.start, fix);
                 }
             }
+            return;
+        };
+        if let Some(f) = wrong_type::check_type(name, attr, &p.value) {
+            self.push(f, p.value.start(), None);
+            return;
         }
-        if request == Request::Launch && !attr.modes.is_empty() && !attr.modes.contains(&mode) {
-            let why = if name == "buildFlags" || name == "output" {
-                " (vscode-go builds only in debug and test mode: rebuild the binary yourself)"
-            } else {
-                ""
-            };
-            self.push(
-                Finding::new(
-                    &not_for_mode::RULE,
-                    format!(
-                        "{name:?} is used only in mode {}, not {mode:?}{why}",
-                        attr.modes.join("/")
-                    ),
-                ),
-                p.range.start,
-                None,
-            );
+        if let Some(f) = wrong_type::check_enum(name, attr, &p.value) {
+            self.push(f, p.value.start(), None);
+        }
+        if request == Request::Launch {
+            if let Some(f) = not_for_mode::check_mode(name, attr, mode) {
+                self.push(f, p.range.start, None);
+            }
         }
         if attr.legacy_only && adapter != "legacy" {
-            let (fix, how) = match name {
-                "remotePath" if obj.get("substitutePath").is_none() => (
-                    value_text(&p.value).map(|r| Fix::RemotePathToSubstitute {
-                        config: cfg,
-                        remote: r,
-                    }),
-                    "replace it with",
-                ),
-                "remotePath" => (None, "merge it into"),
-                _ => (
-                    Some(Fix::RemoveKey {
-                        config: cfg,
-                        key: name.to_string(),
-                    }),
-                    "",
-                ),
-            };
-            let instead = match (name, value_text(&p.value)) {
-                ("remotePath", Some(r)) => format!(
-                    "\"substitutePath\": [{{\"from\": \"${{workspaceFolder}}\", \"to\": {r:?}}}]"
-                ),
-                _ => attr.replacement.unwrap_or("").to_string(),
-            };
-            let msg = if how.is_empty() {
-                format!("{name:?} is ignored by the dlv-dap adapter (the default): {instead}")
-            } else {
-                format!("{name:?} is ignored by the dlv-dap adapter (the default): {how} {instead}")
-            };
-            self.push(Finding::new(&legacy_only::RULE, msg), p.range.start, fix);
+            let (f, fix) = legacy_only::check(obj, p, attr, cfg);
+            self.push(f, p.range.start, fix);
         }
     }
 

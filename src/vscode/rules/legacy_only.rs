@@ -1,6 +1,10 @@
 //! DD402 legacy-only: an attribute the default dlv-dap adapter ignores.
 
-use crate::diagnostic::{Rule, RuleId, Severity};
+use jsonc_parser::ast::{Object, ObjectProp};
+
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
+use crate::vscode::lint::{value_text, Fix};
+use crate::vscode::model::Attr;
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD402"),
@@ -28,3 +32,40 @@ How to verify by hand
   sent to dlv-dap shows which attributes were used.
 "#,
 };
+
+/// An attribute only the legacy adapter reads; `remotePath` becomes a `substitutePath`
+/// when there is none yet, the others are removed.
+pub fn check(
+    obj: &Object<'_>,
+    p: &ObjectProp<'_>,
+    attr: &Attr,
+    config: usize,
+) -> (Finding, Option<Fix>) {
+    let name = p.name.as_str();
+    let (fix, how) = match name {
+        "remotePath" if obj.get("substitutePath").is_none() => (
+            value_text(&p.value).map(|r| Fix::RemotePathToSubstitute { config, remote: r }),
+            "replace it with",
+        ),
+        "remotePath" => (None, "merge it into"),
+        _ => (
+            Some(Fix::RemoveKey {
+                config,
+                key: name.to_string(),
+            }),
+            "",
+        ),
+    };
+    let instead = match (name, value_text(&p.value)) {
+        ("remotePath", Some(r)) => {
+            format!("\"substitutePath\": [{{\"from\": \"${{workspaceFolder}}\", \"to\": {r:?}}}]")
+        }
+        _ => attr.replacement.unwrap_or("").to_string(),
+    };
+    let msg = if how.is_empty() {
+        format!("{name:?} is ignored by the dlv-dap adapter (the default): {instead}")
+    } else {
+        format!("{name:?} is ignored by the dlv-dap adapter (the default): {how} {instead}")
+    };
+    (Finding::new(&RULE, msg), fix)
+}

@@ -1,5 +1,6 @@
-//! One file per launch.json rule: its ID, name, severity and explain text. The checks
-//! themselves live in `lint.rs`, which walks each configuration once.
+//! One file per launch.json rule: its ID, name, severity, explain text and the test that
+//! raises it on one attribute or value. `lint.rs` walks each configuration once and calls
+//! them where the rule needs the whole configuration or the file system.
 
 pub mod auto_test_mode;
 pub mod duplicate_name;

@@ -1,6 +1,8 @@
 //! DD413 no-debug: "noDebug": true disables breakpoints.
 
-use crate::diagnostic::{Rule, RuleId, Severity};
+use jsonc_parser::ast::{ObjectProp, Value};
+
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD413"),
@@ -22,3 +24,14 @@ How to verify by hand
   The Debug toolbar shows no pause button, and the Debug Console shows go run.
 "#,
 };
+
+/// `"noDebug": true`.
+pub fn check(p: &ObjectProp<'_>) -> Option<Finding> {
+    matches!(p.value, Value::BooleanLit(ref b) if b.value).then(|| {
+        Finding::new(
+            &RULE,
+            "\"noDebug\": true runs the program without Delve: no breakpoint can be hit",
+        )
+        .fix("remove \"noDebug\"")
+    })
+}

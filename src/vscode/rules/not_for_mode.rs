@@ -1,6 +1,7 @@
 //! DD406 not-for-mode: an attribute that this request or mode does not use.
 
-use crate::diagnostic::{Rule, RuleId, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
+use crate::vscode::model::{self, Attr, Request};
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD406"),
@@ -26,3 +27,40 @@ How to verify by hand
   Compare with vscode-go docs/debugging.md, the launch and attach attribute tables.
 "#,
 };
+
+/// An attribute vscode-go defines only for the other request.
+pub fn other_request(name: &str, request: Request) -> Option<Finding> {
+    let other = model::lookup_any(name)?;
+    let belongs = match other.request {
+        Request::Launch => "launch",
+        _ => "attach",
+    };
+    let here = if request == Request::Launch {
+        "launch"
+    } else {
+        "attach"
+    };
+    Some(Finding::new(
+        &RULE,
+        format!("{name:?} is a \"{belongs}\" attribute; vscode-go ignores it on \"{here}\""),
+    ))
+}
+
+/// A launch attribute used only in other modes.
+pub fn check_mode(name: &str, attr: &Attr, mode: &str) -> Option<Finding> {
+    if attr.modes.is_empty() || attr.modes.contains(&mode) {
+        return None;
+    }
+    let why = if name == "buildFlags" || name == "output" {
+        " (vscode-go builds only in debug and test mode: rebuild the binary yourself)"
+    } else {
+        ""
+    };
+    Some(Finding::new(
+        &RULE,
+        format!(
+            "{name:?} is used only in mode {}, not {mode:?}{why}",
+            attr.modes.join("/")
+        ),
+    ))
+}

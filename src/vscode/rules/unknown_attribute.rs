@@ -1,6 +1,10 @@
 //! DD401 unknown-attribute: an attribute vscode-go does not define, with a did-you-mean.
 
-use crate::diagnostic::{Rule, RuleId, Severity};
+use jsonc_parser::ast::Object;
+
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
+use crate::vscode::lint::Fix;
+use crate::vscode::model;
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD401"),
@@ -28,3 +32,28 @@ How to verify by hand
   allowed". Compare with vscode-go docs/debugging.md, "Configuration".
 "#,
 };
+
+/// An attribute vscode-go does not define; the rename fix when one name is close.
+pub fn check(obj: &Object<'_>, name: &str, config: usize) -> (Finding, Option<Fix>) {
+    let sugg = model::suggestions(name);
+    let msg = match sugg.as_slice() {
+        [] => format!("{name:?} is not a Go debug attribute"),
+        [one] => format!("{name:?} is not a Go debug attribute; did you mean {one:?}?"),
+        many => format!(
+            "{name:?} is not a Go debug attribute; did you mean one of {}?",
+            many.iter()
+                .map(|s| format!("{s:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let fix = match sugg.as_slice() {
+        [one] if obj.get(one).is_none() => Some(Fix::RenameKey {
+            config,
+            key: name.to_string(),
+            to: one.to_string(),
+        }),
+        _ => None,
+    };
+    (Finding::new(&RULE, msg), fix)
+}

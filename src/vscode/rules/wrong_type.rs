@@ -1,6 +1,10 @@
 //! DD405 wrong-type: an attribute whose JSON type or enum value vscode-go does not accept.
 
-use crate::diagnostic::{Rule, RuleId, Severity};
+use jsonc_parser::ast::Value;
+
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
+use crate::vscode::lint::{type_of, value_text};
+use crate::vscode::model::{Attr, JsonType};
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD405"),
@@ -26,3 +30,57 @@ How to verify by hand
   accepted").
 "#,
 };
+
+/// A value of a JSON type the attribute does not take.
+pub fn check_type(name: &str, attr: &Attr, value: &Value<'_>) -> Option<Finding> {
+    let t = type_of(value);
+    let types_ok = match t {
+        None => false,
+        Some(t) if attr.types.is_empty() => t == JsonType::String,
+        Some(t) => attr.types.contains(&t),
+    };
+    if types_ok {
+        return None;
+    }
+    let want: Vec<&str> = if attr.types.is_empty() {
+        vec!["string"]
+    } else {
+        attr.types.iter().map(|t| t.as_str()).collect()
+    };
+    Some(Finding::new(
+        &RULE,
+        format!(
+            "{name:?} is {}; vscode-go expects {}",
+            t.map_or("null", JsonType::as_str),
+            want.join(" or ")
+        ),
+    ))
+}
+
+/// A value outside the attribute's enum.
+pub fn check_enum(name: &str, attr: &Attr, value: &Value<'_>) -> Option<Finding> {
+    if attr.values.is_empty() {
+        return None;
+    }
+    let v = value_text(value)?;
+    if attr.values.contains(&v.as_str()) {
+        return None;
+    }
+    let close = attr
+        .values
+        .iter()
+        .find(|a| a.eq_ignore_ascii_case(&v))
+        .map(|a| format!(" (did you mean {a:?}?)"))
+        .unwrap_or_default();
+    Some(Finding::new(
+        &RULE,
+        format!(
+            "{name:?} is {v:?}; vscode-go accepts {}{close}",
+            attr.values
+                .iter()
+                .map(|s| format!("{s:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    ))
+}
