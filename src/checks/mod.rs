@@ -19,6 +19,14 @@ pub mod unreadable_go_data;
 
 use crate::Target;
 
+/// The Go compile units and the one of package main, when the binary has DWARF with a
+/// main unit: what the optimisation checks (DD201, DD202) start from.
+pub fn go_units_with_main(t: &Target) -> Option<(Vec<&crate::dwarf::Unit>, &crate::dwarf::Unit)> {
+    let d = t.dwarf()?;
+    let main = d.go_units().find(|u| u.name == "main")?;
+    Some((d.go_units().collect(), main))
+}
+
 /// The go command that rebuilds this binary: a test binary (build info path
 /// `example.com/pkg.test`) is rebuilt with `go test -c`, which takes the same -gcflags;
 /// `go build` on its package would produce a different program.

@@ -33,11 +33,7 @@ How to verify by hand
 };
 
 pub fn run(t: &Target) -> Vec<Finding> {
-    let Some(d) = t.dwarf() else {
-        return Vec::new();
-    };
-    let go_units: Vec<_> = d.go_units().collect();
-    let Some(main) = go_units.iter().find(|u| u.name == "main") else {
+    let Some((go_units, main)) = super::go_units_with_main(t) else {
         return Vec::new();
     };
     if !main.flags.optimized() {

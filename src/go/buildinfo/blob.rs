@@ -326,16 +326,7 @@ pub(super) fn inline_string<'a>(
         return Ok((Cow::Borrowed(&[]), start));
     }
     let data = memory.read(start, len).unwrap_or_default();
-    if (data.len() as u64) < len {
-        return Err(BuildInfoError::String {
-            what,
-            addr: start,
-            problem: StringProblem::CutShort {
-                len,
-                left: data.len() as u64,
-            },
-        });
-    }
+    whole(&data, len, what, start)?;
     Ok((data, start + len))
 }
 
@@ -366,16 +357,7 @@ pub(super) fn pointed_string<'a>(
         addr: data_ptr,
         problem: StringProblem::OutsideFile,
     })?;
-    if (data.len() as u64) < len {
-        return Err(BuildInfoError::String {
-            what,
-            addr: data_ptr,
-            problem: StringProblem::CutShort {
-                len,
-                left: data.len() as u64,
-            },
-        });
-    }
+    whole(&data, len, what, data_ptr)?;
     Ok(data)
 }
 
@@ -417,4 +399,19 @@ pub(super) fn strip_framing(modinfo: &[u8]) -> &[u8] {
         Some(text) if n >= 33 && modinfo.get(n - 17) == Some(&b'\n') => text,
         _ => &[],
     }
+}
+
+/// A string read at `addr` must be `len` bytes long, not cut short by the file's end.
+fn whole(data: &[u8], len: u64, what: &'static str, addr: u64) -> Result<(), BuildInfoError> {
+    if (data.len() as u64) < len {
+        return Err(BuildInfoError::String {
+            what,
+            addr,
+            problem: StringProblem::CutShort {
+                len,
+                left: data.len() as u64,
+            },
+        });
+    }
+    Ok(())
 }

@@ -191,24 +191,27 @@ mod tests {
     }
 
     fn read_blob(blob: &[u8]) -> Result<Option<BuildInfo>, String> {
-        read_blob_typed(blob).map_err(|e| e.to_string())
+        read_regions(&[(BASE, blob)], blob.len()).map_err(|e| e.to_string())
     }
 
-    fn read_blob_typed(blob: &[u8]) -> Result<Option<BuildInfo>, BuildInfoError> {
+    /// Build info searched for over `size` bytes from [`BASE`], with memory made of the
+    /// given (address, bytes) regions.
+    fn read_regions(
+        regions: &[(u64, &[u8])],
+        size: usize,
+    ) -> Result<Option<BuildInfo>, BuildInfoError> {
         let memory = Memory {
-            regions: vec![Region {
-                address: BASE,
-                bytes: blob,
-            }],
+            regions: regions
+                .iter()
+                .map(|&(address, bytes)| Region { address, bytes })
+                .collect(),
             ..Default::default()
         };
-        read_from(
-            &memory,
-            SearchRange {
-                start: BASE,
-                size: blob.len() as u64,
-            },
-        )
+        let range = SearchRange {
+            start: BASE,
+            size: size as u64,
+        };
+        read_from(&memory, range)
     }
 
     fn parse(text: &str) -> Result<BuildInfo, String> {
@@ -640,27 +643,7 @@ mod tests {
     }
 
     fn read_pointer_blob(header: &[u8], data: &[u8]) -> Result<Option<BuildInfo>, String> {
-        let memory = Memory {
-            regions: vec![
-                Region {
-                    address: BASE,
-                    bytes: header,
-                },
-                Region {
-                    address: 0x50_0000,
-                    bytes: data,
-                },
-            ],
-            ..Default::default()
-        };
-        read_from(
-            &memory,
-            SearchRange {
-                start: BASE,
-                size: header.len() as u64,
-            },
-        )
-        .map_err(|e| e.to_string())
+        read_regions(&[(BASE, header), (0x50_0000, data)], header.len()).map_err(|e| e.to_string())
     }
 
     #[test]
