@@ -76,125 +76,52 @@ impl Environment {
         }
     }
 
-    /// Findings about this machine, and about debugging `target` on it.
+    /// Findings about this machine, and about debugging `target` on it: each rule's
+    /// test is in its file under `rules/`.
     pub fn findings(&self, target: Option<&Target>) -> Vec<Finding> {
-        let mut out = Vec::new();
-        if self.go.is_none() {
-            out.push(
-                Finding::new(&rules::tool_missing::RULE, "go not found on PATH")
-                    .fix("install Go (https://go.dev/dl or the distribution's golang package)"),
-            );
-        }
-        if self.dlv.is_none() {
-            let msg = self
-                .dlv_error
-                .clone()
-                .unwrap_or_else(|| "dlv (Delve) not found on PATH".into());
-            out.push(
-                Finding::new(&rules::tool_missing::RULE, msg)
-                    .fix("go install github.com/go-delve/delve/cmd/dlv@latest"),
-            );
-        }
-        if !self.ptrace.can_launch {
-            out.push(
-                Finding::new(
-                    &rules::ptrace_blocked::RULE,
-                    "ptrace is not permitted: no debugger can start a program here",
-                )
-                .evidence(self.ptrace.notes.join("; ")),
-            );
-        } else if !self.ptrace.can_attach {
-            out.push(
-                Finding::new(&rules::ptrace_blocked::RULE, "launching works, attaching to a running process does not")
-                    .severity(crate::diagnostic::Severity::Info)
-                    .evidence(self.ptrace.notes.join("; "))
-                    .fix("for dlv attach: run as root or grant CAP_SYS_PTRACE (docker: --cap-add=SYS_PTRACE)"),
-            );
-        }
+        let mut out = rules::tool_missing::check(self);
+        out.extend(rules::ptrace_blocked::check(&self.ptrace));
         let Some(t) = target else {
             return out;
         };
-        let (os, arch) = (t.goos(), t.goarch());
-        if format!("{os}/{arch}") != self.host {
-            out.push(
-                Finding::new(
-                    &rules::remote_debugging_needed::RULE,
-                    format!("{} is a {os}/{arch} binary; this machine is {}", t.path().display(), self.host),
-                )
-                .fix(format!(
-                    "on a {os}/{arch} machine: dlv --headless --listen=:2345 --api-version=2 exec ./{} ; here: dlv connect HOST:2345",
-                    t.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
-                )),
-            );
-        }
+        out.extend(rules::remote_debugging_needed::check(t, &self.host));
         let Some(go) = t.go_version().as_deref().and_then(GoVersion::parse) else {
             return out;
         };
         let Some(dlv) = &self.dlv else {
             return out;
         };
-        let dlv_v = dlv.version.as_deref().and_then(GoVersion::parse);
-        if let Some(dv) = dlv_v {
-            if let Some((lo, hi, verified)) = compat::supported(dv.minor) {
-                let how = if verified {
-                    ""
-                } else {
-                    " (by Delve's release rule)"
-                };
-                if go.minor > hi {
-                    let f = if go.minor > compat::newest_supported_go() {
-                        Finding::new(
-                                &rules::go_newer_than_delve::RULE,
-                                format!("go1.{} is newer than any Delve release known here (newest: Go 1.{})", go.minor, compat::newest_supported_go()),
-                            )
-                    } else {
-                        Finding::new(
-                            &rules::delve_too_old::RULE,
-                            format!(
-                                "Delve {} supports Go 1.{lo}–1.{hi}{how}; {} is go1.{}.{}",
-                                dlv.version.as_deref().unwrap_or("?"),
-                                t.path().display(),
-                                go.minor,
-                                go.patch
-                            ),
-                        )
-                    };
-                    out.push(
-                            f.evidence(format!("dlv at {} reports Version: {}", dlv.path, dlv.version.as_deref().unwrap_or("?")))
-                                .fix("go install github.com/go-delve/delve/cmd/dlv@latest   (then check `dlv version`)"),
-                        );
-                } else if go.minor < lo {
-                    out.push(
-                        Finding::new(
-                            &rules::delve_too_new::RULE,
-                            format!(
-                                "Delve {} supports Go 1.{lo}–1.{hi}{how}; {} is go1.{}",
-                                dlv.version.as_deref().unwrap_or("?"),
-                                t.path().display(),
-                                go.minor
-                            ),
-                        )
-                        .fix("rebuild the program with a newer Go, or use an older Delve"),
-                    );
-                }
-            }
-        }
-        let dwarf5 = t.dwarf().is_some_and(|d| d.version >= 5);
-        let built = dlv.built_with.as_deref().and_then(GoVersion::parse);
-        if dwarf5 {
-            if let Some(b) = built.filter(|b| !b.at_least(1, 25)) {
-                out.push(
-                    Finding::new(
-                        &rules::delve_cannot_read_dwarf5::RULE,
-                        format!("this dlv was built with go1.{}.{}; DWARF 5 needs Delve built with Go >= 1.25", b.minor, b.patch),
-                    )
-                    .evidence(format!("{}: build info of {}", dlv.built_with.as_deref().unwrap_or(""), dlv.path))
-                    .evidence("binary: DWARF 5 compile units")
-                    .fix("go install github.com/go-delve/delve/cmd/dlv@latest with Go >= 1.25, or build the program with GOEXPERIMENT=nodwarf5"),
-                );
-            }
-        }
+        out.extend(version_gate(t, go, dlv));
+        out.extend(rules::delve_cannot_read_dwarf5::check(t, dlv));
         out
+    }
+}
+
+/// Delve's Go version gate (`pkg/goversion/compat.go`, table in `compat.rs`): the
+/// binary's Go against the range the installed Delve accepts.
+fn version_gate(t: &Target, go: GoVersion, dlv: &detect::DlvTool) -> Option<Finding> {
+    let dv = dlv.version.as_deref().and_then(GoVersion::parse)?;
+    let (lo, hi, verified) = compat::supported(dv.minor)?;
+    let how = if verified {
+        ""
+    } else {
+        " (by Delve's release rule)"
+    };
+    let version = dlv.version.as_deref().unwrap_or("?");
+    if go.minor > hi {
+        let f = if go.minor > compat::newest_supported_go() {
+            rules::go_newer_than_delve::finding(go)
+        } else {
+            rules::delve_too_old::finding(t, go, version, (lo, hi), how)
+        };
+        Some(
+            f.evidence(format!("dlv at {} reports Version: {version}", dlv.path))
+                .fix("go install github.com/go-delve/delve/cmd/dlv@latest   (then check `dlv version`)"),
+        )
+    } else if go.minor < lo {
+        Some(rules::delve_too_new::finding(t, go, version, (lo, hi), how))
+    } else {
+        None
     }
 }
 

@@ -724,32 +724,11 @@ impl Cx<'_> {
 
     /// -gcflags, -ldflags -s/-w, -trimpath in buildFlags; one combined safe edit.
     fn build_flags(&mut self, p: &ObjectProp<'_>) {
-        let cfg = self.config;
-        // (token text, byte span in the decoded string or element index, source offset)
-        let (tokens, string_form, decoded): (Vec<FlagToken>, bool, String) = match &p.value {
-            Value::StringLit(s) => (
-                crate::go::flags::split_spans(&s.value)
-                    .into_iter()
-                    .map(|(t, span)| (t, span, s.range.start))
-                    .collect(),
-                true,
-                s.value.to_string(),
-            ),
-            Value::Array(a) => (
-                a.elements
-                    .iter()
-                    .enumerate()
-                    .map(|(i, e)| match e {
-                        Value::StringLit(s) => (s.value.to_string(), (i, i), s.range.start),
-                        other => (String::new(), (i, i), other.start()),
-                    })
-                    .collect(),
-                false,
-                String::new(),
-            ),
-            _ => return,
+        let Some((tokens, string_form, decoded)) = flag_tokens(&p.value) else {
+            return;
         };
         let mut edits = vec![ElemEdit::Keep; tokens.len()];
+        // Findings, where they point, and whether the combined edit fixes them.
         let mut pending: Vec<(Finding, usize, bool)> = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
@@ -764,92 +743,33 @@ impl Cx<'_> {
                 continue;
             }
             let value_idx = (inline.is_none() && i + 1 < tokens.len()).then_some(i + 1);
+            let drop_flag = |edits: &mut [ElemEdit]| {
+                edits[i] = ElemEdit::Drop;
+                if let Some(v) = value_idx {
+                    edits[v] = ElemEdit::Drop;
+                }
+            };
             match name {
                 "gcflags" => {
-                    edits[i] = ElemEdit::Drop;
-                    if let Some(v) = value_idx {
-                        edits[v] = ElemEdit::Drop;
-                    }
-                    pending.push((
-                        Finding::new(
-                            &gcflags_ignored::RULE,
-                            "buildFlags -gcflags is ignored: vscode-go builds with -gcflags=all=\"-N -l\" and drops yours",
-                        )
-                        .fix("remove -gcflags from buildFlags"),
-                        *at,
-                        true,
-                    ));
+                    drop_flag(&mut edits);
+                    pending.push((gcflags_ignored::finding(), *at, true));
                 }
                 "ldflags" => {
                     let value = inline.or_else(|| value_idx.map(|v| tokens[v].0.clone()));
-                    if let Some(value) = value {
-                        let inner = value.trim_matches(|c| c == '\'' || c == '"');
-                        let words: Vec<&str> = inner.split_whitespace().collect();
-                        let stripping: Vec<&str> = words
-                            .iter()
-                            .copied()
-                            .filter(|w| matches!(*w, "-s" | "-w" | "-s=true" | "-w=true"))
-                            .collect();
-                        // Since Go 1.22 `-s -w=0` strips the symbol table but keeps DWARF
-                        // (the linker's -s implies -w only when -w is not given; measured
-                        // with Go 1.25: .debug_* sections present). Not a DWARF problem.
-                        let w_off = crate::go::flags::split(inner)
-                            .iter()
-                            .any(|w| w.starts_with("-w="))
-                            && !crate::go::flags::linker_bool(inner, "w");
-                        let stripping: Vec<&str> = if w_off { Vec::new() } else { stripping };
-                        if !stripping.is_empty() {
-                            let rest: Vec<&str> = words
-                                .iter()
-                                .copied()
-                                .filter(|w| !stripping.contains(w))
-                                .collect();
-                            if rest.is_empty() {
-                                edits[i] = ElemEdit::Drop;
-                                if let Some(v) = value_idx {
-                                    edits[v] = ElemEdit::Drop;
-                                }
-                            } else {
-                                let joined = rest.join(" ");
-                                let v = if string_form && rest.len() > 1 {
-                                    format!("'{joined}'")
-                                } else {
-                                    joined
-                                };
-                                match value_idx {
-                                    Some(vi) => edits[vi] = ElemEdit::Set(v),
-                                    None => edits[i] = ElemEdit::Set(format!("{flag}={v}")),
-                                }
-                            }
-                            let s_note = if stripping.iter().any(|w| w.starts_with("-s")) {
-                                " (-s drops DWARF too: on ELF and PE always, on Mach-O since Go 1.22)"
-                            } else {
-                                ""
-                            };
-                            pending.push((
-                                Finding::new(
-                                    &strips_debug_info::RULE,
-                                    format!(
-                                        "buildFlags \"-ldflags={inner}\" removes DWARF{s_note}: breakpoints cannot bind"
-                                    ),
-                                )
-                                .fix(format!("remove {} from -ldflags", stripping.join(" "))),
-                                *at,
-                                true,
-                            ));
+                    let check = value.and_then(|v| strips_debug_info::check(&v, string_form));
+                    if let Some((finding, kept)) = check {
+                        match (kept, value_idx) {
+                            (None, _) => drop_flag(&mut edits),
+                            (Some(v), Some(vi)) => edits[vi] = ElemEdit::Set(v),
+                            (Some(v), None) => edits[i] = ElemEdit::Set(format!("{flag}={v}")),
                         }
+                        pending.push((finding, *at, true));
                     }
                 }
-                "trimpath" if inline.as_deref().is_none_or(|v| v == "true") => {
-                    pending.push((
-                        Finding::new(
-                            &trimpath_build::RULE,
-                            "buildFlags -trimpath rewrites recorded source paths: editor paths will not match",
-                        )
-                        .fix("remove -trimpath from the debug configuration's buildFlags"),
-                        *at,
-                        false,
-                    ));
+                "trimpath" => {
+                    if let Some(f) = trimpath_build::check(inline.as_deref()) {
+                        pending.push((f, *at, false));
+                    }
                 }
                 _ => {}
             }
@@ -859,23 +779,47 @@ impl Cx<'_> {
                 1
             };
         }
-        let fix = if edits.iter().all(|e| *e == ElemEdit::Keep) {
-            None
-        } else if string_form {
-            Some(Fix::SetBuildFlags {
-                config: cfg,
-                edit: FlagsEdit::String(rebuild(&decoded, &tokens, &edits)),
-            })
-        } else {
-            Some(Fix::SetBuildFlags {
-                config: cfg,
-                edit: FlagsEdit::Array(edits),
-            })
-        };
+        let fix = (!edits.iter().all(|e| *e == ElemEdit::Keep)).then(|| Fix::SetBuildFlags {
+            config: self.config,
+            edit: if string_form {
+                FlagsEdit::String(rebuild(&decoded, &tokens, &edits))
+            } else {
+                FlagsEdit::Array(edits)
+            },
+        });
         for (f, at, fixable) in pending {
             self.push(f, at, if fixable { fix.clone() } else { None });
         }
     }
+}
+
+/// buildFlags as fields: each token with its byte span in the decoded string (or its
+/// element index, for an array) and its source offset; whether it was a string, and the
+/// decoded string. `None` for a value of another type.
+fn flag_tokens(value: &Value<'_>) -> Option<(Vec<FlagToken>, bool, String)> {
+    Some(match value {
+        Value::StringLit(s) => (
+            crate::go::flags::split_spans(&s.value)
+                .into_iter()
+                .map(|(t, span)| (t, span, s.range.start))
+                .collect(),
+            true,
+            s.value.to_string(),
+        ),
+        Value::Array(a) => (
+            a.elements
+                .iter()
+                .enumerate()
+                .map(|(i, e)| match e {
+                    Value::StringLit(s) => (s.value.to_string(), (i, i), s.range.start),
+                    other => (String::new(), (i, i), other.start()),
+                })
+                .collect(),
+            false,
+            String::new(),
+        ),
+        _ => return None,
+    })
 }
 
 /// One buildFlags field: its text, its byte span in the decoded string (or its element

@@ -1,6 +1,9 @@
 //! DD502 delve-cannot-read-dwarf5: this Delve cannot read the binary's DWARF 5.
 
-use crate::diagnostic::{Rule, RuleId, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
+use crate::go::GoVersion;
+use crate::toolchain::detect::DlvTool;
+use crate::Target;
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD502"),
@@ -25,3 +28,31 @@ How to verify by hand
   go version -m $(which dlv) | head -1;  readelf --debug-dump=info BINARY | grep -m1 Version
 "#,
 };
+
+/// DWARF 5 in the binary, and a dlv built with Go < 1.25 (read from dlv's build info).
+pub fn check(t: &Target, dlv: &DlvTool) -> Option<Finding> {
+    if t.dwarf().is_none_or(|d| d.version < 5) {
+        return None;
+    }
+    let b = dlv
+        .built_with
+        .as_deref()
+        .and_then(GoVersion::parse)
+        .filter(|b| !b.at_least(1, 25))?;
+    Some(
+        Finding::new(
+            &RULE,
+            format!(
+                "this dlv was built with go1.{}.{}; DWARF 5 needs Delve built with Go >= 1.25",
+                b.minor, b.patch
+            ),
+        )
+        .evidence(format!(
+            "{}: build info of {}",
+            dlv.built_with.as_deref().unwrap_or(""),
+            dlv.path
+        ))
+        .evidence("binary: DWARF 5 compile units")
+        .fix("go install github.com/go-delve/delve/cmd/dlv@latest with Go >= 1.25, or build the program with GOEXPERIMENT=nodwarf5"),
+    )
+}

@@ -1,6 +1,8 @@
 //! DD504 delve-too-new: the binary's Go is older than this Delve supports.
 
-use crate::diagnostic::{Rule, RuleId, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
+use crate::go::GoVersion;
+use crate::Target;
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD504"),
@@ -23,3 +25,22 @@ How to verify by hand
   dlv version;  go version BINARY
 "#,
 };
+
+/// The installed Delve (`version`) accepts Go 1.lo–1.hi; the binary's Go is older.
+pub fn finding(
+    t: &Target,
+    go: GoVersion,
+    version: &str,
+    (lo, hi): (u32, u32),
+    how: &str,
+) -> Finding {
+    Finding::new(
+        &RULE,
+        format!(
+            "Delve {version} supports Go 1.{lo}–1.{hi}{how}; {} is go1.{}",
+            t.path().display(),
+            go.minor
+        ),
+    )
+    .fix("rebuild the program with a newer Go, or use an older Delve")
+}

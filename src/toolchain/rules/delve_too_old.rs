@@ -1,6 +1,8 @@
 //! DD501 delve-too-old: Delve is older than the binary's Go version.
 
-use crate::diagnostic::{Rule, RuleId, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
+use crate::go::GoVersion;
+use crate::Target;
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD501"),
@@ -26,3 +28,22 @@ How to verify by hand
   dlv version;  go version BINARY;  dlv exec BINARY
 "#,
 };
+
+/// The installed Delve (`version`) accepts Go 1.lo–1.hi; the binary's Go is newer.
+pub fn finding(
+    t: &Target,
+    go: GoVersion,
+    version: &str,
+    (lo, hi): (u32, u32),
+    how: &str,
+) -> Finding {
+    Finding::new(
+        &RULE,
+        format!(
+            "Delve {version} supports Go 1.{lo}–1.{hi}{how}; {} is go1.{}.{}",
+            t.path().display(),
+            go.minor,
+            go.patch
+        ),
+    )
+}

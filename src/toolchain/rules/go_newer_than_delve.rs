@@ -1,6 +1,8 @@
 //! DD503 go-newer-than-delve: the binary's Go is newer than any Delve debugdoctor knows.
 
-use crate::diagnostic::{Rule, RuleId, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
+use crate::go::GoVersion;
+use crate::toolchain::compat;
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD503"),
@@ -24,3 +26,15 @@ How to verify by hand
   dlv version;  go version BINARY
 "#,
 };
+
+/// The binary's Go is newer than the newest Go any known Delve supports.
+pub fn finding(go: GoVersion) -> Finding {
+    Finding::new(
+        &RULE,
+        format!(
+            "go1.{} is newer than any Delve release known here (newest: Go 1.{})",
+            go.minor,
+            compat::newest_supported_go()
+        ),
+    )
+}

@@ -1,6 +1,7 @@
 //! DD505 ptrace-blocked: ptrace is restricted: the debugger cannot start or attach.
 
-use crate::diagnostic::{Rule, RuleId, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
+use crate::toolchain::ptrace::PtraceStatus;
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD505"),
@@ -27,3 +28,25 @@ How to verify by hand
   cat /proc/sys/kernel/yama/ptrace_scope; grep -E 'CapEff|Seccomp' /proc/self/status
 "#,
 };
+
+/// Launching refused (error), or only attaching refused (info).
+pub fn check(ptrace: &PtraceStatus) -> Option<Finding> {
+    if !ptrace.can_launch {
+        Some(
+            Finding::new(
+                &RULE,
+                "ptrace is not permitted: no debugger can start a program here",
+            )
+            .evidence(ptrace.notes.join("; ")),
+        )
+    } else if !ptrace.can_attach {
+        Some(
+            Finding::new(&RULE, "launching works, attaching to a running process does not")
+                .severity(Severity::Info)
+                .evidence(ptrace.notes.join("; "))
+                .fix("for dlv attach: run as root or grant CAP_SYS_PTRACE (docker: --cap-add=SYS_PTRACE)"),
+        )
+    } else {
+        None
+    }
+}

@@ -1,6 +1,7 @@
 //! DD506 remote-debugging-needed: built for another platform: debug it remotely.
 
-use crate::diagnostic::{Rule, RuleId, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
+use crate::Target;
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD506"),
@@ -24,3 +25,25 @@ How to verify by hand
   file BINARY;  go version -m BINARY | grep -E 'GOOS|GOARCH'
 "#,
 };
+
+/// The binary is for another platform than `host` (`linux/amd64`).
+pub fn check(t: &Target, host: &str) -> Option<Finding> {
+    let (os, arch) = (t.goos(), t.goarch());
+    if format!("{os}/{arch}") == host {
+        return None;
+    }
+    let name = t
+        .path()
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Some(
+        Finding::new(
+            &RULE,
+            format!("{} is a {os}/{arch} binary; this machine is {host}", t.path().display()),
+        )
+        .fix(format!(
+            "on a {os}/{arch} machine: dlv --headless --listen=:2345 --api-version=2 exec ./{name} ; here: dlv connect HOST:2345"
+        )),
+    )
+}

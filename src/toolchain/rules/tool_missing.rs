@@ -1,6 +1,7 @@
 //! DD507 tool-missing: a debugging tool was not found.
 
-use crate::diagnostic::{Rule, RuleId, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
+use crate::toolchain::Environment;
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD507"),
@@ -23,3 +24,24 @@ How to verify by hand
   command -v go dlv gdb
 "#,
 };
+
+/// go or dlv missing (or `--dlv` is not Delve).
+pub fn check(env: &Environment) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if env.go.is_none() {
+        out.push(
+            Finding::new(&RULE, "go not found on PATH")
+                .fix("install Go (https://go.dev/dl or the distribution's golang package)"),
+        );
+    }
+    if env.dlv.is_none() {
+        let msg = env
+            .dlv_error
+            .clone()
+            .unwrap_or_else(|| "dlv (Delve) not found on PATH".into());
+        out.push(
+            Finding::new(&RULE, msg).fix("go install github.com/go-delve/delve/cmd/dlv@latest"),
+        );
+    }
+    out
+}

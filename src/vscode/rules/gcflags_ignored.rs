@@ -1,6 +1,6 @@
 //! DD407 gcflags-ignored: buildFlags pass -gcflags, which vscode-go drops.
 
-use crate::diagnostic::{Rule, RuleId, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD407"),
@@ -26,3 +26,12 @@ How to verify by hand
   Debug Console.
 "#,
 };
+
+/// `-gcflags` in buildFlags (the fix removes it and its value).
+pub fn finding() -> Finding {
+    Finding::new(
+        &RULE,
+        "buildFlags -gcflags is ignored: vscode-go builds with -gcflags=all=\"-N -l\" and drops yours",
+    )
+    .fix("remove -gcflags from buildFlags")
+}

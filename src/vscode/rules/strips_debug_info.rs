@@ -1,6 +1,7 @@
 //! DD403 strips-debug-info: buildFlags pass -ldflags with -w or -s, which strip the debug information.
 
-use crate::diagnostic::{Rule, RuleId, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
+use crate::go::flags;
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD403"),
@@ -26,3 +27,51 @@ How to verify by hand
   go build -ldflags="-s -w" -o app . && readelf -S app | grep debug_info   (nothing)
 "#,
 };
+
+/// An `-ldflags` value (`value`, quotes included as written) that strips DWARF: the
+/// finding, and the value to keep (`None`: drop the whole flag). `string_form` quotes a
+/// kept value of several words for a string buildFlags.
+pub fn check(value: &str, string_form: bool) -> Option<(Finding, Option<String>)> {
+    let inner = value.trim_matches(|c| c == '\'' || c == '"');
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    // Since Go 1.22 `-s -w=0` strips the symbol table but keeps DWARF (the linker's -s
+    // implies -w only when -w is not given; measured with Go 1.25: .debug_* sections
+    // present). Not a DWARF problem.
+    let w_off =
+        flags::split(inner).iter().any(|w| w.starts_with("-w=")) && !flags::linker_bool(inner, "w");
+    if w_off {
+        return None;
+    }
+    let stripping: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| matches!(*w, "-s" | "-w" | "-s=true" | "-w=true"))
+        .collect();
+    if stripping.is_empty() {
+        return None;
+    }
+    let rest: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| !stripping.contains(w))
+        .collect();
+    let kept = (!rest.is_empty()).then(|| {
+        let joined = rest.join(" ");
+        if string_form && rest.len() > 1 {
+            format!("'{joined}'")
+        } else {
+            joined
+        }
+    });
+    let s_note = if stripping.iter().any(|w| w.starts_with("-s")) {
+        " (-s drops DWARF too: on ELF and PE always, on Mach-O since Go 1.22)"
+    } else {
+        ""
+    };
+    let finding = Finding::new(
+        &RULE,
+        format!("buildFlags \"-ldflags={inner}\" removes DWARF{s_note}: breakpoints cannot bind"),
+    )
+    .fix(format!("remove {} from -ldflags", stripping.join(" ")));
+    Some((finding, kept))
+}

@@ -1,6 +1,6 @@
 //! DD408 trimpath-build: buildFlags pass -trimpath.
 
-use crate::diagnostic::{Rule, RuleId, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD408"),
@@ -24,3 +24,14 @@ How to verify by hand
   debugdoctor paths <binary>   (or: go tool objdump, readelf --debug-dump=line)
 "#,
 };
+
+/// `-trimpath` (or `-trimpath=true`) in buildFlags.
+pub fn check(inline: Option<&str>) -> Option<Finding> {
+    inline.is_none_or(|v| v == "true").then(|| {
+        Finding::new(
+            &RULE,
+            "buildFlags -trimpath rewrites recorded source paths: editor paths will not match",
+        )
+        .fix("remove -trimpath from the debug configuration's buildFlags")
+    })
+}
