@@ -19,7 +19,7 @@ fn fixtures_dir() -> String {
 }
 
 /// A workspace like the ones real launch.json files point into.
-fn workspace() -> tempfile::TempDir {
+pub(crate) fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let w = dir.path();
     for d in [".vscode", "cmd/server", "bin", "testdata", "config"] {

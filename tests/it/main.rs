@@ -24,5 +24,6 @@ mod probe;
 mod qa;
 mod readme;
 mod robustness;
+mod rule_snapshots;
 mod r#where;
 mod where_delve;
