@@ -2,7 +2,6 @@
 //! (directories are walked), in parallel, with CI gates: `--fail-on`, `--select` /
 //! `--ignore`, SARIF output, `debugdoctor.toml` defaults and baselines with drift.
 
-use super::{out, outln};
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
@@ -18,7 +17,7 @@ use debugdoctor::report::sarif;
 use debugdoctor::target::OpenOptions;
 use debugdoctor::Target;
 
-use super::Context;
+use super::{out, outln, Context};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {

@@ -1,13 +1,12 @@
 //! `debugdoctor env [BINARY]`: is this machine able to debug this binary?
 
-use super::{out, outln};
 use std::path::PathBuf;
 
 use debugdoctor::diagnostic::Severity;
 use debugdoctor::toolchain::{EnvOptions, Environment};
 use debugdoctor::Target;
 
-use super::Context;
+use super::{out, outln, Context};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

@@ -1,7 +1,6 @@
 //! `debugdoctor explain ID` and `explain --list`.
 
-use super::Context;
-use super::{out, outln};
+use super::{out, outln, Context};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

@@ -1,14 +1,13 @@
 //! `debugdoctor probe BINARY --break SPEC... [-- ARGS]`: run the program under ptrace and
 //! report whether each breakpoint is really hit.
 
-use super::outln;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use debugdoctor::probe::{ProbeError, ProbeOptions};
 use debugdoctor::Target;
 
-use super::Context;
+use super::{outln, Context};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

@@ -26,37 +26,10 @@ pub(super) struct Header {
 }
 
 impl Header {
+    /// Decodes and checks the header: the fixed fields, then the per-version words,
+    /// then that every offset and the function table fit in `data`.
     pub(super) fn parse(data: &[u8]) -> Result<Header, TableProblem> {
-        if data.len() < 8 {
-            return Err(TableProblem::HeaderTruncated {
-                len: data.len(),
-                need: None,
-            });
-        }
-        let m = [data[0], data[1], data[2], data[3]];
-        // The magics read differently in the other byte order, so the magic also tells
-        // the byte order (gosym parsePclnTab).
-        let (version, big_endian) = match (
-            PclnVersion::from_magic(u32::from_le_bytes(m)),
-            PclnVersion::from_magic(u32::from_be_bytes(m)),
-        ) {
-            (Some(v), _) => (v, false),
-            (None, Some(v)) => (v, true),
-            (None, None) => {
-                return Err(TableProblem::BadMagic(u32::from_le_bytes(m)));
-            }
-        };
-        if data[4] != 0 || data[5] != 0 {
-            return Err(TableProblem::BadPadding(data[4], data[5]));
-        }
-        let quantum = data[6];
-        if !matches!(quantum, 1 | 2 | 4) {
-            return Err(TableProblem::BadQuantum(quantum));
-        }
-        let ptr_size = data[7];
-        if !matches!(ptr_size, 4 | 8) {
-            return Err(TableProblem::BadPointerSize(ptr_size));
-        }
+        let (version, big_endian, quantum, ptr_size) = fixed_fields(data)?;
         let r = Reader {
             data,
             big_endian,
@@ -74,12 +47,20 @@ impl Header {
                 need: Some(need),
             });
         }
-        let word = |i: usize| r.uintptr(8 + i * ptr_size as usize).unwrap_or(0);
+        let mut h = Header::from_words(&r, version, quantum);
+        h.check_offsets(&r)?;
+        Ok(h)
+    }
+
+    /// The header words after the fixed fields, as each version lays them out.
+    fn from_words(r: &Reader<'_>, version: PclnVersion, quantum: u8) -> Header {
+        let ptr_size = r.ptr_size;
+        let word = |i: usize| r.uintptr(8 + i * ptr_size).unwrap_or(0);
         let mut h = Header {
             version,
-            big_endian,
+            big_endian: r.big_endian,
             quantum,
-            ptr_size,
+            ptr_size: ptr_size as u8,
             nfunc: word(0),
             nfiles: 0,
             text_start: 0,
@@ -115,13 +96,19 @@ impl Header {
                 h.functab_off = 8 + ptr_size as u64;
             }
         }
-        let len = data.len() as u64;
+        h
+    }
+
+    /// Every offset inside the table, and the function table too; for Go 1.2, reads the
+    /// file table's offset and count that follow the function table.
+    fn check_offsets(&mut self, r: &Reader<'_>) -> Result<(), TableProblem> {
+        let len = r.data.len() as u64;
         for (what, off) in [
-            ("funcname", h.funcname_off),
-            ("cu", h.cu_off),
-            ("filetab", h.filetab_off),
-            ("pctab", h.pctab_off),
-            ("functab", h.functab_off),
+            ("funcname", self.funcname_off),
+            ("cu", self.cu_off),
+            ("filetab", self.filetab_off),
+            ("pctab", self.pctab_off),
+            ("functab", self.functab_off),
         ] {
             if off > len {
                 return Err(TableProblem::OffsetPastEnd {
@@ -132,34 +119,34 @@ impl Header {
             }
         }
         // (2*nfunc+1) entries of 4 bytes (Go 1.18+) or a pointer each: nfunc must fit.
-        let field = h.functab_field_size();
-        let functab_size = h
+        let field = self.functab_field_size();
+        let functab_size = self
             .nfunc
             .checked_mul(2)
             .and_then(|n| n.checked_add(1))
             .and_then(|n| n.checked_mul(field as u64))
-            .filter(|&s| s <= len - h.functab_off)
+            .filter(|&s| s <= len - self.functab_off)
             .ok_or(TableProblem::FunctionCount {
-                nfunc: h.nfunc,
+                nfunc: self.nfunc,
                 len,
             })?;
-        if version == PclnVersion::Go12 {
+        if self.version == PclnVersion::Go12 {
             // The file table offset follows the functab (gosym parsePclnTab, ver12).
-            let at = (h.functab_off + functab_size) as usize;
-            h.filetab_off = r
+            let at = (self.functab_off + functab_size) as usize;
+            self.filetab_off = r
                 .u32(at)
                 .ok_or(TableProblem::Go12FiletabOffsetTruncated)?
                 .into();
-            if h.filetab_off > len {
+            if self.filetab_off > len {
                 return Err(TableProblem::FiletabPastEnd {
-                    offset: h.filetab_off,
+                    offset: self.filetab_off,
                 });
             }
-            h.nfiles = r
-                .u32(h.filetab_off as usize)
+            self.nfiles = r
+                .u32(self.filetab_off as usize)
                 .ok_or(TableProblem::Go12FiletabTruncated)? as u64;
         }
-        Ok(h)
+        Ok(())
     }
 
     /// gosym `functabFieldSize`: 4 since Go 1.18, a pointer before.
@@ -207,4 +194,35 @@ impl Reader<'_> {
         let n = rest.iter().position(|&b| b == 0)?;
         Some(&rest[..n])
     }
+}
+
+/// The first 8 bytes: magic (which also tells the byte order: the magics read
+/// differently in the other order, gosym parsePclnTab), two zero bytes, the PC quantum
+/// and the pointer size.
+fn fixed_fields(data: &[u8]) -> Result<(PclnVersion, bool, u8, u8), TableProblem> {
+    let Some(&[m0, m1, m2, m3, pad0, pad1, quantum, ptr_size]) = data.get(..8) else {
+        return Err(TableProblem::HeaderTruncated {
+            len: data.len(),
+            need: None,
+        });
+    };
+    let m = [m0, m1, m2, m3];
+    let (version, big_endian) = match (
+        PclnVersion::from_magic(u32::from_le_bytes(m)),
+        PclnVersion::from_magic(u32::from_be_bytes(m)),
+    ) {
+        (Some(v), _) => (v, false),
+        (None, Some(v)) => (v, true),
+        (None, None) => return Err(TableProblem::BadMagic(u32::from_le_bytes(m))),
+    };
+    if pad0 != 0 || pad1 != 0 {
+        return Err(TableProblem::BadPadding(pad0, pad1));
+    }
+    if !matches!(quantum, 1 | 2 | 4) {
+        return Err(TableProblem::BadQuantum(quantum));
+    }
+    if !matches!(ptr_size, 4 | 8) {
+        return Err(TableProblem::BadPointerSize(ptr_size));
+    }
+    Ok((version, big_endian, quantum, ptr_size))
 }
