@@ -61,47 +61,18 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
             return super::EXIT_USAGE;
         }
     };
-    let mut specs = args.specs.clone();
-    if let Some(f) = &args.from_file {
-        match std::fs::read_to_string(f) {
-            Ok(s) => specs.extend(
-                s.lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                    .map(String::from),
-            ),
-            Err(e) => {
-                eprintln!("debugdoctor: {}: {e}", f.display());
-                return super::EXIT_USAGE;
-            }
+    let specs = match read_specs(&args) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("debugdoctor: {e}");
+            return super::EXIT_USAGE;
         }
-    }
-    if specs.is_empty() && args.breakable.is_none() {
-        eprintln!(
-            "debugdoctor: where: give at least one location spec, --from-file or --breakable"
-        );
-        return super::EXIT_USAGE;
-    }
+    };
     let r = Resolver::new(&target);
-    let pie = target.image().is_pie();
     if let Some(file) = &args.breakable {
-        let files = r.files_matching(file);
-        if files.is_empty() {
+        if !print_breakable(&r, file, args.json) {
             eprintln!("debugdoctor: no file of the binary matches {file}");
             return 1;
-        }
-        if args.json {
-            let v: Vec<_> = files
-                .iter()
-                .map(|&f| {
-                    serde_json::json!({"file": r.index.files[f as usize], "lines": r.breakable(f)})
-                })
-                .collect();
-            json(&serde_json::json!({"schema_version": 1, "breakable": v}));
-        } else {
-            for f in files {
-                super::outln!("{}: {}", r.index.files[f as usize], ranges(&r.breakable(f)));
-            }
         }
         if specs.is_empty() {
             return super::EXIT_OK;
@@ -114,61 +85,7 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
             locations: &res,
         });
     } else {
-        // One write for the whole report (stdout is line-buffered).
-        let mut buf = String::new();
-        macro_rules! row {
-            ($($t:tt)*) => {{
-                use std::fmt::Write as _;
-                let _ = writeln!(buf, $($t)*);
-            }};
-        }
-        let w = res.iter().map(|x| x.spec.len()).max().unwrap_or(0).min(40);
-        let pad = " ".repeat(w + 2 + 8);
-        if pie {
-            row!("(PIE: addresses are unrelocated link-time addresses)");
-        }
-        for x in &res {
-            if x.bound {
-                for (i, a) in x.addresses.iter().enumerate() {
-                    let head = if i == 0 {
-                        format!("{:<w$}  bound   ", x.spec)
-                    } else {
-                        pad.clone()
-                    };
-                    let inl = match (&a.inlined, &a.inlined_into) {
-                        (true, Some(o)) => format!("  (inlined into {o})"),
-                        (true, None) => "  (inlined)".into(),
-                        _ => String::new(),
-                    };
-                    // Stripped binaries bind by the pclntab: no file or line to show.
-                    let place = if a.file.is_empty() {
-                        "(pclntab entry: no line information)".to_string()
-                    } else {
-                        format!("{}:{}", a.file, a.line)
-                    };
-                    row!("{head}{:#x}  {}  {place}{inl}", a.pc, a.function);
-                }
-                for wn in &x.warnings {
-                    row!("{pad}warning {}: {}", wn.id, wn.message);
-                }
-            } else {
-                let (id, msg) = x
-                    .reason
-                    .as_ref()
-                    .map(|r| (r.id.to_string(), r.message.as_str()))
-                    .unwrap_or_default();
-                row!("{:<w$}  NOT BOUND  [{id}] {msg}", x.spec);
-                if !x.nearest.is_empty() {
-                    let n: Vec<String> = x
-                        .nearest
-                        .iter()
-                        .map(|n| format!("{}:{}", n.file, n.line))
-                        .collect();
-                    row!("{pad}nearest: {}", n.join(", "));
-                }
-            }
-        }
-        super::write_stdout(&buf);
+        super::write_stdout(&render(&res, target.image().is_pie()));
     }
     let code = if res.iter().all(|x| x.bound) {
         super::EXIT_OK
@@ -181,4 +98,104 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
     std::mem::forget(r);
     std::mem::forget(target);
     code
+}
+
+/// The specs on the command line, then those of `--from-file` (one a line; blank lines
+/// and `#` comments skipped).
+fn read_specs(args: &Args) -> Result<Vec<String>, String> {
+    let mut specs = args.specs.clone();
+    if let Some(f) = &args.from_file {
+        let text = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
+        specs.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(String::from),
+        );
+    }
+    if specs.is_empty() && args.breakable.is_none() {
+        return Err(
+            "where: give at least one location spec, --from-file or --breakable".to_string(),
+        );
+    }
+    Ok(specs)
+}
+
+/// `--breakable FILE`: the bindable lines of every file matching it; false when none does.
+fn print_breakable(r: &Resolver<'_>, file: &str, json_out: bool) -> bool {
+    let files = r.files_matching(file);
+    if files.is_empty() {
+        return false;
+    }
+    if json_out {
+        let v: Vec<_> = files
+            .iter()
+            .map(|&f| serde_json::json!({"file": r.index.files[f as usize], "lines": r.breakable(f)}))
+            .collect();
+        json(&serde_json::json!({"schema_version": 1, "breakable": v}));
+    } else {
+        for f in files {
+            super::outln!("{}: {}", r.index.files[f as usize], ranges(&r.breakable(f)));
+        }
+    }
+    true
+}
+
+/// The human report: one line per address of a bound spec (with warnings), or the
+/// reason and the nearest lines of an unbound one. Built whole: one write.
+fn render(res: &[Resolution], pie: bool) -> String {
+    let mut buf = String::new();
+    macro_rules! row {
+        ($($t:tt)*) => {{
+            use std::fmt::Write as _;
+            let _ = writeln!(buf, $($t)*);
+        }};
+    }
+    let w = res.iter().map(|x| x.spec.len()).max().unwrap_or(0).min(40);
+    let pad = " ".repeat(w + 2 + 8);
+    if pie {
+        row!("(PIE: addresses are unrelocated link-time addresses)");
+    }
+    for x in res {
+        if x.bound {
+            for (i, a) in x.addresses.iter().enumerate() {
+                let head = if i == 0 {
+                    format!("{:<w$}  bound   ", x.spec)
+                } else {
+                    pad.clone()
+                };
+                let inl = match (&a.inlined, &a.inlined_into) {
+                    (true, Some(o)) => format!("  (inlined into {o})"),
+                    (true, None) => "  (inlined)".into(),
+                    _ => String::new(),
+                };
+                // Stripped binaries bind by the pclntab: no file or line to show.
+                let place = if a.file.is_empty() {
+                    "(pclntab entry: no line information)".to_string()
+                } else {
+                    format!("{}:{}", a.file, a.line)
+                };
+                row!("{head}{:#x}  {}  {place}{inl}", a.pc, a.function);
+            }
+            for wn in &x.warnings {
+                row!("{pad}warning {}: {}", wn.id, wn.message);
+            }
+        } else {
+            let (id, msg) = x
+                .reason
+                .as_ref()
+                .map(|r| (r.id.to_string(), r.message.as_str()))
+                .unwrap_or_default();
+            row!("{:<w$}  NOT BOUND  [{id}] {msg}", x.spec);
+            if !x.nearest.is_empty() {
+                let n: Vec<String> = x
+                    .nearest
+                    .iter()
+                    .map(|n| format!("{}:{}", n.file, n.line))
+                    .collect();
+                row!("{pad}nearest: {}", n.join(", "));
+            }
+        }
+    }
+    buf
 }

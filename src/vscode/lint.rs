@@ -316,32 +316,11 @@ impl Cx<'_> {
 
     fn configuration(&mut self, obj: &Object<'_>) {
         let cfg = self.config;
-        let request = match obj.get("request").map(|p| &p.value) {
-            Some(Value::StringLit(s)) if s.value == "launch" => Request::Launch,
-            Some(Value::StringLit(s)) if s.value == "attach" => Request::Attach,
-            Some(v) => {
-                self.push(
-                    Finding::new(
-                        &wrong_type::RULE,
-                        format!(
-                            "\"request\" is {}; vscode-go accepts \"launch\" or \"attach\"",
-                            value_text(v).map_or("not a string".into(), |t| format!("{t:?}"))
-                        ),
-                    ),
-                    v.start(),
-                    None,
-                );
-                return;
-            }
-            None => {
-                self.push(
-                    Finding::new(
-                        &wrong_type::RULE,
-                        "\"request\" is missing; vscode-go needs \"launch\" or \"attach\"",
-                    ),
-                    obj.range.start,
-                    None,
-                );
+        let request = match wrong_type::request(obj) {
+            Ok(r) => r,
+            Err(e) => {
+                let (f, at) = *e;
+                self.push(f, at, None);
                 return;
             }
         };
@@ -364,31 +343,8 @@ impl Cx<'_> {
             self.attribute(obj, p, request, &mode, &adapter);
         }
         self.variables_in(obj);
-
         if request == Request::Launch {
-            self.program(obj, &mode);
-            if let Some(p) = obj.get("buildFlags") {
-                if matches!(mode.as_str(), "auto" | "debug" | "test") {
-                    self.build_flags(p);
-                }
-            }
-            if let Some(p) = obj.get("envFile") {
-                let files: Vec<(&str, usize)> = match &p.value {
-                    Value::StringLit(s) => vec![(s.value.as_ref(), s.range.start)],
-                    Value::Array(a) => a
-                        .elements
-                        .iter()
-                        .filter_map(|e| match e {
-                            Value::StringLit(s) => Some((s.value.as_ref(), s.range.start)),
-                            _ => None,
-                        })
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                for (f, at) in files {
-                    self.existing_path("envFile", f, at, false);
-                }
-            }
+            self.launch_paths(obj, &mode);
         }
         if let Some(s) = obj.get_string("cwd") {
             // A remote attach's cwd is on the remote machine.
@@ -397,22 +353,43 @@ impl Cx<'_> {
                 self.existing_path("cwd", &s.value, s.range.start, true);
             }
         }
-        if request == Request::Attach && mode == "remote" && obj.get("port").is_none() {
-            let at = obj.get("mode").map_or(obj.range.start, |p| p.range.start);
-            self.push(
-                Finding::new(
-                    &remote_without_address::RULE,
-                    "attach mode \"remote\" has no \"port\": nothing to connect to",
-                )
-                .fix("add \"port\": 2345 (and \"host\") matching dlv --headless --listen"),
-                at,
-                None,
-            );
+        if request == Request::Attach && mode == "remote" {
+            if let Some((f, at)) = remote_without_address::check(obj) {
+                self.push(f, at, None);
+            }
         }
         let files = self.binary_files(obj, &mode, request);
         if let Some(p) = obj.get("substitutePath") {
             if let Value::Array(a) = &p.value {
                 self.substitute_path(cfg, a, files.as_deref());
+            }
+        }
+    }
+
+    /// What a launch request builds or runs: `program`, `buildFlags` (when vscode-go
+    /// builds), `envFile`.
+    fn launch_paths(&mut self, obj: &Object<'_>, mode: &str) {
+        self.program(obj, mode);
+        if let Some(p) = obj.get("buildFlags") {
+            if matches!(mode, "auto" | "debug" | "test") {
+                self.build_flags(p);
+            }
+        }
+        if let Some(p) = obj.get("envFile") {
+            let files: Vec<(&str, usize)> = match &p.value {
+                Value::StringLit(s) => vec![(s.value.as_ref(), s.range.start)],
+                Value::Array(a) => a
+                    .elements
+                    .iter()
+                    .filter_map(|e| match e {
+                        Value::StringLit(s) => Some((s.value.as_ref(), s.range.start)),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for (f, at) in files {
+                self.existing_path("envFile", f, at, false);
             }
         }
     }

@@ -762,8 +762,9 @@ fn where_findings() {
 #[test]
 fn baseline_findings() {
     let mut done = BTreeSet::new();
-    // (IDs, baseline build, current build), all of hello.
-    let cases: &[(&[&str], (&str, &str), (&str, &str))] = &[
+    // (IDs, baseline build, current build), all of hello; a build is (Go, variant).
+    type Build = (&'static str, &'static str);
+    let cases: &[(&[&str], Build, Build)] = &[
         (&["DD801", "DD802"], ("1.25.5", "default"), ("1.25.5", "sw")),
         (&["DD803"], ("1.25.5", "noopt"), ("1.25.5", "default")),
         (&["DD804"], ("1.21.13", "default"), ("1.25.5", "default")),

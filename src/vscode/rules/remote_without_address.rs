@@ -1,6 +1,8 @@
 //! DD414 remote-without-address: a remote attach configuration without a port to connect to.
 
-use crate::diagnostic::{Rule, RuleId, Severity};
+use jsonc_parser::ast::Object;
+
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD414"),
@@ -23,3 +25,19 @@ How to verify by hand
   nc -z <host> <port> while the dlv server runs.
 "#,
 };
+
+/// An attach in mode remote without `"port"`: the finding, on the mode attribute.
+pub fn check(obj: &Object<'_>) -> Option<(Finding, usize)> {
+    if obj.get("port").is_some() {
+        return None;
+    }
+    let at = obj.get("mode").map_or(obj.range.start, |p| p.range.start);
+    Some((
+        Finding::new(
+            &RULE,
+            "attach mode \"remote\" has no \"port\": nothing to connect to",
+        )
+        .fix("add \"port\": 2345 (and \"host\") matching dlv --headless --listen"),
+        at,
+    ))
+}

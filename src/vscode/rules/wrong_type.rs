@@ -1,10 +1,11 @@
 //! DD405 wrong-type: an attribute whose JSON type or enum value vscode-go does not accept.
 
-use jsonc_parser::ast::Value;
+use jsonc_parser::ast::{Object, Value};
+use jsonc_parser::common::Ranged;
 
 use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 use crate::vscode::lint::{type_of, value_text};
-use crate::vscode::model::{Attr, JsonType};
+use crate::vscode::model::{Attr, JsonType, Request};
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD405"),
@@ -83,4 +84,30 @@ pub fn check_enum(name: &str, attr: &Attr, value: &Value<'_>) -> Option<Finding>
                 .join(", ")
         ),
     ))
+}
+
+/// The configuration's `"request"`: launch or attach, else the finding and where it
+/// points.
+pub fn request(obj: &Object<'_>) -> Result<Request, Box<(Finding, usize)>> {
+    match obj.get("request").map(|p| &p.value) {
+        Some(Value::StringLit(s)) if s.value == "launch" => Ok(Request::Launch),
+        Some(Value::StringLit(s)) if s.value == "attach" => Ok(Request::Attach),
+        Some(v) => Err(Box::new((
+            Finding::new(
+                &RULE,
+                format!(
+                    "\"request\" is {}; vscode-go accepts \"launch\" or \"attach\"",
+                    value_text(v).map_or("not a string".into(), |t| format!("{t:?}"))
+                ),
+            ),
+            v.start(),
+        ))),
+        None => Err(Box::new((
+            Finding::new(
+                &RULE,
+                "\"request\" is missing; vscode-go needs \"launch\" or \"attach\"",
+            ),
+            obj.range.start,
+        ))),
+    }
 }
