@@ -28,26 +28,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> u8 {
-    let target = match &args.binary {
-        Some(p) => match Target::open(p) {
-            Ok(t) if t.is_go() => Some(t),
-            Ok(_) => {
-                eprintln!("debugdoctor: {}: not a Go binary", p.display());
-                return super::EXIT_USAGE;
-            }
-            Err(e) => {
-                eprintln!("debugdoctor: {e}");
-                return super::EXIT_USAGE;
-            }
-        },
-        None => None,
-    };
-    if let Some(d) = &args.dlv {
-        if !d.exists() {
-            eprintln!("debugdoctor: --dlv {}: no such file", d.display());
+    let target = match open_binary(&args) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("debugdoctor: {e}");
             return super::EXIT_USAGE;
         }
-    }
+    };
     let env = Environment::detect(&EnvOptions {
         go: args.go.clone(),
         dlv: args.dlv.clone(),
@@ -69,6 +56,34 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
         }));
         return code;
     }
+    print_tools(&env, target.as_ref(), ctx);
+    for f in &findings {
+        out!("{}", ctx.style.finding(f));
+    }
+    code
+}
+
+/// The binary to check against this machine (it must be Go), after `--dlv` is checked to
+/// exist.
+fn open_binary(args: &Args) -> Result<Option<Target>, String> {
+    let target = match &args.binary {
+        Some(p) => match Target::open(p) {
+            Ok(t) if t.is_go() => Some(t),
+            Ok(_) => return Err(format!("{}: not a Go binary", p.display())),
+            Err(e) => return Err(e.to_string()),
+        },
+        None => None,
+    };
+    if let Some(d) = &args.dlv {
+        if !d.exists() {
+            return Err(format!("--dlv {}: no such file", d.display()));
+        }
+    }
+    Ok(target)
+}
+
+/// One line per tool (go, dlv, gdb), ptrace, and the binary.
+fn print_tools(env: &Environment, target: Option<&Target>, ctx: &Context) {
     let s = &ctx.style;
     match &env.go {
         Some(g) => outln!(
@@ -122,7 +137,7 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
             .map(|c| format!("; in {c}"))
             .unwrap_or_default()
     );
-    if let Some(t) = &target {
+    if let Some(t) = target {
         outln!(
             "{}  {} {}/{}",
             s.bold("binary"),
@@ -131,8 +146,4 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
             t.goarch()
         );
     }
-    for f in &findings {
-        out!("{}", s.finding(f));
-    }
-    code
 }

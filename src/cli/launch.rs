@@ -49,69 +49,32 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
         binary: args.binary.clone(),
         check_binary: Some(debugdoctor::registry::check),
     };
-    let src = match vscode::load(&args.path) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("debugdoctor: {e}");
-            return super::EXIT_USAGE;
-        }
-    };
-    let diags = match vscode::lint(&src, &opts) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("debugdoctor: {e}");
-            return super::EXIT_USAGE;
-        }
-    };
-
-    let mut shown = diags;
-    let mut diff = None;
-    let mut fixed = false;
-    if args.fix || args.diff {
-        let fixes: Vec<_> = shown.iter().filter_map(|d| d.fix.clone()).collect();
-        if !fixes.is_empty() {
-            let new_text = match vscode::apply_fixes(&src.text, &fixes) {
-                Ok(t) => t,
-                Err(e) => {
-                    eprintln!(
-                        "debugdoctor: {}: cannot apply fixes: {e}",
-                        src.path.display()
-                    );
-                    return super::EXIT_USAGE;
-                }
+    let linted = vscode::load(&args.path)
+        .map_err(|e| e.to_string())
+        .and_then(|src| {
+            let diags = vscode::lint(&src, &opts).map_err(|e| e.to_string())?;
+            Ok((src, diags))
+        })
+        .and_then(|(src, diags)| {
+            let fixed = if args.fix || args.diff {
+                apply_fixes(&src, &diags, &opts, args.fix)?
+            } else {
+                None
             };
-            if new_text != src.text {
-                let name = src.path.display().to_string();
-                diff = Some(
-                    similar::TextDiff::from_lines(&src.text, &new_text)
-                        .unified_diff()
-                        .context_radius(3)
-                        .header(&format!("a/{name}"), &format!("b/{name}"))
-                        .to_string(),
-                );
-                if args.fix {
-                    if let Err(e) = write_atomically(&src.path, &new_text) {
-                        eprintln!("debugdoctor: {}: cannot write: {e}", src.path.display());
-                        return super::EXIT_USAGE;
-                    }
-                    fixed = true;
-                }
-                // Report what remains after the edit (for --diff too: what --fix would leave).
-                let after = Source {
-                    path: src.path.clone(),
-                    text: new_text,
-                };
-                match vscode::lint(&after, &opts) {
-                    Ok(d) => shown = d,
-                    Err(e) => {
-                        eprintln!("debugdoctor: {e}");
-                        return super::EXIT_USAGE;
-                    }
-                }
-            }
+            Ok((src, diags, fixed))
+        });
+    let (src, diags, fixed) = match linted {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("debugdoctor: {e}");
+            return super::EXIT_USAGE;
         }
-    }
-
+    };
+    // Report what remains after the edit (for --diff too: what --fix would leave).
+    let (shown, diff, wrote) = match fixed {
+        Some(f) => (f.remaining, Some(f.diff), f.wrote),
+        None => (diags, None, false),
+    };
     let fixable = shown.iter().filter(|d| d.fix.is_some()).count();
     let code = if shown.iter().any(|d| d.finding.severity == Severity::Error) {
         super::EXIT_FINDINGS
@@ -119,35 +82,13 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
         super::EXIT_OK
     };
     if args.json {
-        let findings: Vec<serde_json::Value> = shown
-            .iter()
-            .map(|d| {
-                let mut v = serde_json::to_value(&d.finding).unwrap_or_default();
-                if let Some(o) = v.as_object_mut() {
-                    o.insert("configuration".into(), serde_json::json!(d.configuration));
-                    o.insert("fixable".into(), serde_json::json!(d.fix.is_some()));
-                }
-                v
-            })
-            .collect();
-        let mut doc = serde_json::json!({
-            "schema_version": debugdoctor::report::SCHEMA_VERSION,
-            "file": src.path.display().to_string(),
-            "workspace": args.workspace.as_ref().map(|w| w.display().to_string()),
-            "findings": findings,
-            "fixable": fixable,
-            "fixed": fixed,
-        });
-        if let (Some(d), Some(o)) = (&diff, doc.as_object_mut()) {
-            o.insert("diff".into(), serde_json::json!(d));
-        }
-        super::print_json(&doc);
+        print_json(&args, &src, &shown, diff.as_deref(), fixable, wrote);
         return code;
     }
     let mut out = String::new();
     if let Some(d) = &diff {
         out.push_str(d);
-        if fixed {
+        if wrote {
             out.push_str(&format!("fixed {}\n", src.path.display()));
         }
     }
@@ -157,6 +98,89 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
     }
     super::write_stdout(&out);
     code
+}
+
+/// The outcome of applying the safe fixes.
+struct Fixed {
+    /// Unified diff of the file before and after.
+    diff: String,
+    /// Whether the file was written (`--fix`; `--diff` only shows).
+    wrote: bool,
+    /// The findings of the fixed text.
+    remaining: Vec<Diagnostic>,
+}
+
+/// Applies every safe fix to the text, writes it atomically when `write`, and lints the
+/// result; `None` when nothing changes.
+fn apply_fixes(
+    src: &Source,
+    diags: &[Diagnostic],
+    opts: &LintOptions,
+    write: bool,
+) -> Result<Option<Fixed>, String> {
+    let fixes: Vec<_> = diags.iter().filter_map(|d| d.fix.clone()).collect();
+    if fixes.is_empty() {
+        return Ok(None);
+    }
+    let new_text = vscode::apply_fixes(&src.text, &fixes)
+        .map_err(|e| format!("{}: cannot apply fixes: {e}", src.path.display()))?;
+    if new_text == src.text {
+        return Ok(None);
+    }
+    let name = src.path.display().to_string();
+    let diff = similar::TextDiff::from_lines(&src.text, &new_text)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string();
+    if write {
+        write_atomically(&src.path, &new_text)
+            .map_err(|e| format!("{}: cannot write: {e}", src.path.display()))?;
+    }
+    let after = Source {
+        path: src.path.clone(),
+        text: new_text,
+    };
+    let remaining = vscode::lint(&after, opts).map_err(|e| e.to_string())?;
+    Ok(Some(Fixed {
+        diff,
+        wrote: write,
+        remaining,
+    }))
+}
+
+/// The `--json` document (schema_version 1).
+fn print_json(
+    args: &Args,
+    src: &Source,
+    shown: &[Diagnostic],
+    diff: Option<&str>,
+    fixable: usize,
+    fixed: bool,
+) {
+    let findings: Vec<serde_json::Value> = shown
+        .iter()
+        .map(|d| {
+            let mut v = serde_json::to_value(&d.finding).unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                o.insert("configuration".into(), serde_json::json!(d.configuration));
+                o.insert("fixable".into(), serde_json::json!(d.fix.is_some()));
+            }
+            v
+        })
+        .collect();
+    let mut doc = serde_json::json!({
+        "schema_version": debugdoctor::report::SCHEMA_VERSION,
+        "file": src.path.display().to_string(),
+        "workspace": args.workspace.as_ref().map(|w| w.display().to_string()),
+        "findings": findings,
+        "fixable": fixable,
+        "fixed": fixed,
+    });
+    if let (Some(d), Some(o)) = (diff, doc.as_object_mut()) {
+        o.insert("diff".into(), serde_json::json!(d));
+    }
+    super::print_json(&doc);
 }
 
 /// `FILE:LINE:COL  severity  ID name  message`, one line per finding.

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use debugdoctor::probe::{ProbeError, ProbeOptions};
+use debugdoctor::probe::{ProbeError, ProbeOptions, ProbeReport};
 use debugdoctor::Target;
 
 use super::{outln, Context};
@@ -112,8 +112,15 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
             "schema_version": debugdoctor::report::SCHEMA_VERSION,
             "probe": report,
         }));
-        return code;
+    } else {
+        print_human(&report, ctx);
     }
+    code
+}
+
+/// One line per breakpoint: HIT (when, thread, PC, file:line), not hit or NOT BOUND
+/// with the reason.
+fn print_human(report: &ProbeReport, ctx: &Context) {
     let s = &ctx.style;
     let width = report
         .breakpoints
@@ -160,5 +167,4 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
             s.dim(&format!("(PIE loaded at {:#x})", report.load_base))
         );
     }
-    code
 }

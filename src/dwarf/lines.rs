@@ -886,7 +886,8 @@ fn walk_dies<'a>(
     }
 }
 
-/// Records one subprogram or inlined subroutine.
+/// Records one subprogram or inlined subroutine: its name by offset (for abstract
+/// origins) and its code range; with [`Walk::Ranges`], every range of it instead.
 #[allow(clippy::too_many_arguments)]
 fn sub_entry<'a>(
     d: &Dwarf<'a>,
@@ -903,79 +904,43 @@ fn sub_entry<'a>(
     if let (Some(n), Some(o), false) = (a.name, off, ranges) {
         out.named.push((o, n));
     }
+    // With Walk::Ranges every range is kept (by the entry's offset), else only the pick.
+    let mut keep = |lo: u64, hi: u64| {
+        if let (true, Some(o)) = (ranges, off) {
+            out.ranges.push(InlRange {
+                lo,
+                hi,
+                depth,
+                id: o,
+                seq: 0,
+            });
+        }
+    };
     let low = a.low.and_then(|v| d.attr_address(unit, v).ok().flatten());
-    let (low, high) = match low {
+    let picked = match low {
         Some(low) => {
-            let high = match a.high {
-                Some(gimli::AttributeValue::Udata(n)) => low.saturating_add(n),
-                Some(v) => d
-                    .attr_address(unit, v)
-                    .ok()
-                    .flatten()
-                    .or_else(|| v.udata_value().map(|n| low.saturating_add(n)))
-                    .unwrap_or(low.saturating_add(1)),
-                None => low.saturating_add(1),
-            };
-            if ranges {
-                if let Some(o) = off {
-                    out.ranges.push(InlRange {
-                        lo: low,
-                        hi: high,
-                        depth,
-                        id: o,
-                        seq: 0,
-                    });
-                }
-            }
-            (low, high)
+            let high = high_pc(d, unit, low, a.high);
+            keep(low, high);
+            Some((low, high))
         }
-        None => {
-            // DW_AT_ranges: take the lowest range (Delve uses ranges[0]).
-            let mut best: Option<(u64, u64)> = None;
-            let list = a
-                .ranges
-                .and_then(|v| d.attr_ranges_offset(unit, v).ok().flatten())
-                .and_then(|o| d.ranges(unit, o).ok());
-            if let Some(mut rs) = list {
-                while let Ok(Some(r)) = rs.next() {
-                    if best.is_none() {
-                        best = Some((r.begin, r.end));
-                        if !ranges {
-                            break;
-                        }
-                    }
-                    if let (true, Some(o)) = (ranges, off) {
-                        out.ranges.push(InlRange {
-                            lo: r.begin,
-                            hi: r.end,
-                            depth,
-                            id: o,
-                            seq: 0,
-                        });
-                    }
-                }
-            }
-            match best {
-                Some(b) => b,
-                None => {
-                    // A declaration without code still names a function.
-                    if !inlined && a.name.is_some() {
-                        out.subs.push(Sub {
-                            origin: NONE,
-                            own_name: a.name,
-                            local: u32::MAX,
-                            low: 0,
-                            high: 0,
-                            inlined: false,
-                            call_file: u32::MAX,
-                            call_line: 0,
-                            trampoline: false,
-                        });
-                    }
-                    return;
-                }
-            }
+        None => lowest_range(d, unit, a.ranges, ranges, keep),
+    };
+    let Some((low, high)) = picked else {
+        // A declaration without code still names a function.
+        if !inlined && a.name.is_some() {
+            out.subs.push(Sub {
+                origin: NONE,
+                own_name: a.name,
+                local: u32::MAX,
+                low: 0,
+                high: 0,
+                inlined: false,
+                call_file: u32::MAX,
+                call_line: 0,
+                trampoline: false,
+            });
         }
+        return;
     };
     if ranges {
         return;
@@ -994,4 +959,48 @@ fn sub_entry<'a>(
         call_line: a.call_line,
         trampoline: a.trampoline,
     });
+}
+
+/// DW_AT_high_pc: an address, or an offset from `low` (saturating; one byte when absent).
+fn high_pc<'a>(
+    d: &Dwarf<'a>,
+    unit: &gimli::Unit<Reader<'a>>,
+    low: u64,
+    high: Option<gimli::AttributeValue<Reader<'a>>>,
+) -> u64 {
+    match high {
+        Some(gimli::AttributeValue::Udata(n)) => low.saturating_add(n),
+        Some(v) => d
+            .attr_address(unit, v)
+            .ok()
+            .flatten()
+            .or_else(|| v.udata_value().map(|n| low.saturating_add(n)))
+            .unwrap_or(low.saturating_add(1)),
+        None => low.saturating_add(1),
+    }
+}
+
+/// DW_AT_ranges: the first range (Delve uses ranges[0]); with `all`, every range is
+/// passed to `keep`, else the list is read no further.
+fn lowest_range<'a>(
+    d: &Dwarf<'a>,
+    unit: &gimli::Unit<Reader<'a>>,
+    ranges: Option<gimli::AttributeValue<Reader<'a>>>,
+    all: bool,
+    mut keep: impl FnMut(u64, u64),
+) -> Option<(u64, u64)> {
+    let mut rs = ranges
+        .and_then(|v| d.attr_ranges_offset(unit, v).ok().flatten())
+        .and_then(|o| d.ranges(unit, o).ok())?;
+    let mut best = None;
+    while let Ok(Some(r)) = rs.next() {
+        if best.is_none() {
+            best = Some((r.begin, r.end));
+            if !all {
+                break;
+            }
+        }
+        keep(r.begin, r.end);
+    }
+    best
 }

@@ -124,50 +124,14 @@ fn spawn(target: &Target, opts: &ProbeOptions) -> Result<Tracee, ProbeError> {
     // SAFETY: the child only calls async-signal-safe functions before exec.
     let child = match unsafe { fork() } {
         Err(e) => return Err(ProbeError::Failed(format!("fork: {e}"))),
-        Ok(ForkResult::Child) => {
-            let fail = |stage: u8, e: Errno| -> ! {
-                let msg = [stage, (e as i32 & 0xff) as u8, ((e as i32) >> 8) as u8];
-                let _ = nix::unistd::write(&wr, &msg);
-                unsafe { nix::libc::_exit(127) }
-            };
-            let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(0));
-            if !opts.stdin {
-                unsafe { nix::libc::dup2(devnull.as_raw_fd(), 0) };
-            }
-            if opts.quiet {
-                unsafe { nix::libc::dup2(devnull.as_raw_fd(), 1) };
-                unsafe { nix::libc::dup2(devnull.as_raw_fd(), 2) };
-            }
-            if let Some(c) = &cwd {
-                if let Err(e) = nix::unistd::chdir(c.as_c_str()) {
-                    fail(1, e);
-                }
-            }
-            if let Err(e) = ptrace::traceme() {
-                fail(2, e);
-            }
-            let e = nix::unistd::execv(&cpath, &argv).unwrap_err();
-            fail(3, e)
-        }
+        Ok(ForkResult::Child) => exec_child(&cpath, &argv, cwd.as_ref(), &devnull, &wr, opts),
         Ok(ForkResult::Parent { child }) => child,
     };
     drop(wr);
     let mut buf = [0u8; 3];
-    let n = nix::unistd::read(&rd, &mut buf).unwrap_or(0);
-    if n == 3 {
+    if nix::unistd::read(&rd, &mut buf).unwrap_or(0) == 3 {
         let _ = waitpid(child, None);
-        let errno = Errno::from_raw(buf[1] as i32 | (buf[2] as i32) << 8);
-        return Err(match (buf[0], errno) {
-            (2, Errno::EPERM) => ProbeError::Denied(format!(
-                "ptrace(PTRACE_TRACEME) refused: {errno}; {}",
-                ptrace_diagnosis()
-            )),
-            (1, e) => ProbeError::Usage(format!("cannot change to the working directory: {e}")),
-            (3, Errno::EACCES) | (3, Errno::ENOEXEC) => {
-                ProbeError::Usage(format!("{}: cannot execute: {errno}", path.display()))
-            }
-            (_, e) => ProbeError::Failed(format!("cannot start {}: {e}", path.display())),
-        });
+        return Err(start_error(buf, path));
     }
     let tracee = Tracee { pid: child };
     // The exec stop.
@@ -187,6 +151,59 @@ fn spawn(target: &Target, opts: &ProbeOptions) -> Result<Tracee, ProbeError> {
         return Err(ProbeError::Failed(format!("PTRACE_SETOPTIONS: {e}")));
     }
     Ok(tracee)
+}
+
+/// In the forked child: own process group, stdin (and with `quiet` stdout/stderr) from
+/// /dev/null, the working directory, PTRACE_TRACEME, exec. A failure before exec is
+/// written to `report` as (stage, errno) for the parent; only async-signal-safe calls.
+fn exec_child(
+    cpath: &CString,
+    argv: &[CString],
+    cwd: Option<&CString>,
+    devnull: &std::fs::File,
+    report: &std::os::fd::OwnedFd,
+    opts: &ProbeOptions,
+) -> ! {
+    let fail = |stage: u8, e: Errno| -> ! {
+        let msg = [stage, (e as i32 & 0xff) as u8, ((e as i32) >> 8) as u8];
+        let _ = nix::unistd::write(report, &msg);
+        unsafe { nix::libc::_exit(127) }
+    };
+    let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(0));
+    if !opts.stdin {
+        unsafe { nix::libc::dup2(devnull.as_raw_fd(), 0) };
+    }
+    if opts.quiet {
+        unsafe { nix::libc::dup2(devnull.as_raw_fd(), 1) };
+        unsafe { nix::libc::dup2(devnull.as_raw_fd(), 2) };
+    }
+    if let Some(c) = cwd {
+        if let Err(e) = nix::unistd::chdir(c.as_c_str()) {
+            fail(1, e);
+        }
+    }
+    if let Err(e) = ptrace::traceme() {
+        fail(2, e);
+    }
+    let e = nix::unistd::execv(cpath, argv).unwrap_err();
+    fail(3, e)
+}
+
+/// The error for a child that reported (stage, errno) before exec: 1 chdir, 2
+/// PTRACE_TRACEME, 3 exec.
+fn start_error(buf: [u8; 3], path: &std::path::Path) -> ProbeError {
+    let errno = Errno::from_raw(buf[1] as i32 | (buf[2] as i32) << 8);
+    match (buf[0], errno) {
+        (2, Errno::EPERM) => ProbeError::Denied(format!(
+            "ptrace(PTRACE_TRACEME) refused: {errno}; {}",
+            ptrace_diagnosis()
+        )),
+        (1, e) => ProbeError::Usage(format!("cannot change to the working directory: {e}")),
+        (3, Errno::EACCES) | (3, Errno::ENOEXEC) => {
+            ProbeError::Usage(format!("{}: cannot execute: {errno}", path.display()))
+        }
+        (_, e) => ProbeError::Failed(format!("cannot start {}: {e}", path.display())),
+    }
 }
 
 /// AT_ENTRY from /proc/PID/auxv minus the ELF entry: the PIE load base.
@@ -263,6 +280,46 @@ impl Breakpoints {
                 }
             }
         }
+    }
+
+    /// A SIGTRAP in thread `pid`: ours (count the hit, then step over it or leave it
+    /// removed), one of a breakpoint already removed (rewind and go on), or the
+    /// program's own (delivered). True when every bound breakpoint has its `count` hits.
+    fn on_trap(
+        &mut self,
+        pid: Pid,
+        ms: u64,
+        results: &mut [BreakResult],
+        info: &AddrInfo,
+        count: u32,
+    ) -> bool {
+        let Ok(mut regs) = ptrace::getregs(pid) else {
+            let _ = ptrace::cont(pid, None);
+            return false;
+        };
+        let pc = regs.rip.wrapping_sub(1);
+        let Some(orig) = self.originals.get(&pc).copied() else {
+            if self.removed.contains(&pc) {
+                regs.rip = pc;
+                let _ = ptrace::setregs(pid, regs);
+                let _ = ptrace::cont(pid, None);
+            } else {
+                // Not ours (a SIGTRAP of the program itself): deliver it.
+                let _ = ptrace::cont(pid, Signal::SIGTRAP);
+            }
+            return false;
+        };
+        self.record_hit(pc, pid, ms, results, info);
+        let bound = || results.iter().filter(|r| r.status != "not-bound");
+        if bound().next().is_some() && bound().all(|r| r.hits >= count) {
+            return true;
+        }
+        let still_needed = self
+            .owner
+            .get(&pc)
+            .is_some_and(|v| v.iter().any(|&i| results[i].hits < count));
+        self.step_over(pid, pc, orig, regs, still_needed);
+        false
     }
 
     /// Steps `pid` over the breakpoint at `pc`: restore the instruction, rewind,
@@ -343,14 +400,6 @@ fn trace(
         exit_code: None,
         signal: None,
     };
-    let needed = results.iter().filter(|r| r.status != "not-bound").count();
-    let done = |results: &[BreakResult]| {
-        needed > 0
-            && results
-                .iter()
-                .filter(|r| r.status != "not-bound")
-                .all(|r| r.hits >= opts.count)
-    };
     loop {
         if INTERRUPTED.load(Ordering::SeqCst) {
             ending.end = "interrupted";
@@ -392,33 +441,11 @@ fn trace(
                 let _ = ptrace::cont(pid, None);
             }
             WaitStatus::Stopped(pid, Signal::SIGTRAP) => {
-                let Ok(mut regs) = ptrace::getregs(pid) else {
-                    let _ = ptrace::cont(pid, None);
-                    continue;
-                };
-                let pc = regs.rip.wrapping_sub(1);
-                let Some(orig) = bps.originals.get(&pc).copied() else {
-                    if bps.removed.contains(&pc) {
-                        regs.rip = pc;
-                        let _ = ptrace::setregs(pid, regs);
-                        let _ = ptrace::cont(pid, None);
-                    } else {
-                        // Not ours (a SIGTRAP of the program itself): deliver it.
-                        let _ = ptrace::cont(pid, Signal::SIGTRAP);
-                    }
-                    continue;
-                };
                 let ms = start.elapsed().as_millis() as u64;
-                bps.record_hit(pc, pid, ms, results, addr_info);
-                if done(results) {
+                if bps.on_trap(pid, ms, results, addr_info, opts.count) {
                     ending.end = "stopped-all-hit";
                     return Ok(ending);
                 }
-                let still_needed = bps
-                    .owner
-                    .get(&pc)
-                    .is_some_and(|v| v.iter().any(|&i| results[i].hits < opts.count));
-                bps.step_over(pid, pc, orig, regs, still_needed);
             }
             WaitStatus::Stopped(pid, Signal::SIGSTOP) => {
                 // New threads start with SIGSTOP; swallow it.

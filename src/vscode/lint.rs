@@ -504,39 +504,11 @@ impl Cx<'_> {
         };
         let at = s.range.start;
         let raw = s.value.to_string();
-        let mut mode = mode.to_string();
-        if mode == "auto" {
-            let active_test = self
-                .opts
-                .active_file
-                .as_ref()
-                .is_some_and(|f| f.to_string_lossy().ends_with("_test.go"));
-            if raw.ends_with("_test.go") {
-                mode = "test".into();
-            } else if active_test {
-                mode = "test".into();
-                let file = self
-                    .opts
-                    .active_file
-                    .as_ref()
-                    .map(|f| f.display().to_string())
-                    .unwrap_or_default();
-                let mode_at = obj.get("mode").map_or(at, |p| p.value.start());
-                self.push(
-                    Finding::new(
-                        &auto_test_mode::RULE,
-                        format!(
-                            "mode \"auto\" becomes \"test\" with the active file {file}: main() is not run"
-                        ),
-                    )
-                    .fix("set \"mode\": \"debug\" (or \"test\") explicitly"),
-                    mode_at,
-                    None,
-                );
-            } else {
-                mode = "debug".into();
-            }
-        }
+        let mode = if mode == "auto" {
+            self.auto_mode(obj, &raw, at)
+        } else {
+            mode.to_string()
+        };
         let Some(path) = self.resolve(&raw) else {
             return;
         };
@@ -554,19 +526,7 @@ impl Cx<'_> {
                 return;
             }
         };
-        let is_go_file = path.extension().is_some_and(|e| e == "go");
-        let problem = match mode.as_str() {
-            "debug" | "test" if meta.is_file() && !is_go_file => Some(format!(
-                "mode {mode:?} builds a package folder or .go file, but {raw:?} is another file (a built binary needs mode \"exec\")"
-            )),
-            "exec" | "core" if meta.is_dir() => Some(format!(
-                "mode {mode:?} needs a built binary, but {raw:?} is a package folder"
-            )),
-            "exec" | "core" if is_go_file => Some(format!(
-                "mode {mode:?} needs a built binary, but {raw:?} is Go source"
-            )),
-            _ => None,
-        };
+        let problem = program_mismatch::kind(&mode, &raw, &path, &meta);
         if let Some(p) = problem {
             self.push(Finding::new(&program_mismatch::RULE, p), at, None);
             return;
@@ -576,6 +536,29 @@ impl Cx<'_> {
         if mode == "exec" && !meta.is_dir() {
             self.binary_findings(&path, at);
         }
+    }
+
+    /// What `"mode": "auto"` becomes for this program (vscode-go: test for a `_test.go`
+    /// program or active file, else debug); DD409 when the active file decides it.
+    fn auto_mode(&mut self, obj: &Object<'_>, raw: &str, at: usize) -> String {
+        if raw.ends_with("_test.go") {
+            return "test".into();
+        }
+        let Some(file) = self
+            .opts
+            .active_file
+            .as_ref()
+            .filter(|f| f.to_string_lossy().ends_with("_test.go"))
+        else {
+            return "debug".into();
+        };
+        let mode_at = obj.get("mode").map_or(at, |p| p.value.start());
+        self.push(
+            auto_test_mode::finding(&file.display().to_string()),
+            mode_at,
+            None,
+        );
+        "test".into()
     }
 
     /// The binary's own findings (DD1xx/DD2xx/DD3xx), placed at `at`.

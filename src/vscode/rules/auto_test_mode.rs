@@ -1,6 +1,6 @@
 //! DD409 auto-test-mode: "mode": "auto" will run tests because the program or active file is a _test.go.
 
-use crate::diagnostic::{Rule, RuleId, Severity};
+use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD409"),
@@ -24,3 +24,14 @@ How to verify by hand
   Debug Console (dlv test vs dlv debug).
 "#,
 };
+
+/// `"mode": "auto"` turned into test by the active `_test.go` file.
+pub fn finding(active_file: &str) -> Finding {
+    Finding::new(
+        &RULE,
+        format!(
+            "mode \"auto\" becomes \"test\" with the active file {active_file}: main() is not run"
+        ),
+    )
+    .fix("set \"mode\": \"debug\" (or \"test\") explicitly")
+}

@@ -1,5 +1,7 @@
 //! DD404 program-mismatch: "program" is missing or not what the mode needs.
 
+use std::path::Path;
+
 use crate::diagnostic::{Rule, RuleId, Severity};
 
 pub static RULE: Rule = Rule {
@@ -27,3 +29,21 @@ How to verify by hand
   ls -l <program>; file <program>; go list <folder>
 "#,
 };
+
+/// A program of the wrong kind for the mode (after `auto` is decided): a file that is
+/// not Go source for debug/test, a folder or Go source for exec/core.
+pub fn kind(mode: &str, raw: &str, path: &Path, meta: &std::fs::Metadata) -> Option<String> {
+    let is_go_file = path.extension().is_some_and(|e| e == "go");
+    match mode {
+        "debug" | "test" if meta.is_file() && !is_go_file => Some(format!(
+            "mode {mode:?} builds a package folder or .go file, but {raw:?} is another file (a built binary needs mode \"exec\")"
+        )),
+        "exec" | "core" if meta.is_dir() => Some(format!(
+            "mode {mode:?} needs a built binary, but {raw:?} is a package folder"
+        )),
+        "exec" | "core" if is_go_file => Some(format!(
+            "mode {mode:?} needs a built binary, but {raw:?} is Go source"
+        )),
+        _ => None,
+    }
+}
