@@ -46,12 +46,24 @@ pub fn run(t: &Target) -> Vec<Finding> {
         .and_then(|b| b.setting("-ldflags"))
         .unwrap_or("");
     let (s, w) = (linker_bool(ldflags, "s"), linker_bool(ldflags, "w"));
+    let f = Finding::new(
+        &RULE,
+        format!(
+            "no DWARF: {}; file:line breakpoints cannot bind",
+            cause(t, ldflags, s, w)
+        ),
+    );
+    vec![evidence(t, f).fix(fix(ldflags, s || w))]
+}
+
+/// Why the DWARF is missing, from the recorded -ldflags, the format and the Go version.
+fn cause(t: &Target, ldflags: &str, s: bool, w: bool) -> String {
     let go_122 = t
         .go_version()
         .and_then(|v| crate::go::GoVersion::parse(&v))
         .is_some_and(|v| v.at_least(1, 22));
     let macho = t.image().format() == crate::binary::Format::MachO;
-    let cause = match (s, w) {
+    match (s, w) {
         (_, true) => format!("built with -ldflags=\"{ldflags}\": -w omits DWARF"),
         // On ELF and PE the linker drops DWARF with -s in every Go version (cmd/link
         // dwarfEnabled); "since Go 1.22" is only the Mach-O story.
@@ -63,11 +75,11 @@ pub fn run(t: &Target) -> Vec<Finding> {
         }
         (true, false) => format!("built with -ldflags=\"{ldflags}\""),
         _ => "the binary has no DWARF sections".to_string(),
-    };
-    let mut f = Finding::new(
-        &RULE,
-        format!("no DWARF: {cause}; file:line breakpoints cannot bind"),
-    );
+    }
+}
+
+/// The sections present, the recorded -ldflags and the debug-file search.
+fn evidence(t: &Target, mut f: Finding) -> Finding {
     let debug_sections: Vec<&str> = t
         .image()
         .sections()
@@ -102,7 +114,12 @@ pub fn run(t: &Target) -> Vec<Finding> {
             }
         ));
     }
-    let fix = if s || w {
+    f
+}
+
+/// Rebuild without -s/-w (keeping the other linker flags), or without stripping.
+fn fix(ldflags: &str, stripped_by_flags: bool) -> String {
+    if stripped_by_flags {
         let kept: Vec<String> = crate::go::flags::split(ldflags)
             .into_iter()
             .filter(|t| {
@@ -122,6 +139,5 @@ pub fn run(t: &Target) -> Vec<Finding> {
     } else {
         "rebuild without stripping (no -ldflags=-s/-w, no strip/objcopy --strip-debug): go build -gcflags=\"all=-N -l\""
             .to_string()
-    };
-    vec![f.fix(fix)]
+    }
 }
