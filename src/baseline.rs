@@ -125,7 +125,7 @@ impl BuildFacts {
 /// One finding as a baseline remembers it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FindingKey {
-    pub id: String,
+    pub id: RuleId,
     /// Stable key: the ID, plus `#N` for the N-th (N ≥ 2) finding of that ID.
     pub key: String,
     /// For people reading the file; never compared.
@@ -204,7 +204,7 @@ impl Baseline {
             .iter()
             .zip(finding_keys(findings))
             .map(|(f, key)| FindingKey {
-                id: f.id.to_string(),
+                id: f.id,
                 key,
                 message: f.message.clone(),
             })

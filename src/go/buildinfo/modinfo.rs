@@ -40,21 +40,18 @@ pub(super) fn parse_modinfo(data: &[u8]) -> Result<BuildInfo, BuildInfoError> {
             last = Some(Last::Dep(bi.deps.len() - 1));
         } else if let Some(elem) = line.strip_prefix(b"=>\t") {
             let cols: Vec<&[u8]> = elem.split(|&b| b == b'\t').collect();
-            if cols.len() != 3 {
+            let [path, version, sum] = cols[..] else {
                 return Err(fail(format!(
                     "expected 3 columns for replacement; got {}",
                     cols.len()
                 )));
-            }
+            };
             let target = match last.take() {
                 Some(Last::Main) => bi.main.as_mut(),
                 Some(Last::Dep(i)) => bi.deps.get_mut(i),
                 None => None,
             }
             .ok_or_else(|| fail("replacement with no module on previous line".into()))?;
-            let [path, version, sum] = cols[..] else {
-                unreachable!("three columns, checked above")
-            };
             target.replace = Some(Box::new(Module {
                 path: text(path),
                 version: text(version),

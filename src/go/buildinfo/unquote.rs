@@ -16,7 +16,8 @@ pub(super) fn unquote_prefix(s: &[u8]) -> Option<(Vec<u8>, &[u8])> {
             let body = s.get(1..)?;
             let end = body.iter().position(|&b| b == b'`')?;
             // Carriage returns inside raw strings are discarded.
-            let value = body[..end]
+            let value = body
+                .get(..end)?
                 .iter()
                 .copied()
                 .filter(|&b| b != b'\r')
