@@ -10,7 +10,8 @@ fn json(v: &impl serde::Serialize) {
 }
 
 use super::Context;
-use debugdoctor::resolve::{Resolution, Resolver};
+use debugdoctor::resolve::{DelveRules, Resolution, Resolver};
+use debugdoctor::target::OpenOptions;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -27,12 +28,48 @@ pub struct Args {
     /// JSON output (schema_version 1).
     #[arg(long)]
     pub json: bool,
+    /// Bind as this Delve does where versions differ: a version (`1.20.2`), the path of a
+    /// dlv (its `dlv version` is read), or `auto` (the dlv on PATH) [default: the newest
+    /// Delve's rules].
+    #[arg(long, value_name = "PATH|VERSION")]
+    pub delve: Option<String>,
+    /// Also search DIR for separate debug files (laid out like /usr/lib/debug). Repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub debug_dir: Vec<PathBuf>,
 }
 
 #[derive(serde::Serialize)]
 struct Doc<'a> {
     schema_version: u32,
+    /// Whose rules were applied where Delve versions differ (`1.20`, `1.27`).
+    delve_rules: DelveRules,
     locations: &'a [Resolution],
+}
+
+/// The rules `--delve` names: a version, a dlv executable, or `auto` (dlv on PATH).
+fn delve_rules(arg: Option<&str>) -> Result<DelveRules, String> {
+    let Some(arg) = arg else {
+        return Ok(DelveRules::default());
+    };
+    if let Some(r) = DelveRules::for_version(arg) {
+        return Ok(r);
+    }
+    let path = match arg {
+        "auto" => {
+            debugdoctor::toolchain::detect::which("dlv").ok_or("--delve auto: no dlv on PATH")?
+        }
+        p => PathBuf::from(p),
+    };
+    if !path.is_file() {
+        return Err(format!(
+            "--delve {arg}: neither a Delve version (1.27.1) nor a dlv executable"
+        ));
+    }
+    let dlv = debugdoctor::toolchain::detect::dlv(&path, "--delve")?;
+    dlv.version
+        .as_deref()
+        .and_then(DelveRules::for_version)
+        .ok_or_else(|| format!("--delve {arg}: `dlv version` printed no version"))
 }
 
 fn ranges(lines: &[u32]) -> String {
@@ -54,21 +91,25 @@ fn ranges(lines: &[u32]) -> String {
 }
 
 pub fn run(args: Args, _ctx: &Context) -> u8 {
-    let target = match debugdoctor::Target::open(&args.binary) {
+    let options = OpenOptions {
+        debug_dirs: args.debug_dir.clone(),
+    };
+    let target = match debugdoctor::Target::open_with(&args.binary, options) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("debugdoctor: {e}");
             return super::EXIT_USAGE;
         }
     };
-    let specs = match read_specs(&args) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("debugdoctor: {e}");
-            return super::EXIT_USAGE;
-        }
-    };
-    let r = Resolver::new(&target);
+    let (specs, rules) =
+        match read_specs(&args).and_then(|s| Ok((s, delve_rules(args.delve.as_deref())?))) {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("debugdoctor: {e}");
+                return super::EXIT_USAGE;
+            }
+        };
+    let r = Resolver::with_rules(&target, rules);
     if let Some(file) = &args.breakable {
         if !print_breakable(&r, file, args.json) {
             eprintln!("debugdoctor: no file of the binary matches {file}");
@@ -82,6 +123,7 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
     if args.json {
         json(&Doc {
             schema_version: 1,
+            delve_rules: rules,
             locations: &res,
         });
     } else {

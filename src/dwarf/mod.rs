@@ -3,6 +3,7 @@
 
 pub mod lines;
 pub mod producer;
+pub mod prologue;
 
 use gimli::{EndianSlice, RunTimeEndian};
 use rayon::prelude::*;
@@ -319,8 +320,8 @@ fn locate_in_lines<'a>(
 ) -> Option<FunctionLocation> {
     let program = unit.line_program.clone()?;
     let mut rows = program.rows();
-    let mut first_stmt = None;
-    let mut prologue_end = None;
+    // The body's rows up to the first prologue_end (nothing after it can be picked).
+    let mut body: Vec<(u64, prologue::PrologueRow<(String, u64)>)> = Vec::new();
     while let Ok(Some((header, row))) = rows.next_row() {
         let a = row.address();
         if row.end_sequence() || a < low || a >= high {
@@ -331,21 +332,21 @@ fn locate_in_lines<'a>(
             .and_then(|f| file_path(dwarf, unit, header, f))
             .unwrap_or_default();
         let line = row.line().map(|l| l.get()).unwrap_or(0);
-        if row.prologue_end() && prologue_end.is_none() {
-            prologue_end = Some((a, file.clone(), line));
-        }
-        if row.is_stmt() && first_stmt.is_none() {
-            first_stmt = Some((a, file, line));
-        }
-        if prologue_end.is_some() {
+        body.push((
+            a,
+            prologue::PrologueRow {
+                place: (file, line),
+                is_stmt: row.is_stmt(),
+                prologue_end: row.prologue_end(),
+            },
+        ));
+        if row.prologue_end() {
             break;
         }
     }
-    let (after, (pc, file, line)) = match (prologue_end, first_stmt) {
-        (Some(p), _) => (true, p),
-        (None, Some(s)) => (false, s),
-        (None, None) => return None,
-    };
+    let (places, rows): (Vec<u64>, Vec<_>) = body.into_iter().unzip();
+    let (i, after) = prologue::after_prologue(&rows, false, prologue::FirstStmt::Anywhere)?;
+    let (pc, (file, line)) = (places[i], rows.into_iter().nth(i)?.place);
     Some(FunctionLocation {
         function: name.to_string(),
         entry: low,

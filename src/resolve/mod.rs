@@ -1,6 +1,7 @@
 //! `where`: resolves breakpoint location specs exactly as Delve does (`pkg/locspec`,
 //! `proc.FindFileLocation`, `proc.FindFunctionLocation`) and says why one cannot bind.
 
+pub mod delve;
 pub mod locspec;
 pub mod rules;
 
@@ -11,9 +12,11 @@ use serde::Serialize;
 
 use crate::diagnostic::RuleId;
 use crate::dwarf::lines::LineIndex;
+use crate::dwarf::prologue::{self, FirstStmt, PrologueRow};
 use crate::memo::Memo;
 use crate::paths::classify::is_abs;
 use crate::Target;
+pub use delve::DelveRules;
 use locspec::LocSpec;
 
 /// (pc, is_stmt) rows of one line, Delve's `[]line.PCStmt`.
@@ -66,6 +69,8 @@ pub struct Resolver<'t> {
     pub index: LineIndex<'t>,
     pub has_dwarf: bool,
     pub windows: bool,
+    /// Whose binding rules apply where Delve versions differ.
+    pub rules: DelveRules,
     pub test_binary: bool,
     /// Base name (no package, receiver or type arguments) → functions, so a spec is
     /// matched against a handful of functions instead of all of them. Built on first use.
@@ -96,7 +101,12 @@ fn unbound(spec: &str, rule: &crate::diagnostic::Rule, msg: String) -> Resolutio
 }
 
 impl<'t> Resolver<'t> {
+    /// A resolver with the newest Delve's rules.
     pub fn new(target: &'t Target) -> Resolver<'t> {
+        Resolver::with_rules(target, DelveRules::default())
+    }
+
+    pub fn with_rules(target: &'t Target, rules: DelveRules) -> Resolver<'t> {
         let (index, has_dwarf) = match (target.gimli(), target.dwarf()) {
             (Some(d), Some(s)) => (LineIndex::build(d, s), true),
             _ => (LineIndex::default(), false),
@@ -116,6 +126,7 @@ impl<'t> Resolver<'t> {
             has_dwarf,
             windows,
             test_binary,
+            rules,
         }
     }
 
@@ -148,26 +159,23 @@ impl<'t> Resolver<'t> {
         }
     }
 
-    /// Delve's `FirstPCAfterPrologue(fn, sameline)` from the line table: the first
-    /// `prologue_end` row in the body (when `sameline`, only if on the entry's line), else
-    /// else the first is_stmt row of the entry's line, else the entry.
+    /// Delve's `FirstPCAfterPrologue(fn, sameline)` under this resolver's rules (see
+    /// [`prologue`]); the entry when no row qualifies.
     fn after_prologue(&self, entry: u64, end: u64, sameline: bool) -> u64 {
         let rows = self.index.rows_in(entry, end);
-        let entry_line = rows.first().map(|r| (r.file, r.line));
-        if let Some(r) = rows.iter().find(|r| r.prologue_end) {
-            if !sameline || Some((r.file, r.line)) == entry_line {
-                return r.addr;
-            }
-        }
-        // Delve: disassembly finds no stack-split check offline, so pc == entry; then
-        // `FirstStmtForLine(entry, end)`: the first is_stmt row on the entry's line.
-        if let Some(r) = rows
+        let flags: Vec<PrologueRow<(u32, u32)>> = rows
             .iter()
-            .find(|r| r.is_stmt && Some((r.file, r.line)) == entry_line)
-        {
-            return r.addr;
-        }
-        entry
+            .map(|r| PrologueRow {
+                place: (r.file, r.line),
+                is_stmt: r.is_stmt,
+                prologue_end: r.prologue_end,
+            })
+            .collect();
+        let first_stmt = match self.rules {
+            DelveRules::V1_20 => FirstStmt::OnEntryLine,
+            DelveRules::V1_27 => FirstStmt::Anywhere,
+        };
+        prologue::after_prologue(&flags, sameline, first_stmt).map_or(entry, |(i, _)| rows[i].addr)
     }
 
     /// Delve's `FindFileLocation` for a file of `bi.Sources`.
