@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use crate::binary::{Format, Image};
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum DelveRules {
     /// Delve up to 1.24 (verified: 1.20.2). A function without `prologue_end` binds at
@@ -40,6 +42,72 @@ impl DelveRules {
             DelveRules::V1_27 => "1.27",
         }
     }
+}
+
+/// Can Delve 1.27 load this binary without DWARF, from its Go runtime tables? Mirrors
+/// `loadBinaryInfoGoRuntimeElf`/`Macho` (pkg/proc/bininfo.go): the pclntab section, the
+/// moduledata (`.go.module` since Go 1.26, else found in `.noptrdata` by the first 4
+/// bytes of the table's address), and in it a pointer to `.rodata` (`findGoFuncVal`).
+/// PE has no such path: a stripped PE gives "could not open debug info". An external
+/// link puts C data before Go's rodata, so the pointer is not the section start and the
+/// search fails ("could not find rodata struct member"). `Err` carries Delve's reason.
+pub fn stripped_loadable(image: &Image) -> Result<(), String> {
+    let (tables, module, noptr, rodata) = match image.format() {
+        Format::Elf => (
+            &[".gopclntab", ".data.rel.ro.gopclntab"][..],
+            ".go.module",
+            ".noptrdata",
+            ".rodata",
+        ),
+        Format::MachO => (
+            &["__gopclntab"][..],
+            "__go_module",
+            "__noptrdata",
+            "__rodata",
+        ),
+        Format::Pe => {
+            return Err(
+                "Delve reads no Go runtime tables from a PE binary: could not open debug info"
+                    .into(),
+            )
+        }
+    };
+    let table = tables
+        .iter()
+        .find_map(|n| image.section(n))
+        .ok_or_else(|| format!("could not read section {}", tables[0]))?;
+    let bytes = |name: &str| -> Result<&[u8], String> {
+        image
+            .section_bytes_by_name(name)?
+            .ok_or_else(|| format!("no section {name}"))
+    };
+    const MODULEDATA_LEN: usize = 0x300;
+    let md: &[u8] = match image.section(module) {
+        Some(_) => bytes(module)?,
+        None => {
+            let data = bytes(noptr)?;
+            let key = &table.address.to_le_bytes()[..4];
+            let off = data
+                .windows(4)
+                .position(|w| w == key)
+                .ok_or("could not find moduledata")?;
+            data.get(off..off + MODULEDATA_LEN)
+                .ok_or("moduledata runs past the end of its section")?
+        }
+    };
+    let ptr = if image.is_64() { 8 } else { 4 };
+    let rodata_addr = image
+        .section(rodata)
+        .ok_or_else(|| format!("no section {rodata}"))?
+        .address;
+    let key = &rodata_addr.to_le_bytes()[..ptr];
+    let at = md
+        .windows(ptr)
+        .rposition(|w| w == key)
+        .ok_or("could not find rodata struct member")?;
+    md.get(at + ptr..at + 2 * ptr)
+        .map(|_| ())
+        .ok_or_else(|| "moduledata ends before its gofunc member".to_string())
 }
 
 #[cfg(test)]

@@ -554,6 +554,21 @@ impl<'t> Resolver<'t> {
     fn resolve_stripped(&self, spec: &str, base: &str, line: Option<u64>) -> Resolution {
         let looks_file =
             base.ends_with(".go") || base.contains('/') && line.is_some() && !base.contains('.');
+        // Without DWARF, Delve 1.20 refuses the binary; Delve 1.27 binds function names
+        // through the Go runtime's tables when it can load them.
+        let loadable = match self.rules {
+            DelveRules::V1_20 => Err("Delve 1.20 cannot open a binary without DWARF".to_string()),
+            DelveRules::V1_27 => delve::stripped_loadable(self.target.image()),
+        };
+        if let Err(why) = loadable {
+            return unbound(
+                spec,
+                &rules::where_stripped::RULE,
+                format!(
+                    "location {spec:?} not found: the binary has no DWARF and Delve cannot read its function table ({why})"
+                ),
+            );
+        }
         if !looks_file && line.is_none() {
             if let Some(p) = self.target.pclntab() {
                 if let Some(f) = p.func_by_name(base) {
