@@ -957,7 +957,9 @@ fn sub_entry<'a>(
             .and_then(|k| u32::try_from(k).ok())
             .unwrap_or(u32::MAX),
         call_line: a.call_line,
-        trampoline: a.trampoline,
+        // Delve reads DW_AT_trampoline only on a subprogram without an abstract origin
+        // (`addConcreteSubprogram`); a concrete body of an inlinable function keeps it.
+        trampoline: a.trampoline && a.origin.is_none(),
     });
 }
 

@@ -8,8 +8,9 @@ use crate::common;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 
-use debugdoctor::resolve::Resolver;
+use debugdoctor::resolve::{DelveRules, Resolver};
 
 /// Delve's answer for one spec: Some(addresses) when bound, None when it failed.
 /// `Err(())` when Delve said "Breakpoint exists" (not comparable).
@@ -117,6 +118,11 @@ fn where_agrees_with_delve() {
                 "buildtags",
                 "workspace",
                 "testpkg",
+                "closures",
+                "methods",
+                "genericsx",
+                "leaf",
+                "cgocallback",
             ]
             .contains(&f.program.as_str())
                 && (dwarf4 || nodwarf5 || hello_extra)
@@ -128,7 +134,7 @@ fn where_agrees_with_delve() {
     let mut failures = Vec::new();
     for fx in &fixtures {
         let target = debugdoctor::Target::open(&fx.path).unwrap();
-        let r = Resolver::new(&target);
+        let r = Resolver::with_rules(&target, DelveRules::V1_20);
         let mut specs = Vec::new();
         let src = common::repo_root().join("fixtures/src").join(&fx.program);
         // Every .go file under the program's directory (workspace has app/ and lib/).
@@ -211,6 +217,399 @@ fn where_agrees_with_delve() {
     assert!(
         failures.is_empty(),
         "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Delve 1.27.1 over JSON-RPC (issue 20: 100% agreement).
+// ---------------------------------------------------------------------------------------
+
+use crate::delve_rpc::{self, Dlv};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashSet};
+
+/// What a spec was generated as, for the summary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum SpecKind {
+    Line,
+    Function,
+    FuncLine,
+    Partial,
+}
+
+impl SpecKind {
+    fn name(self) -> &'static str {
+        match self {
+            SpecKind::Line => "line",
+            SpecKind::Function => "function",
+            SpecKind::FuncLine => "func:line",
+            SpecKind::Partial => "partial",
+        }
+    }
+}
+
+/// One compared spec whose answers differ.
+struct Disagreement {
+    label: String,
+    go: String,
+    kind: SpecKind,
+    spec: String,
+    ours: Option<BTreeSet<u64>>,
+    /// `DD70x message` when ours is unbound.
+    ours_reason: Option<String>,
+    /// Where ours binds: `function file:line` per address.
+    ours_where: Vec<String>,
+    dlv: Option<BTreeSet<u64>>,
+    dlv_error: Option<String>,
+    /// Where Delve binds: `function file:line` per location.
+    dlv_where: Vec<String>,
+}
+
+impl Disagreement {
+    fn key(&self) -> String {
+        format!("{} {}", self.label, self.spec)
+    }
+    fn line(&self) -> String {
+        let set = |s: &Option<BTreeSet<u64>>| match s {
+            None => "None".to_string(),
+            Some(s) => format!(
+                "{{{}}}",
+                s.iter()
+                    .map(|pc| format!("{pc:#x}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let mut out = format!("{}: ours {}", self.key(), set(&self.ours));
+        if let Some(r) = &self.ours_reason {
+            out.push_str(&format!(" [{r}]"));
+        }
+        out.push_str(&format!(" dlv {}", set(&self.dlv)));
+        if let Some(e) = &self.dlv_error {
+            out.push_str(&format!(" [{e}]"));
+        }
+        out
+    }
+    fn json(&self) -> Value {
+        let set = |s: &Option<BTreeSet<u64>>| {
+            s.as_ref()
+                .map(|s| s.iter().map(|pc| format!("{pc:#x}")).collect::<Vec<_>>())
+        };
+        json!({
+            "label": self.label, "go": self.go, "kind": self.kind.name(), "spec": self.spec,
+            "ours": set(&self.ours), "ours_reason": self.ours_reason, "ours_where": self.ours_where,
+            "dlv": set(&self.dlv), "dlv_error": self.dlv_error, "dlv_where": self.dlv_where,
+        })
+    }
+}
+
+/// `main.Sum[go.shape.int]` → `main.Sum`, `main.(*Stack[...]).Pop` → `main.(*Stack).Pop`.
+fn strip_type_args(s: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in s.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The `.go` files of a fixture program, sorted.
+fn go_files(src: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![src.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap().filter_map(|e| e.ok()) {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "go") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The module paths of a program's go.mod files (workspace: several).
+fn module_paths(src: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut dirs = vec![src.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap().filter_map(|e| e.ok()) {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.file_name().is_some_and(|n| n == "go.mod") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                if let Some(m) = text.lines().find_map(|l| l.trim().strip_prefix("module ")) {
+                    out.push(m.trim().trim_matches('"').to_string());
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Compares every spec of one fixture; returns (counts per kind: compared, agreed) and
+/// the disagreements.
+fn compare_with_dlv_1_27(
+    dlv_path: &Path,
+    fx: &common::Fixture,
+) -> (BTreeMap<SpecKind, (usize, usize)>, Vec<Disagreement>) {
+    let target = debugdoctor::Target::open(&fx.path)
+        .unwrap_or_else(|e| panic!("{}: cannot open: {e}", fx.label()));
+    let r = Resolver::with_rules(&target, DelveRules::V1_27);
+    let mut dlv = Dlv::launch(dlv_path, &fx.path)
+        .unwrap_or_else(|e| panic!("{}: dlv 1.27.1 cannot debug it: {e}", fx.label()));
+    let mut specs: Vec<(SpecKind, String)> = Vec::new();
+    let root = common::repo_root().join("fixtures/src");
+    let src = root.join(&fx.program);
+    // Every line of every .go file, as `program/dir/file.go:N`.
+    for f in go_files(&src) {
+        let rel = f.strip_prefix(&root).unwrap();
+        let n = std::fs::read_to_string(&f).unwrap().lines().count();
+        for l in 1..=n {
+            specs.push((SpecKind::Line, format!("{}:{l}", rel.display())));
+        }
+    }
+    // Functions exactly as Delve lists them, plus their names without type arguments.
+    // The program's own packages (main and its modules') also get FUNC:LINE and the
+    // base name alone.
+    let mut program_filters = vec!["^main\\.".to_string()];
+    for m in module_paths(&src) {
+        program_filters.push(format!("^{}[./]", m.replace('.', "\\.")));
+    }
+    let mut program_funcs = BTreeSet::new();
+    let mut funcs = BTreeSet::new();
+    for (filter, program) in program_filters
+        .iter()
+        .map(|f| (f.as_str(), true))
+        .chain([("^strconv\\.", false), ("^unicode/utf8\\.", false)])
+    {
+        for name in dlv.list_functions(filter) {
+            if name.contains(' ') {
+                continue;
+            }
+            let plain = strip_type_args(&name);
+            if program {
+                program_funcs.insert(plain.clone());
+            }
+            funcs.insert(name);
+            funcs.insert(plain);
+        }
+    }
+    for f in &funcs {
+        specs.push((SpecKind::Function, f.clone()));
+    }
+    for f in &program_funcs {
+        for l in [1, 2, 4] {
+            specs.push((SpecKind::FuncLine, format!("{f}:{l}")));
+        }
+    }
+    for f in &program_funcs {
+        let base = f.rsplit('.').next().unwrap_or(f).to_string();
+        specs.push((SpecKind::Partial, base));
+    }
+    let mut seen = HashSet::new();
+    specs.retain(|(_, s)| seen.insert(s.clone()));
+
+    let go = fx.go.clone().unwrap_or_default();
+    let mut counts: BTreeMap<SpecKind, (usize, usize)> = BTreeMap::new();
+    let mut out = Vec::new();
+    let describe = |v: &Value| {
+        let pcs: Vec<String> = v["pcs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_u64)
+            .map(|pc| format!("{pc:#x}"))
+            .collect();
+        format!(
+            "{} {} {}:{}",
+            pcs.join(","),
+            v["function"]["name"].as_str().unwrap_or("?"),
+            v["file"].as_str().unwrap_or("?"),
+            v["line"]
+        )
+    };
+    for (kind, spec) in specs {
+        let res = r.resolve(&spec);
+        let ours: Option<BTreeSet<u64>> = res
+            .bound
+            .then(|| res.addresses.iter().map(|a| a.pc).collect());
+        let (theirs, dlv_error, dlv_where) = match dlv.find_location_full(&spec) {
+            Ok(locs) => {
+                let set = delve_rpc::pcs_of(&locs);
+                let w = locs.iter().map(describe).collect();
+                if set.is_empty() {
+                    (None, Some("no address".to_string()), w)
+                } else {
+                    (Some(set), None, w)
+                }
+            }
+            Err(e) => (None, Some(e), Vec::new()),
+        };
+        let c = counts.entry(kind).or_default();
+        c.0 += 1;
+        if ours == theirs {
+            c.1 += 1;
+            continue;
+        }
+        out.push(Disagreement {
+            label: fx.label(),
+            go: go.clone(),
+            kind,
+            spec,
+            ours_reason: res
+                .reason
+                .as_ref()
+                .filter(|_| ours.is_none())
+                .map(|x| format!("{} {}", x.id, x.message)),
+            ours_where: res
+                .addresses
+                .iter()
+                .map(|a| {
+                    let into = a
+                        .inlined_into
+                        .as_ref()
+                        .map(|f| format!(" (inlined into {f})"))
+                        .unwrap_or_default();
+                    format!("{:#x} {} {}:{}{into}", a.pc, a.function, a.file, a.line)
+                })
+                .collect(),
+            ours,
+            dlv: theirs,
+            dlv_error,
+            dlv_where,
+        });
+    }
+    (counts, out)
+}
+
+/// Every Go 1.25/1.27 linux/amd64 executable (default and noopt; the test binaries of
+/// `testpkg`, which has no other) of every program in fixtures/src against Delve 1.27.1
+/// over JSON-RPC: every source line, every function of the program's packages,
+/// `strconv` and `unicode/utf8` (as Delve lists them, and without type arguments),
+/// `FUNC:1/2/4` and base names. `WHERE_DIFF_FILTER` (a label substring) narrows the
+/// fixtures, `WHERE_DIFF_JOBS` sets the parallelism (2), `WHERE_DIFF_OUT` names a file
+/// for the disagreements as JSON lines (scripts/where-diff).
+#[test]
+fn where_agrees_with_delve_1_27() {
+    let started = std::time::Instant::now();
+    let dlv_path = common::repo_root().join(".cache/bin/dlv-1.27.1");
+    common::require_tool(dlv_path.to_str().unwrap());
+    let allow = allowlist();
+    let filter = std::env::var("WHERE_DIFF_FILTER").unwrap_or_default();
+    let jobs: usize = std::env::var("WHERE_DIFF_JOBS")
+        .ok()
+        .and_then(|j| j.parse().ok())
+        .unwrap_or(2)
+        .max(1);
+    let src = common::repo_root().join("fixtures/src");
+    let fixtures: Vec<_> = common::fixtures()
+        .into_iter()
+        .filter(|f| {
+            matches!(f.go.as_deref(), Some("1.25.5") | Some("1.27.3"))
+                && f.is_host_platform()
+                && src.join(&f.program).is_dir()
+                && matches!(
+                    (f.kind.as_str(), f.variant.as_str()),
+                    ("exe", "default" | "noopt") | ("test", "test" | "test-noopt")
+                )
+                && f.label().contains(&filter)
+        })
+        .collect();
+    if filter.is_empty() {
+        assert!(fixtures.len() >= 32, "fixtures missing: {}", fixtures.len());
+    }
+    let queue = Mutex::new(fixtures.iter().collect::<std::collections::VecDeque<_>>());
+    let results = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..jobs {
+            s.spawn(|| loop {
+                let Some(fx) = queue.lock().unwrap().pop_front() else {
+                    break;
+                };
+                let r = compare_with_dlv_1_27(&dlv_path, fx);
+                results
+                    .lock()
+                    .unwrap()
+                    .push((fx.go.clone().unwrap_or_default(), r));
+            });
+        }
+    });
+    let results = results.into_inner().unwrap();
+    let mut counts: BTreeMap<(String, SpecKind), (usize, usize)> = BTreeMap::new();
+    let mut all = Vec::new();
+    for (go, (c, d)) in results {
+        for (k, (n, a)) in c {
+            let e = counts.entry((go.clone(), k)).or_default();
+            e.0 += n;
+            e.1 += a;
+        }
+        all.extend(d);
+    }
+    all.sort_by(|a, b| (&a.label, a.kind, &a.spec).cmp(&(&b.label, b.kind, &b.spec)));
+    eprintln!(
+        "where vs Delve 1.27.1: {} binaries in {:.1}s",
+        fixtures.len(),
+        started.elapsed().as_secs_f64()
+    );
+    eprintln!(
+        "{:<8} {:<10} {:>9} {:>8} {:>10} {:>8}",
+        "go", "kind", "compared", "agreed", "disagreed", "rate"
+    );
+    let (mut tn, mut ta) = (0, 0);
+    for ((go, k), (n, a)) in &counts {
+        tn += n;
+        ta += a;
+        eprintln!(
+            "{go:<8} {:<10} {n:>9} {a:>8} {:>10} {:>7.2}%",
+            k.name(),
+            n - a,
+            100.0 * *a as f64 / (*n).max(1) as f64
+        );
+    }
+    eprintln!(
+        "{:<8} {:<10} {tn:>9} {ta:>8} {:>10} {:>7.2}%",
+        "all",
+        "",
+        tn - ta,
+        100.0 * ta as f64 / tn.max(1) as f64
+    );
+    for d in &all {
+        eprintln!("{}", d.line());
+    }
+    if let Ok(path) = std::env::var("WHERE_DIFF_OUT") {
+        let mut text = String::new();
+        for d in &all {
+            text.push_str(&d.json().to_string());
+            text.push('\n');
+        }
+        let summary = json!({"summary": counts.iter().map(|((go, k), (n, a))| json!({
+            "go": go, "kind": k.name(), "compared": n, "agreed": a})).collect::<Vec<_>>(),
+            "binaries": fixtures.len(), "seconds": started.elapsed().as_secs_f64()});
+        text.push_str(&summary.to_string());
+        text.push('\n');
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    }
+    let failures: Vec<String> = all
+        .iter()
+        .filter(|d| !allow.contains(&d.key()))
+        .map(Disagreement::line)
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} disagreements with Delve 1.27.1 (not in tests/where_allowlist.txt):\n{}",
         failures.len(),
         failures.join("\n")
     );
