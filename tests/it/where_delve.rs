@@ -138,20 +138,7 @@ fn where_agrees_with_delve() {
         let mut specs = Vec::new();
         let src = common::repo_root().join("fixtures/src").join(&fx.program);
         // Every .go file under the program's directory (workspace has app/ and lib/).
-        let mut files = Vec::new();
-        let mut dirs = vec![src.clone()];
-        while let Some(d) = dirs.pop() {
-            for e in std::fs::read_dir(&d).unwrap().filter_map(|e| e.ok()) {
-                let p = e.path();
-                if p.is_dir() {
-                    dirs.push(p);
-                } else if p.extension().is_some_and(|x| x == "go") {
-                    files.push(p);
-                }
-            }
-        }
-        files.sort();
-        for f in files {
+        for f in go_files(&src) {
             let rel = f.strip_prefix(src.parent().unwrap()).unwrap();
             let n = std::fs::read_to_string(&f).unwrap().lines().count();
             for l in 1..=n {
@@ -305,21 +292,6 @@ impl Disagreement {
     }
 }
 
-/// `main.Sum[go.shape.int]` → `main.Sum`, `main.(*Stack[...]).Pop` → `main.(*Stack).Pop`.
-fn strip_type_args(s: &str) -> String {
-    let mut out = String::new();
-    let mut depth = 0;
-    for c in s.chars() {
-        match c {
-            '[' => depth += 1,
-            ']' if depth > 0 => depth -= 1,
-            _ if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
 /// The `.go` files of a fixture program, sorted.
 fn go_files(src: &Path) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
@@ -399,7 +371,7 @@ fn compare_with_dlv_1_27(
             if name.contains(' ') {
                 continue;
             }
-            let plain = strip_type_args(&name);
+            let plain = debugdoctor::resolve::locspec::strip_generic(&name);
             if program {
                 program_funcs.insert(plain.clone());
             }
