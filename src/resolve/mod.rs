@@ -382,6 +382,14 @@ impl<'t> Resolver<'t> {
         let Some(fs) = locspec::parse_func_spec(spec) else {
             return Vec::new();
         };
+        // An exact name wins in Delve whatever else matches: answer it without building
+        // the name tables (the common `break main.main`). A generic name spelled without
+        // type arguments goes the long way.
+        if let Some(i) = self.index.function_by_name(spec) {
+            if !spec.contains('[') && self.delve_name(i) == spec {
+                return vec![vec![i]];
+            }
+        }
         let n = self.names127();
         let parse = self.name_parser();
         let mut out: Vec<(String, Vec<usize>)> = Vec::new();
