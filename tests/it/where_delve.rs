@@ -292,8 +292,8 @@ impl Disagreement {
     }
 }
 
-/// The `.go` files of a fixture program, sorted.
-fn go_files(src: &Path) -> Vec<std::path::PathBuf> {
+/// The files under a fixture program's directory for which `keep` holds, sorted.
+fn files_under(src: &Path, keep: impl Fn(&Path) -> bool) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
     let mut dirs = vec![src.to_path_buf()];
     while let Some(d) = dirs.pop() {
@@ -301,7 +301,7 @@ fn go_files(src: &Path) -> Vec<std::path::PathBuf> {
             let p = e.path();
             if p.is_dir() {
                 dirs.push(p);
-            } else if p.extension().is_some_and(|x| x == "go") {
+            } else if keep(&p) {
                 files.push(p);
             }
         }
@@ -310,23 +310,23 @@ fn go_files(src: &Path) -> Vec<std::path::PathBuf> {
     files
 }
 
+/// The `.go` files of a fixture program, sorted.
+fn go_files(src: &Path) -> Vec<std::path::PathBuf> {
+    files_under(src, |p| p.extension().is_some_and(|x| x == "go"))
+}
+
 /// The module paths of a program's go.mod files (workspace: several).
 fn module_paths(src: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut dirs = vec![src.to_path_buf()];
-    while let Some(d) = dirs.pop() {
-        for e in std::fs::read_dir(&d).unwrap().filter_map(|e| e.ok()) {
-            let p = e.path();
-            if p.is_dir() {
-                dirs.push(p);
-            } else if p.file_name().is_some_and(|n| n == "go.mod") {
-                let text = std::fs::read_to_string(&p).unwrap();
-                if let Some(m) = text.lines().find_map(|l| l.trim().strip_prefix("module ")) {
-                    out.push(m.trim().trim_matches('"').to_string());
-                }
-            }
-        }
-    }
+    let mut out: Vec<String> = files_under(src, |p| p.file_name().is_some_and(|n| n == "go.mod"))
+        .iter()
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            let m = text
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("module "))?;
+            Some(m.trim().trim_matches('"').to_string())
+        })
+        .collect();
     out.sort();
     out
 }
