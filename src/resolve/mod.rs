@@ -667,15 +667,21 @@ impl<'t> Resolver<'t> {
             };
             let pcs = self.file_line_pcs(f, line as u32);
             if pcs.is_empty() {
-                let mut r = unbound(
-                    spec,
-                    &rules::where_no_statement::RULE,
-                    format!(
-                        "could not find statement at {}:{line}, please use a line with a statement",
-                        self.index.files[f as usize]
-                    ),
+                // Delve's text first; then, when the line lies inside optimised code, why
+                // and what binds it, with nearby lines of that function only.
+                let mut msg = format!(
+                    "could not find statement at {}:{line}, please use a line with a statement",
+                    self.index.files[f as usize]
                 );
-                r.nearest = self.nearest(f, line as u32);
+                let around = self.optimized_function_around(f, line as u32);
+                if let Some(func) = around {
+                    msg.push_str(&format!(
+                        " — the line lies in optimised code of {}: the optimiser left no statement on it; in a -gcflags=all=\"-N -l\" build every line with code has one",
+                        self.index.functions[func].name
+                    ));
+                }
+                let mut r = unbound(spec, &rules::where_no_statement::RULE, msg);
+                r.nearest = self.nearest_in(f, line as u32, around);
                 return r;
             }
             return self.bound(spec, pcs);
@@ -695,12 +701,46 @@ impl<'t> Resolver<'t> {
         }
     }
 
-    /// Nearest lines with a bindable statement, above then below.
+    /// The optimised function whose code surrounds `line` of `file`: the lines with rows
+    /// just above and just below it both have code in it. `None` when the line lies
+    /// between functions, or the function was compiled with -N -l.
+    fn optimized_function_around(&self, file: u32, line: u32) -> Option<usize> {
+        let lines = self.candidate_lines(file);
+        let split = lines.partition_point(|&l| l < line);
+        let below = *lines[..split].last()?;
+        let above = *lines[split..].iter().find(|&&l| l > line)?;
+        let funcs = |l: u32| -> Vec<usize> {
+            self.index
+                .line_rows(file, l)
+                .iter()
+                .filter_map(|&(pc, _)| self.index.pc_to_func(pc))
+                .collect()
+        };
+        let up = funcs(below);
+        let f = funcs(above).into_iter().find(|f| up.contains(f))?;
+        let unit = self.index.functions[f].unit as usize;
+        (self.index.unit_optimized.get(unit) == Some(&true)).then_some(f)
+    }
+
+    /// Nearest lines with a bindable statement, above then below; with `within`, only
+    /// lines with code in that function.
     pub fn nearest(&self, file: u32, line: u32) -> Vec<FileLine> {
+        self.nearest_in(file, line, None)
+    }
+
+    fn nearest_in(&self, file: u32, line: u32, within: Option<usize>) -> Vec<FileLine> {
         // Walk outwards from `line` over the lines with rows or inlined calls, testing
         // each, instead of computing every breakable line of the file.
         let lines = self.candidate_lines(file);
-        let binds = |l: &&u32| **l > 0 && !self.file_line_pcs(file, **l).is_empty();
+        let in_fn = |l: u32| {
+            within.is_none_or(|f| {
+                self.index
+                    .line_rows(file, l)
+                    .iter()
+                    .any(|&(pc, _)| self.index.pc_to_func(pc) == Some(f))
+            })
+        };
+        let binds = |l: &&u32| **l > 0 && in_fn(**l) && !self.file_line_pcs(file, **l).is_empty();
         let name = self.index.files[file as usize].clone();
         let mut out = Vec::new();
         let split = lines.partition_point(|&l| l < line);

@@ -213,3 +213,36 @@ fn gdb_agrees_on_dwarf5_statement_addresses() {
     eprintln!("gdb compared {compared} bound lines");
     assert!(compared > 10);
 }
+
+/// A line the optimiser left without a statement, inside a function: DD703 keeps Delve's
+/// text, says the line is in optimised code, and suggests only lines with code in that
+/// function; the all=-N -l build of the same program binds the line.
+#[test]
+fn no_statement_in_optimised_code_says_why() {
+    // fixtures/src/inline/main.go:14 is `return b` of maxInt, inlined into main.main.
+    let (code, locs) = where_json(&bin("1.25.5", "inline", "default"), &["inline/main.go:14"]);
+    assert_eq!(code, 1);
+    assert_eq!(reason(&locs[0]), "DD703");
+    let msg = locs[0]["reason"]["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with("could not find statement at ")
+            && msg.contains("please use a line with a statement"),
+        "{msg}"
+    );
+    assert!(msg.contains("optimised code of main.main"), "{msg}");
+    assert!(msg.contains("-gcflags=all=\"-N -l\""), "{msg}");
+    let near: Vec<u64> = locs[0]["nearest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(near, vec![11, 18], "lines of main.main's code around 14");
+    // Outside any function (the import block): Delve's text alone.
+    let (_, locs) = where_json(&bin("1.25.5", "inline", "default"), &["inline/main.go:3"]);
+    let msg = locs[0]["reason"]["message"].as_str().unwrap();
+    assert!(!msg.contains("optimised"), "{msg}");
+    // The claim holds: without optimisation the line binds.
+    let (code, locs) = where_json(&bin("1.25.5", "inline", "noopt"), &["inline/main.go:14"]);
+    assert_eq!(code, 0, "{locs:?}");
+}
