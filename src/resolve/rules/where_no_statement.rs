@@ -15,8 +15,15 @@ What it does
 Why it breaks debugging
   Delve: "could not find statement at FILE:LINE, please use a line with a statement".
   Comments, blank lines, declarations and code removed by the optimiser have no rows.
+  When the lines around it have code of one optimised function, the message says so:
+  the optimiser merged or dropped the line's statement (often in an inlined helper).
 
 Fix
-  Use one of the nearest bindable lines listed (`debugdoctor where --breakable FILE`).
+  Use one of the nearest bindable lines listed (`debugdoctor where --breakable FILE`);
+  for a line in optimised code they are lines of the same function. Or rebuild with
+  go build -gcflags="all=-N -l", which keeps a statement on every line with code.
+
+How to verify by hand
+  dlv exec ./app, then `break FILE:LINE` prints the same message.
 "#,
 };
