@@ -73,14 +73,7 @@ pub fn partial_path_match(expr: &str, path: &str, case_insensitive: bool) -> boo
     }
 }
 
-/// A Go function name split as Delve's `Function.PackageName/ReceiverName/BaseName`.
-#[derive(Debug, PartialEq, Eq)]
-pub struct FuncParts {
-    pub package: String,
-    pub receiver: String,
-    pub base: String,
-}
-
+/// A name without its type arguments: `main.(*Stack[go.shape.int]).Push` → `main.(*Stack).Push`.
 pub fn strip_generic(s: &str) -> String {
     let mut out = String::new();
     let mut depth = 0;
@@ -95,115 +88,9 @@ pub fn strip_generic(s: &str) -> String {
     out
 }
 
-/// Splits `pkg/path.(*T).M`, `pkg.T.M`, `pkg.F[...]`.
-pub fn split_func(name: &str) -> FuncParts {
-    let name = strip_generic(name);
-    let slash = name.rfind('/').map(|i| i + 1).unwrap_or(0);
-    let (package, rest) = match name[slash..].find('.') {
-        Some(i) => (
-            name[..slash + i].to_string(),
-            name[slash + i + 1..].to_string(),
-        ),
-        None => (String::new(), name.clone()),
-    };
-    let (receiver, base) = match rest.rfind('.') {
-        Some(i) => (
-            rest[..i]
-                .trim_start_matches("(*")
-                .trim_start_matches('(')
-                .trim_end_matches(')')
-                .to_string(),
-            rest[i + 1..].to_string(),
-        ),
-        None => (String::new(), rest),
-    };
-    FuncParts {
-        package,
-        receiver,
-        base,
-    }
-}
-
-/// `split_func(name).base` without allocating for names without type arguments.
-pub fn base_name(name: &str) -> std::borrow::Cow<'_, str> {
-    if name.contains('[') {
-        return std::borrow::Cow::Owned(split_func(name).base);
-    }
-    let slash = name.rfind('/').map(|i| i + 1).unwrap_or(0);
-    match name[slash..].rfind('.') {
-        Some(i) => std::borrow::Cow::Borrowed(&name[slash + i + 1..]),
-        None => std::borrow::Cow::Borrowed(name),
-    }
-}
-
 /// Delve's `packageMatch`: the spec's package is a suffix of the symbol's on a `/` boundary.
 fn package_match(spec: &str, pkg: &str) -> bool {
     partial_path_match(spec, pkg, false)
-}
-
-/// Delve's `FuncLocationSpec.Match` for a spec that is not an exact name.
-pub fn func_match(spec: &str, symbol: &str) -> bool {
-    let spec = strip_generic(spec);
-    let sym = split_func(symbol);
-    // Spec parts: up to the last '/', then '.'-separated.
-    let slash = spec.rfind('/').map(|i| i + 1).unwrap_or(0);
-    let tail = &spec[slash..];
-    let parts: Vec<&str> = split_dots(tail);
-    let prefix = &spec[..slash];
-    let base = parts.last().copied().unwrap_or("");
-    if base != sym.base {
-        return false;
-    }
-    let clean = |r: &str| {
-        r.trim_start_matches("(*")
-            .trim_start_matches('(')
-            .trim_end_matches(')')
-            .to_string()
-    };
-    match parts.len() {
-        1 => prefix.is_empty(),
-        2 => {
-            let p = format!("{prefix}{}", parts[0]);
-            package_match(&p, &sym.package)
-                || (prefix.is_empty() && clean(parts[0]) == sym.receiver)
-        }
-        3 => {
-            let p = format!("{prefix}{}", parts[0]);
-            package_match(&p, &sym.package) && clean(parts[1]) == sym.receiver
-        }
-        _ => false,
-    }
-}
-
-/// The base name a spec asks for (what [`func_match`] compares with `split_func().base`).
-pub fn spec_base(spec: &str) -> String {
-    let spec = strip_generic(spec);
-    let slash = spec.rfind('/').map(|i| i + 1).unwrap_or(0);
-    split_dots(&spec[slash..])
-        .last()
-        .copied()
-        .unwrap_or("")
-        .to_string()
-}
-
-/// Splits on '.' outside parentheses.
-fn split_dots(s: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut depth = 0;
-    let mut start = 0;
-    for (i, c) in s.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            '.' if depth == 0 => {
-                out.push(&s[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push(&s[start..]);
-    out
 }
 
 /// A function name split as Delve 1.27's `Function.parse` does: package, receiver, base
@@ -404,28 +291,35 @@ mod tests {
             false
         ));
         assert!(partial_path_match("MAIN.GO", "C:\\x\\main.go", true));
-        assert!(func_match("greet", "main.greet"));
-        assert!(func_match("main.greet", "main.greet"));
-        assert!(func_match("T.M", "example.com/p.(*T).M"));
-        assert!(func_match("p.T.M", "example.com/p.(*T).M"));
-        assert!(func_match("p.Map", "example.com/p.Map[...]"));
-        assert!(!func_match("q.greet", "main.greet"));
-    }
-
-    #[test]
-    fn base_name_is_split_func_base() {
-        for n in [
-            "main.main",
-            "example.com/p.(*T).M",
-            "example.com/p.Map[...]",
-            "p.F[go.shape.struct { a.b int }]",
-            "runtime.gcBgMarkWorker.func1",
-            "noPackage",
-            "a/b/noDot",
-            "type:.eq.[2]interface {}",
-            "",
-        ] {
-            assert_eq!(base_name(n), split_func(n).base, "{n}");
-        }
+        let m = |spec: &str, name: &str| {
+            parse_func_spec(spec).is_some_and(|f| f.matches(name, delve_parse))
+        };
+        assert!(m("greet", "main.greet"));
+        assert!(m("main.greet", "main.greet"));
+        assert!(m("T.M", "example.com/p.(*T).M"));
+        assert!(m("p.T.M", "example.com/p.(*T).M"));
+        assert!(m("p.(*T).M", "example.com/p.(*T).M"));
+        assert!(!m("q.greet", "main.greet"));
+        // More than three dot parts name no function (Delve's parseFuncLocationSpec).
+        assert!(parse_func_spec("main.f.func1.1").is_none());
+        assert!(parse_func_spec("main.Sum[...]").is_none());
+        // Function.parse (1.27) keeps dots inside type arguments together; gosym's split
+        // (1.20) takes the base after the last dot.
+        assert_eq!(
+            delve_parse("main.Pair[go.shape.string].String"),
+            ("main", "Pair[go.shape.string]", "String", true)
+        );
+        assert_eq!(
+            delve_parse("type:.eq.p.Map"),
+            ("", "", "type:.eq.p.Map", false)
+        );
+        assert_eq!(
+            delve_parse_120("main.f.func1.1"),
+            ("main", "f.func1", "1", false)
+        );
+        assert_eq!(
+            name_without_type_params("main.(*Stack[int]).Push"),
+            "main.(*Stack).Push"
+        );
     }
 }

@@ -86,9 +86,6 @@ pub struct Resolver<'t> {
     /// Whose binding rules apply where Delve versions differ.
     pub rules: DelveRules,
     pub test_binary: bool,
-    /// Base name (no package, receiver or type arguments) → functions, so a spec is
-    /// matched against a handful of functions instead of all of them. Built on first use.
-    by_base: OnceLock<FxHashMap<String, Vec<usize>>>,
     /// Files matching a spec's file part, per distinct file part (specs repeat them).
     file_matches: Memo<String, Vec<u32>>,
     /// Bindable lines per file (`--breakable`).
@@ -97,7 +94,8 @@ pub struct Resolver<'t> {
     candidate_lines: Memo<u32, Arc<[u32]>>,
     /// Closest file names per missing file name (not-found hints).
     closest: Memo<String, Arc<[String]>>,
-    /// Delve 1.27's view of the names: by base name, and generic names (type
+    /// Function names as this resolver's Delve splits them: by base name (a spec is
+    /// matched against a handful of functions, not all), and generic names (type
     /// arguments cleared) with their instantiations. Built on first use.
     names127: OnceLock<Names127>,
     /// Function names by trigram, for hints on a miss. Built on the first miss.
@@ -135,7 +133,6 @@ impl<'t> Resolver<'t> {
             || index.function_by_name("main.main").is_some()
                 && index.files.iter().any(|f| f.ends_with("_testmain.go"));
         Resolver {
-            by_base: OnceLock::new(),
             file_matches: Memo::default(),
             breakable_lines: Memo::default(),
             candidate_lines: Memo::default(),
@@ -301,29 +298,11 @@ impl<'t> Resolver<'t> {
     /// name is one candidate for all its instantiations).
     fn func_groups(&self, base: &str) -> Vec<Vec<usize>> {
         match self.rules {
-            // Delve 1.20 knows instantiations only as `F[...]` (or plain `F`); otherwise
-            // it looks names up as 1.27 does.
-            DelveRules::V1_20 if base.contains("[...]") => self
-                .func_candidates(base)
-                .into_iter()
-                .map(|i| vec![i])
-                .collect(),
+            // Delve 1.20 finds no name with type arguments (`F[int]`; `F[...]` neither:
+            // its dots split the spec into too many parts); otherwise it looks names up
+            // as 1.27 does.
             DelveRules::V1_20 if base.contains('[') => Vec::new(),
             DelveRules::V1_20 | DelveRules::V1_27 => self.func_candidates_127(base),
-        }
-    }
-
-    /// Delve 1.20: several instantiations of one generic function (all named `F[...]`
-    /// with their type arguments stripped) are one candidate.
-    fn group_generics_120(&self, groups: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
-        let g = |i: usize| locspec::strip_generic(&self.index.functions[i].name);
-        let all_one = groups.len() > 1
-            && self.index.functions[groups[0][0]].name.contains('[')
-            && groups.iter().all(|x| g(x[0]) == g(groups[0][0]));
-        if all_one {
-            vec![groups.into_iter().flatten().collect()]
-        } else {
-            groups
         }
     }
 
@@ -423,50 +402,6 @@ impl<'t> Resolver<'t> {
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
         out.into_iter().map(|(_, v)| v).collect()
-    }
-
-    fn func_candidates(&self, base: &str) -> Vec<usize> {
-        // A spec with more than three dot-separated parts names no function for Delve
-        // (`parseFuncLocationSpec`), not even one spelled exactly (`main.f.func1.1`).
-        if locspec::parse_func_spec(base).is_none() {
-            return Vec::new();
-        }
-        if base.contains('[') && !base.contains("[...]") {
-            // Delve 1.20 knows instantiations only as `F[...]` (or plain `F`).
-            return Vec::new();
-        }
-        if let Some(i) = self.index.function_by_name(base) {
-            return vec![i];
-        }
-        let spec_base = locspec::spec_base(base);
-        let mut v: Vec<usize> = self
-            .by_base()
-            .get(&spec_base)
-            .map(|c| {
-                c.iter()
-                    .copied()
-                    .filter(|&i| locspec::func_match(base, &self.index.functions[i].name))
-                    .collect()
-            })
-            .unwrap_or_default();
-        v.sort_by(|a, b| {
-            self.index.functions[*a]
-                .name
-                .cmp(&self.index.functions[*b].name)
-        });
-        v
-    }
-
-    fn by_base(&self) -> &FxHashMap<String, Vec<usize>> {
-        self.by_base.get_or_init(|| {
-            let mut m: FxHashMap<String, Vec<usize>> = FxHashMap::default();
-            for (i, f) in self.index.functions.iter().enumerate() {
-                m.entry(locspec::base_name(&f.name).into_owned())
-                    .or_default()
-                    .push(i);
-            }
-            m
-        })
     }
 
     fn file_candidates(&self, base: &str) -> Vec<u32> {
@@ -613,14 +548,9 @@ impl<'t> Resolver<'t> {
             );
         }
         let files = self.file_candidates(base);
+        // All instantiations of one generic function are one candidate (Delve binds every
+        // instantiation of `pkg.F`).
         let groups = self.func_groups(base);
-        // All instantiations of one generic function count as one candidate (Delve
-        // binds every instantiation of `pkg.F` / `pkg.F[...]`); Delve 1.20 groups them by
-        // name with the type arguments stripped.
-        let groups = match self.rules {
-            DelveRules::V1_20 => self.group_generics_120(groups),
-            DelveRules::V1_27 => groups,
-        };
         if groups.len() == 1 && groups[0].len() > 1 && files.is_empty() {
             // FUNC:LINE counts from the first instantiation's entry line only (Delve's
             // FindFunctionLocation takes origfns[0]).
