@@ -40,9 +40,15 @@ impl NameIndex {
         NameIndex { grams }
     }
 
-    /// Up to `n` names (indexes into the names built from) scoring above `threshold`
-    /// against `query`, best first.
-    pub fn closest(&self, names: &[&str], query: &str, threshold: f64, n: usize) -> Vec<usize> {
+    /// Up to `n` names (indexes into the names built from; `name` gives the text of
+    /// one) scoring above `threshold` against `query`, best first.
+    pub fn closest<'a>(
+        &self,
+        name: impl Fn(usize) -> Option<&'a str>,
+        query: &str,
+        threshold: f64,
+        n: usize,
+    ) -> Vec<usize> {
         if query.len() > MAX_NAME || query.len() < 3 {
             return Vec::new();
         }
@@ -63,7 +69,7 @@ impl NameIndex {
             .into_iter()
             .map(|(i, _)| i as usize)
             .filter_map(|i| {
-                let s = strsim::jaro_winkler(query, names.get(i)?);
+                let s = strsim::jaro_winkler(query, name(i)?);
                 (s > threshold).then_some((s, i))
             })
             .collect();
@@ -80,9 +86,10 @@ mod tests {
     fn finds_near_names_only() {
         let names = ["main.main", "main.greet", "fmt.Println", "strconv.Itoa"];
         let ix = NameIndex::build(names.iter().copied());
-        let got = ix.closest(&names, "main.gret", 0.85, 3);
+        let name = |i: usize| names.get(i).copied();
+        let got = ix.closest(name, "main.gret", 0.85, 3);
         assert_eq!(got.first().map(|&i| names[i]), Some("main.greet"));
-        assert!(ix.closest(&names, "zzzzzz", 0.85, 3).is_empty());
-        assert!(ix.closest(&names, &"x".repeat(1000), 0.85, 3).is_empty());
+        assert!(ix.closest(name, "zzzzzz", 0.85, 3).is_empty());
+        assert!(ix.closest(name, &"x".repeat(1000), 0.85, 3).is_empty());
     }
 }

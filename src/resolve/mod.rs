@@ -839,18 +839,14 @@ impl<'t> Resolver<'t> {
             }
             return unbound(spec, &rules::where_file_not_found::RULE, msg);
         }
-        let names: Vec<&str> = self
-            .index
-            .functions
-            .iter()
-            .map(|f| f.name.as_str())
-            .collect();
+        // The index is built once; a miss reads only the candidates it names.
+        let functions = &self.index.functions;
         let close: Vec<&str> = self
             .name_index
-            .get_or_init(|| closest::NameIndex::build(names.iter().copied()))
-            .closest(&names, base, 0.85, 3)
+            .get_or_init(|| closest::NameIndex::build(functions.iter().map(|f| f.name.as_str())))
+            .closest(|i| functions.get(i).map(|f| f.name.as_str()), base, 0.85, 3)
             .into_iter()
-            .map(|i| names[i])
+            .map(|i| functions[i].name.as_str())
             .collect();
         let mut msg = format!(
             "location {spec:?} not found: no function or file of that name (dead-code eliminated?)"
