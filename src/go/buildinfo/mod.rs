@@ -200,16 +200,24 @@ mod tests {
         regions: &[(u64, &[u8])],
         size: usize,
     ) -> Result<Option<BuildInfo>, BuildInfoError> {
+        let range = SearchRange {
+            start: BASE,
+            size: size as u64,
+        };
+        read_in(regions, range)
+    }
+
+    /// Build info searched for in `range`, with memory made of the given regions.
+    fn read_in(
+        regions: &[(u64, &[u8])],
+        range: SearchRange,
+    ) -> Result<Option<BuildInfo>, BuildInfoError> {
         let memory = Memory {
             regions: regions
                 .iter()
                 .map(|&(address, bytes)| Region { address, bytes })
                 .collect(),
             ..Default::default()
-        };
-        let range = SearchRange {
-            start: BASE,
-            size: size as u64,
         };
         read_from(&memory, range)
     }
@@ -554,62 +562,26 @@ mod tests {
     fn search_continues_into_the_next_region_and_stops_at_unmapped_gaps() {
         let blob = inline_blob(b"go1.19.8", b"");
         let pad = [0u8; 0x100];
-        let memory = Memory {
-            regions: vec![
-                Region {
-                    address: 0x1000,
-                    bytes: &pad,
-                },
-                Region {
-                    address: 0x1100,
-                    bytes: &blob,
-                },
-            ],
-            ..Default::default()
-        };
         let range = SearchRange {
             start: 0x1000,
             size: 0x1000,
         };
-        assert_eq!(
-            read_from(&memory, range).unwrap().unwrap().go_version,
-            "go1.19.8"
-        );
-        let memory = Memory {
-            regions: vec![
-                Region {
-                    address: 0x1000,
-                    bytes: &pad,
-                },
-                Region {
-                    address: 0x1200,
-                    bytes: &blob,
-                },
-            ],
-            ..Default::default()
-        };
-        assert_eq!(read_from(&memory, range), Ok(None));
+        let found = read_in(&[(0x1000, &pad), (0x1100, &blob)], range);
+        assert_eq!(found.unwrap().unwrap().go_version, "go1.19.8");
+        // A gap between the regions ends the search.
+        assert_eq!(read_in(&[(0x1000, &pad), (0x1200, &blob)], range), Ok(None));
         // Start rounded up to the alignment; range end past every region.
         let range = SearchRange {
             start: 0x10f1,
             size: u64::MAX - 0x10f1,
         };
-        let memory = Memory {
-            regions: vec![Region {
-                address: 0x1100,
-                bytes: &blob,
-            }],
-            ..Default::default()
-        };
-        assert_eq!(
-            read_from(&memory, range).unwrap().unwrap().go_version,
-            "go1.19.8"
-        );
+        let found = read_in(&[(0x1100, &blob)], range);
+        assert_eq!(found.unwrap().unwrap().go_version, "go1.19.8");
         let range = SearchRange {
             start: u64::MAX - 3,
             size: 3,
         };
-        assert_eq!(read_from(&memory, range), Ok(None));
+        assert_eq!(read_in(&[(0x1100, &blob)], range), Ok(None));
     }
 
     /// A pre-1.18 blob: the header points at two Go string headers.
