@@ -97,7 +97,7 @@ impl BuildFacts {
             crate::dwarf::unit_files(&g, u)
                 .into_iter()
                 .find(|f| f.ends_with(".go") && !f.starts_with('<'))
-                .map(|f| !crate::paths::classify::is_abs(&f))
+                .map(|f| !crate::pathname::is_abs(&f))
         });
         BuildFacts {
             go_version: t.go_version(),

@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod dwarf;
 pub mod go;
 pub(crate) mod memo;
+pub mod pathname;
 pub mod paths;
 pub mod probe;
 pub mod registry;

@@ -56,7 +56,7 @@ pub fn run(t: &Target) -> Vec<Finding> {
     });
     let relative = sample
         .as_deref()
-        .is_some_and(|p| !crate::paths::classify::is_abs(p));
+        .is_some_and(|p| !crate::pathname::is_abs(p));
     if !setting && !relative {
         return Vec::new();
     }

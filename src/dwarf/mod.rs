@@ -365,7 +365,7 @@ pub fn file_path<'a>(
     file: &gimli::FileEntry<Reader<'a>>,
 ) -> Option<String> {
     let name = attr_string(dwarf, unit, file.path_name())?;
-    if name.starts_with('/') || name.get(1..3) == Some(":\\") || name.get(1..3) == Some(":/") {
+    if crate::pathname::is_abs(&name) {
         return Some(name);
     }
     let dir = file

@@ -7,6 +7,8 @@
 
 use serde::Serialize;
 
+use crate::pathname::{is_abs, is_windows_abs};
+
 /// The kind of a recorded source path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -100,20 +102,6 @@ pub struct SourcePath {
     /// Module version, for module cache files.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-}
-
-/// Is `p` an absolute path, for a binary of any platform? Delve's `isAbs`
-/// (pkg/locspec/locations.go): a leading `/`, or [`is_windows_abs`]. The one definition
-/// every module uses.
-pub fn is_abs(p: &str) -> bool {
-    p.starts_with('/') || is_windows_abs(p)
-}
-
-/// Delve's `windowsAbsPath`: a UNC path (`\\server\share`) or a DOS path with a drive
-/// (`C:\…`, `C:/…`).
-pub fn is_windows_abs(p: &str) -> bool {
-    let b = p.as_bytes();
-    p.starts_with("\\\\") || (b.len() >= 3 && b[1] == b':' && (b[2] == b'/' || b[2] == b'\\'))
 }
 
 /// Does `path` start with `prefix` on a separator boundary (`/a/b` is under `/a`, not

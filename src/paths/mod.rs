@@ -782,7 +782,7 @@ fn notes(facts: &BinaryFacts, ws: &Workspace, r: &PathsReport, ctx: &Context) ->
                     }
                 }
             }
-            if classify::is_windows_abs(bd) {
+            if crate::pathname::is_windows_abs(bd) {
                 let drive = bd[..1].to_ascii_lowercase();
                 if local.starts_with(&format!("/mnt/{drive}/")) {
                     out.push(format!(

@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use super::classify::{is_abs, is_windows_abs};
+use crate::pathname::{is_abs, is_windows_abs};
 
 /// One mapping between a directory as the binary records it and the local directory
 /// holding the same files.

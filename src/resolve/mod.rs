@@ -15,7 +15,7 @@ use crate::diagnostic::RuleId;
 use crate::dwarf::lines::LineIndex;
 use crate::dwarf::prologue::{self, FirstStmt, PrologueRow};
 use crate::memo::Memo;
-use crate::paths::classify::is_abs;
+use crate::pathname::is_abs;
 use crate::Target;
 pub use delve::DelveRules;
 use locspec::LocSpec;
