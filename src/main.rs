@@ -6,6 +6,8 @@ mod cli;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Will this Go breakpoint bind? Diagnoses Go binaries and VS Code launch
 /// configurations, offline.
