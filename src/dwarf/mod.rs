@@ -321,7 +321,7 @@ fn locate_in_lines<'a>(
     let program = unit.line_program.clone()?;
     let mut rows = program.rows();
     // The body's rows up to the first prologue_end (nothing after it can be picked).
-    let mut body: Vec<(u64, prologue::PrologueRow<(String, u64)>)> = Vec::new();
+    let mut body: Vec<prologue::PrologueRow<(String, u64)>> = Vec::new();
     while let Ok(Some((header, row))) = rows.next_row() {
         let a = row.address();
         if row.end_sequence() || a < low || a >= high {
@@ -332,21 +332,27 @@ fn locate_in_lines<'a>(
             .and_then(|f| file_path(dwarf, unit, header, f))
             .unwrap_or_default();
         let line = row.line().map(|l| l.get()).unwrap_or(0);
-        body.push((
-            a,
-            prologue::PrologueRow {
-                place: (file, line),
-                is_stmt: row.is_stmt(),
-                prologue_end: row.prologue_end(),
-            },
-        ));
+        body.push(prologue::PrologueRow {
+            addr: a,
+            place: (file, line),
+            is_stmt: row.is_stmt(),
+            prologue_end: row.prologue_end(),
+        });
         if row.prologue_end() {
             break;
         }
     }
-    let (places, rows): (Vec<u64>, Vec<_>) = body.into_iter().unzip();
-    let (i, after) = prologue::after_prologue(&rows, false, prologue::FirstStmt::Anywhere)?;
-    let (pc, (file, line)) = (places[i], rows.into_iter().nth(i)?.place);
+    body.sort_by_key(|r| r.addr);
+    // `check` speaks for the newest Delve (the one Go 1.25+ users run).
+    let picked = prologue::break_row(&body, low, false, prologue::DELVE_1_27);
+    let (pc, after) = match picked {
+        Some((i, after)) => (body[i].addr, after),
+        None => (low, false),
+    };
+    // The place reported is the row at the chosen pc (the entry's row when Delve binds
+    // at the entry); a function without any row has no location.
+    let at = body.iter().rposition(|r| r.addr <= pc).unwrap_or(0);
+    let (file, line) = body.into_iter().nth(at)?.place;
     Some(FunctionLocation {
         function: name.to_string(),
         entry: low,

@@ -18,17 +18,57 @@ pub enum FirstStmt {
     Anywhere,
 }
 
-/// One row of the function, in address order: its (file, line), `is_stmt` and
+/// A Delve version's prologue rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rules {
+    pub first_stmt: FirstStmt,
+    /// Delve 1.27 positions its line-table state machine at the entry; when the entry
+    /// has no row of its own (compiler-generated wrappers and inits start their first
+    /// sequence one byte in), neither the prologue_end nor the statement search finds
+    /// anything and it binds at the entry. (Measured against Delve 1.27.1.)
+    pub entry_needs_row: bool,
+}
+
+/// Delve up to 1.24 (verified: 1.20.2).
+pub const DELVE_1_20: Rules = Rules {
+    first_stmt: FirstStmt::OnEntryLine,
+    entry_needs_row: false,
+};
+
+/// Delve 1.25 and later (verified: 1.27.1).
+pub const DELVE_1_27: Rules = Rules {
+    first_stmt: FirstStmt::Anywhere,
+    entry_needs_row: true,
+};
+
+/// One row of the function, in address order: its address, (file, line), `is_stmt` and
 /// `prologue_end` flags.
 pub struct PrologueRow<K> {
+    pub addr: u64,
     pub place: K,
     pub is_stmt: bool,
     pub prologue_end: bool,
 }
 
+/// Delve's `FirstPCAfterPrologue(fn, sameline)` for the function entered at `entry` whose
+/// rows (in address order) are `rows`: the index of the row `break FUNC` binds at, and
+/// whether it was a `prologue_end` row. `None` when no row qualifies: Delve then binds
+/// at the entry. `check`'s `main_main` and `where` both answer through this.
+pub fn break_row<K: PartialEq>(
+    rows: &[PrologueRow<K>],
+    entry: u64,
+    sameline: bool,
+    rules: Rules,
+) -> Option<(usize, bool)> {
+    if rules.entry_needs_row && rows.first().is_none_or(|r| r.addr != entry) {
+        return None;
+    }
+    after_prologue(rows, sameline, rules.first_stmt)
+}
+
 /// The row `break FUNC` binds at: its index in `rows`, and whether it was a
 /// `prologue_end` row. `None` when no row qualifies (Delve then binds at the entry).
-pub fn after_prologue<K: PartialEq>(
+fn after_prologue<K: PartialEq>(
     rows: &[PrologueRow<K>],
     sameline: bool,
     first_stmt: FirstStmt,
@@ -50,6 +90,7 @@ mod tests {
 
     fn row(line: u32, is_stmt: bool, prologue_end: bool) -> PrologueRow<u32> {
         PrologueRow {
+            addr: 0x1000 + u64::from(line),
             place: line,
             is_stmt,
             prologue_end,
@@ -81,5 +122,15 @@ mod tests {
         );
         assert_eq!(after_prologue(&leaf, false, FirstStmt::OnEntryLine), None);
         assert_eq!(after_prologue::<u32>(&[], false, FirstStmt::Anywhere), None);
+    }
+
+    #[test]
+    fn delve_1_27_binds_at_an_entry_without_a_row() {
+        let rows = [row(20, true, false), row(21, true, true)];
+        // The first row is the entry: the usual search.
+        assert_eq!(break_row(&rows, 0x1014, false, DELVE_1_27), Some((1, true)));
+        // The first row is one byte past the entry (a wrapper): the entry itself.
+        assert_eq!(break_row(&rows, 0x1013, false, DELVE_1_27), None);
+        assert_eq!(break_row(&rows, 0x1013, false, DELVE_1_20), Some((1, true)));
     }
 }

@@ -36,6 +36,14 @@ impl DelveRules {
         })
     }
 
+    /// The prologue rules of these Delves.
+    pub fn prologue(self) -> crate::dwarf::prologue::Rules {
+        match self {
+            DelveRules::V1_20 => crate::dwarf::prologue::DELVE_1_20,
+            DelveRules::V1_27 => crate::dwarf::prologue::DELVE_1_27,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             DelveRules::V1_20 => "1.20",

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::diagnostic::RuleId;
 use crate::dwarf::lines::LineIndex;
-use crate::dwarf::prologue::{self, FirstStmt, PrologueRow};
+use crate::dwarf::prologue::{self, PrologueRow};
 use crate::memo::Memo;
 use crate::pathname::is_abs;
 use crate::Target;
@@ -181,26 +181,17 @@ impl<'t> Resolver<'t> {
     /// [`prologue`]); the entry when no row qualifies.
     fn after_prologue(&self, entry: u64, end: u64, sameline: bool) -> u64 {
         let rows = self.index.rows_in(entry, end);
-        // Delve 1.27 positions its line-table state machine at the entry; when the entry
-        // has no row of its own (compiler-generated wrappers and inits start their first
-        // sequence one byte in), neither the prologue_end nor the statement search finds
-        // anything and it binds at the entry. (Measured against Delve 1.27.1.)
-        if self.rules == DelveRules::V1_27 && rows.first().is_none_or(|r| r.addr != entry) {
-            return entry;
-        }
         let flags: Vec<PrologueRow<(u32, u32)>> = rows
             .iter()
             .map(|r| PrologueRow {
+                addr: r.addr,
                 place: (r.file, r.line),
                 is_stmt: r.is_stmt,
                 prologue_end: r.prologue_end,
             })
             .collect();
-        let first_stmt = match self.rules {
-            DelveRules::V1_20 => FirstStmt::OnEntryLine,
-            DelveRules::V1_27 => FirstStmt::Anywhere,
-        };
-        prologue::after_prologue(&flags, sameline, first_stmt).map_or(entry, |(i, _)| rows[i].addr)
+        prologue::break_row(&flags, entry, sameline, self.rules.prologue())
+            .map_or(entry, |(i, _)| rows[i].addr)
     }
 
     /// Delve's `FindFileLocation` for a file of `bi.Sources`.

@@ -144,3 +144,28 @@ fn main_main_matches_delve_break() {
     }
     assert!(compared >= 8, "only {compared} fixtures compared with dlv");
 }
+
+/// `check`'s `main_main` (one unit's DIEs) and `where main.main` (the whole index) are two
+/// lookups of one rule (`dwarf::prologue::break_row`): they must land on the same PC,
+/// file and line on every fixture, Delve 1.27 rules.
+#[test]
+fn check_and_where_agree_on_main_main() {
+    let mut compared = 0;
+    for f in readable_fixtures() {
+        let t = debugdoctor::Target::open(&f.path).unwrap();
+        let Some(m) = t.main_main().cloned() else {
+            panic!("{}: main.main not found", f.label())
+        };
+        let r = debugdoctor::resolve::Resolver::new(&t).resolve("main.main");
+        assert!(r.bound, "{}: where main.main not bound", f.label());
+        let a = &r.addresses[0];
+        assert_eq!(
+            (a.pc, a.file.as_str(), a.line),
+            (m.pc, m.file.as_str(), m.line),
+            "{}: where vs check",
+            f.label()
+        );
+        compared += 1;
+    }
+    assert!(compared >= 40, "only {compared} fixtures compared");
+}
