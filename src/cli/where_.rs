@@ -28,9 +28,9 @@ pub struct Args {
     /// JSON output (schema_version 1).
     #[arg(long)]
     pub json: bool,
-    /// Bind as this Delve does where versions differ: a version (`1.20.2`), the path of a
-    /// dlv (its `dlv version` is read), or `auto` (the dlv on PATH) [default: the newest
-    /// Delve's rules].
+    /// Bind as this Delve does where versions differ: a version (`1.20.2`, `newest`), the
+    /// path of a dlv (its `dlv version` is read), or `auto` [default: auto, the dlv on PATH
+    /// as `env` finds it; the newest Delve's rules when there is none].
     #[arg(long, value_name = "PATH|VERSION")]
     pub delve: Option<String>,
     /// Also search DIR for separate debug files (laid out like /usr/lib/debug). Repeatable.
@@ -43,21 +43,27 @@ struct Doc<'a> {
     schema_version: u32,
     /// Whose rules were applied where Delve versions differ (`1.20`, `1.27`).
     delve_rules: DelveRules,
+    /// Why those rules: `--delve 1.20.2`, `dlv on PATH: /usr/bin/dlv (1.20.2)`, or
+    /// `newest (no dlv on PATH)`.
+    delve_rules_from: &'a str,
     locations: &'a [Resolution],
 }
 
-/// The rules `--delve` names: a version, a dlv executable, or `auto` (dlv on PATH).
-fn delve_rules(arg: Option<&str>) -> Result<DelveRules, String> {
-    let Some(arg) = arg else {
-        return Ok(DelveRules::default());
-    };
+/// The rules `--delve` names: a version, `newest`, a dlv executable, or `auto` (the dlv
+/// on PATH, else the newest rules); and why, in words.
+fn delve_rules(arg: Option<&str>) -> Result<(DelveRules, String), String> {
+    let arg = arg.unwrap_or("auto");
+    if arg == "newest" {
+        return Ok((DelveRules::default(), "--delve newest".into()));
+    }
     if let Some(r) = DelveRules::for_version(arg) {
-        return Ok(r);
+        return Ok((r, format!("--delve {arg}")));
     }
     let path = match arg {
-        "auto" => {
-            debugdoctor::toolchain::detect::which("dlv").ok_or("--delve auto: no dlv on PATH")?
-        }
+        "auto" => match debugdoctor::toolchain::detect::which("dlv") {
+            Some(p) => p,
+            None => return Ok((DelveRules::default(), "newest (no dlv on PATH)".into())),
+        },
         p => PathBuf::from(p),
     };
     if !path.is_file() {
@@ -65,11 +71,47 @@ fn delve_rules(arg: Option<&str>) -> Result<DelveRules, String> {
             "--delve {arg}: neither a Delve version (1.27.1) nor a dlv executable"
         ));
     }
-    let dlv = debugdoctor::toolchain::detect::dlv(&path, "--delve")?;
-    dlv.version
-        .as_deref()
-        .and_then(DelveRules::for_version)
-        .ok_or_else(|| format!("--delve {arg}: `dlv version` printed no version"))
+    let found = debugdoctor::toolchain::detect::dlv(&path, "--delve").and_then(|dlv| {
+        let version = dlv.version.unwrap_or_default();
+        DelveRules::for_version(&version)
+            .map(|r| (r, version))
+            .ok_or_else(|| format!("--delve {arg}: `dlv version` printed no version"))
+    });
+    let (rules, version) = match (found, arg) {
+        (Ok(x), _) => x,
+        // The default must not fail on an unusable dlv: `env` reports that one.
+        (Err(e), "auto") => {
+            return Ok((
+                DelveRules::default(),
+                format!("newest (the dlv on PATH is unusable: {e})"),
+            ));
+        }
+        (Err(e), _) => return Err(e),
+    };
+    let from = match arg {
+        "auto" => format!("dlv on PATH: {} ({version})", path.display()),
+        _ => format!("--delve {} ({version})", path.display()),
+    };
+    Ok((rules, from))
+}
+
+/// `, which refuses go1.25 binaries ...` when the Delve named in `from` (`... (1.20.2)`)
+/// does not support the binary's Go version; else nothing.
+fn refusal(from: &str, go: Option<&str>) -> String {
+    let minor = |v: &str| v.split('.').nth(1).and_then(|m| m.parse::<u32>().ok());
+    let delve = from
+        .rsplit_once('(')
+        .and_then(|(_, v)| minor(v.trim_end_matches(')').trim_start_matches('v')));
+    let go_minor = go.and_then(|g| minor(g.trim_start_matches("go")));
+    match (delve, go_minor) {
+        (Some(d), Some(g)) => match debugdoctor::toolchain::compat::supported(d) {
+            Some((lo, hi, _)) if g < lo || g > hi => {
+                format!(", which refuses go1.{g} binaries unless run with --check-go-version=false")
+            }
+            _ => String::new(),
+        },
+        _ => String::new(),
+    }
 }
 
 fn ranges(lines: &[u32]) -> String {
@@ -101,15 +143,30 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
             return super::EXIT_USAGE;
         }
     };
-    let (specs, rules) =
-        match read_specs(&args).and_then(|s| Ok((s, delve_rules(args.delve.as_deref())?))) {
-            Ok(x) => x,
-            Err(e) => {
-                eprintln!("debugdoctor: {e}");
-                return super::EXIT_USAGE;
-            }
-        };
-    let r = Resolver::with_rules(&target, rules);
+    let specs = match read_specs(&args) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("debugdoctor: {e}");
+            return super::EXIT_USAGE;
+        }
+    };
+    // Asking the dlv its version (a process) overlaps with building the index.
+    let (mut r, rules) = std::thread::scope(|s| {
+        let rules = s.spawn(|| delve_rules(args.delve.as_deref()));
+        let r = Resolver::new(&target);
+        let rules = rules
+            .join()
+            .unwrap_or_else(|_| Err("--delve: the version check failed".into()));
+        (r, rules)
+    });
+    let (rules, rules_from) = match rules {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("debugdoctor: {e}");
+            return super::EXIT_USAGE;
+        }
+    };
+    r.set_rules(rules);
     if let Some(file) = &args.breakable {
         if !print_breakable(&r, file, args.json) {
             eprintln!("debugdoctor: no file of the binary matches {file}");
@@ -124,10 +181,20 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
         json(&Doc {
             schema_version: 1,
             delve_rules: rules,
+            delve_rules_from: &rules_from,
             locations: &res,
         });
     } else {
-        super::write_stdout(&render(&res, target.image().is_pie()));
+        let mut text = render(&res, target.image().is_pie());
+        // Say whose rules decided only when they are not the newest Delve's.
+        if rules != DelveRules::default() {
+            text.push_str(&format!(
+                "(bound as Delve {} binds: {rules_from}{}; --delve newest for Delve 1.25+)\n",
+                rules.as_str(),
+                refusal(&rules_from, target.go_version().as_deref()),
+            ));
+        }
+        super::write_stdout(&text);
     }
     let code = if res.iter().all(|x| x.bound) {
         super::EXIT_OK

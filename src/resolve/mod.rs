@@ -148,6 +148,12 @@ impl<'t> Resolver<'t> {
         }
     }
 
+    /// Follow another Delve's rules from now on (the index does not depend on them).
+    pub fn set_rules(&mut self, rules: DelveRules) {
+        self.rules = rules;
+        self.names127 = OnceLock::new();
+    }
+
     fn address(&self, pc: u64) -> Address {
         let ix = &self.index;
         let row = ix.row_at(pc);

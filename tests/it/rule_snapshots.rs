@@ -748,7 +748,7 @@ fn where_findings() {
     let mut done = BTreeSet::new();
     for (id, bin, label, spec) in cases {
         let out = common::dd()
-            .args(["where", "--color", "never"])
+            .args(["where", "--color", "never", "--delve", "newest"])
             .arg(&bin)
             .arg(&spec)
             .run();

@@ -246,3 +246,79 @@ fn no_statement_in_optimised_code_says_why() {
     let (code, locs) = where_json(&bin("1.25.5", "inline", "noopt"), &["inline/main.go:14"]);
     assert_eq!(code, 0, "{locs:?}");
 }
+
+/// Without `--delve`, `where` follows the dlv on PATH (as `env` finds it): Debian's
+/// 1.20.2 and Delve 1.27.1 (real executables), none (the newest rules), or one that is
+/// not Delve (the newest rules, saying why; never a failure).
+#[test]
+fn follows_the_dlv_on_path() {
+    common::require_tool("/usr/bin/dlv");
+    let hello = bin("1.25.5", "hello", "default");
+    let with_dlv = |target: Option<&std::path::Path>, script: Option<&str>| {
+        let dir = tempfile::tempdir().unwrap();
+        if let Some(t) = target {
+            std::os::unix::fs::symlink(t, dir.path().join("dlv")).unwrap();
+        }
+        if let Some(text) = script {
+            let p = dir.path().join("dlv");
+            std::fs::write(&p, text).unwrap();
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let run = |json: bool| {
+            let mut c = common::dd();
+            c.env("PATH", dir.path())
+                .arg("where")
+                .arg(&hello)
+                .arg("main.main");
+            if json {
+                c.arg("--json");
+            }
+            c.run()
+        };
+        let (j, human) = (run(true), run(false));
+        let v: Value = serde_json::from_slice(&j.stdout_bytes).expect("JSON");
+        (
+            v["delve_rules"].as_str().unwrap().to_string(),
+            v["delve_rules_from"].as_str().unwrap().to_string(),
+            human.stdout,
+        )
+    };
+    let (rules, from, human) = with_dlv(Some(std::path::Path::new("/usr/bin/dlv")), None);
+    assert_eq!(rules, "1.20");
+    assert!(
+        from.starts_with("dlv on PATH: ") && from.ends_with("(1.20.2)"),
+        "{from}"
+    );
+    assert!(
+        human.contains("bound as Delve 1.20 binds")
+            && human
+                .contains("which refuses go1.25 binaries unless run with --check-go-version=false"),
+        "{human}"
+    );
+    let d127 = common::repo_root().join(".cache/bin/dlv-1.27.1");
+    if d127.exists() {
+        let (rules, from, human) = with_dlv(Some(&d127), None);
+        assert_eq!(rules, "1.27");
+        assert!(from.ends_with("(1.27.1)"), "{from}");
+        assert!(!human.contains("bound as Delve"), "{human}");
+    }
+    let (rules, from, _) = with_dlv(None, None);
+    assert_eq!(
+        (rules.as_str(), from.as_str()),
+        ("1.27", "newest (no dlv on PATH)")
+    );
+    let (rules, from, _) = with_dlv(None, Some("#!/bin/sh\nexit 3\n"));
+    assert_eq!(rules, "1.27");
+    assert!(
+        from.starts_with("newest (the dlv on PATH is unusable"),
+        "{from}"
+    );
+    // `--delve` overrides whatever is on PATH.
+    let out = common::run(&["where", "--json", "--delve", "1.20.2", &hello, "main.main"]);
+    let v: Value = serde_json::from_slice(&out.stdout_bytes).unwrap();
+    assert_eq!(
+        (v["delve_rules"].as_str(), v["delve_rules_from"].as_str()),
+        (Some("1.20"), Some("--delve 1.20.2"))
+    );
+}
