@@ -14,8 +14,14 @@ fn inputs_dir() -> PathBuf {
     common::repo_root().join("tests/launch")
 }
 
+/// The fixtures/ whose paths the fixture binaries record: the checkout that built the
+/// shared `.cache` (a worktree borrows another checkout's cache through a symlink).
 fn fixtures_dir() -> String {
-    common::repo_root().join("fixtures").display().to_string()
+    let root = std::fs::canonicalize(common::repo_root().join(".cache"))
+        .ok()
+        .and_then(|c| c.parent().map(Path::to_path_buf))
+        .unwrap_or_else(common::repo_root);
+    root.join("fixtures").display().to_string()
 }
 
 /// A workspace like the ones real launch.json files point into.

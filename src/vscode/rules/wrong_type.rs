@@ -5,7 +5,7 @@ use jsonc_parser::common::Ranged;
 
 use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 use crate::vscode::lint::{type_of, value_text};
-use crate::vscode::model::{Attr, JsonType, Request};
+use crate::vscode::model::{Attr, JsonType, Request, ATTACH_MODES};
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD405"),
@@ -59,13 +59,38 @@ pub fn check_type(name: &str, attr: &Attr, value: &Value<'_>) -> Option<Finding>
 }
 
 /// A value outside the attribute's enum.
-pub fn check_enum(name: &str, attr: &Attr, value: &Value<'_>) -> Option<Finding> {
+pub fn check_enum(
+    name: &str,
+    attr: &Attr,
+    value: &Value<'_>,
+    request: Request,
+) -> Option<Finding> {
     if attr.values.is_empty() {
         return None;
     }
     let v = value_text(value)?;
     if attr.values.contains(&v.as_str()) {
         return None;
+    }
+    // A launch in mode "remote"/"local": an attach configuration written as a launch
+    // (old snippets did); vscode-go rejects the mode.
+    if name == "mode" && request == Request::Launch && ATTACH_MODES.contains(&v.as_str()) {
+        return Some(
+            Finding::new(
+                &RULE,
+                format!(
+                    "\"mode\" {v:?} belongs to \"request\": \"attach\"; a launch accepts {}",
+                    attr.values
+                        .iter()
+                        .map(|s| format!("{s:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .fix(format!(
+                "use \"request\": \"attach\" with \"mode\": {v:?} (and \"port\" for remote)"
+            )),
+        );
     }
     let close = attr
         .values
