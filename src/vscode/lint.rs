@@ -741,10 +741,16 @@ impl Cx<'_> {
                 return;
             }
             Err(_) => {
+                // A path written on Windows: `\` separates nothing elsewhere.
+                let hint = if raw.contains('\\') && !cfg!(windows) {
+                    "; backslashes are not path separators on this OS (use /)"
+                } else {
+                    ""
+                };
                 self.push(
                     Finding::new(
                         &program_mismatch::RULE,
-                        format!("program {raw:?} does not exist ({})", path.display()),
+                        format!("program {raw:?} does not exist ({}){hint}", path.display()),
                     ),
                     at,
                     None,

@@ -55,16 +55,62 @@ pub(crate) fn workspace() -> tempfile::TempDir {
 }
 
 struct Case {
+    /// Path under tests/launch/ (`real/x.json` for the real-world corpus).
     name: String,
     text: String,
     expect: Vec<String>,
     args: Vec<String>,
+    /// Paths the configuration names in its own repository, created in the scratch
+    /// workspace (`dir/`, `file`, or `file=@hello` for a copy of the fixture binary).
+    tree: Vec<String>,
+}
+
+impl Case {
+    /// A real-world file that VS Code itself cannot parse.
+    fn syntax_error(&self) -> bool {
+        self.expect == ["syntax-error"]
+    }
+
+    /// Creates the case's `// tree:` in the workspace and writes the input; returns the
+    /// input's path relative to the workspace.
+    fn install(&self, ws: &Path) -> &'static str {
+        for entry in &self.tree {
+            let (path, copy) = match entry.split_once("=@") {
+                Some((p, bin)) => (p, Some(bin)),
+                None => (entry.as_str(), None),
+            };
+            let full = ws.join(path);
+            if path.ends_with('/') {
+                std::fs::create_dir_all(&full).unwrap();
+                continue;
+            }
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            match copy {
+                Some(bin) => {
+                    std::fs::copy(ws.join("bin").join(bin), &full).unwrap();
+                }
+                None if path.ends_with(".go") => {
+                    let pkg = if path.ends_with("_test.go") {
+                        "package x\n"
+                    } else {
+                        "package main\n\nfunc main() {}\n"
+                    };
+                    std::fs::write(&full, pkg).unwrap();
+                }
+                None => std::fs::write(&full, "").unwrap(),
+            }
+        }
+        let rel = rel_path(self);
+        std::fs::write(ws.join(rel), &self.text).unwrap();
+        rel
+    }
 }
 
 fn cases() -> Vec<Case> {
     let mut out = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(inputs_dir())
-        .unwrap()
+    let mut entries: Vec<_> = [inputs_dir(), inputs_dir().join("real")]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).unwrap())
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| {
@@ -96,11 +142,19 @@ fn cases() -> Vec<Case> {
         let args = header("args")
             .map(|a| a.split_whitespace().map(str::to_string).collect())
             .unwrap_or_default();
+        let tree = header("tree")
+            .map(|a| a.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default();
         out.push(Case {
-            name: p.file_name().unwrap().to_string_lossy().into_owned(),
+            name: p
+                .strip_prefix(inputs_dir())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned(),
             text,
             expect,
             args,
+            tree,
         });
     }
     out
@@ -172,17 +226,41 @@ fn at_least_thirty_inputs() {
     assert!(cases().len() >= 30, "only {} inputs", cases().len());
 }
 
+/// The real-world corpus: at least 40 files, each naming where it comes from.
+#[test]
+fn real_world_corpus_has_sources() {
+    let real: Vec<Case> = cases()
+        .into_iter()
+        .filter(|c| c.name.starts_with("real/"))
+        .collect();
+    assert!(real.len() >= 40, "only {} real-world files", real.len());
+    for c in &real {
+        let source = c
+            .text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("// source: https://"));
+        assert!(source.is_some(), "{}: no // source: URL line", c.name);
+        assert!(!c.expect.contains(&"TBD".to_string()), "{}: not reviewed", c.name);
+    }
+}
+
 #[test]
 fn each_input_has_exactly_the_expected_findings() {
     let mut failures = Vec::new();
     for case in cases() {
         let ws = workspace();
-        let rel = rel_path(&case);
+        let rel = case.install(ws.path());
         let file = ws.path().join(rel);
-        std::fs::write(&file, &case.text).unwrap();
         let mut args = vec!["--json".to_string()];
         args.extend(args_for(&case, ws.path()));
         let (code, out, err) = launch(ws.path(), rel, &args);
+        if case.syntax_error() {
+            assert_eq!(code, 2, "{}: exit code ({err})", case.name);
+            assert!(out.is_empty() && err.lines().count() == 1, "{}: {err}", case.name);
+            assert!(err.contains("syntax error"), "{}: {err}", case.name);
+            continue;
+        }
         assert!(err.is_empty(), "{}: stderr {err}", case.name);
         let findings = json_findings(&out);
         let got = ids(&findings);
@@ -209,11 +287,10 @@ fn each_input_has_exactly_the_expected_findings() {
 fn fix_keeps_comments_and_is_idempotent() {
     let bless = std::env::var_os("LAUNCH_BLESS").is_some();
     let mut fixed_any = 0;
-    for case in cases() {
+    for case in cases().into_iter().filter(|c| !c.syntax_error()) {
         let ws = workspace();
-        let rel = rel_path(&case);
+        let rel = case.install(ws.path());
         let file = ws.path().join(rel);
-        std::fs::write(&file, &case.text).unwrap();
         let extra = args_for(&case, ws.path());
         let mut json = vec!["--json".to_string()];
         json.extend(extra.clone());
@@ -311,6 +388,24 @@ fn fix_keeps_comments_and_is_idempotent() {
                     < before.iter().filter(|f| f["id"] == id.as_str()).count(),
                 "{}: {id} not reduced by --fix",
                 case.name
+            );
+        }
+        // Re-linted, the fixed file has none of the findings the fix was meant to remove
+        // (same rule, configuration and message).
+        let key = |f: &Value| {
+            (
+                f["id"].clone(),
+                f["configuration"].clone(),
+                f["message"].clone(),
+            )
+        };
+        for f in before.iter().filter(|f| f["fixable"] == true) {
+            assert!(
+                !again.iter().any(|g| key(g) == key(f)),
+                "{}: {} remains after --fix: {}",
+                case.name,
+                f["id"],
+                f["message"]
             );
         }
         let (_, out2, _) = launch(ws.path(), rel, &fix_args);
