@@ -532,8 +532,8 @@ impl Cx<'_> {
         }
     }
 
-    /// `port` on a dlv-dap launch: vscode-go connects to a server instead of starting
-    /// Delve (DD418). Not for the legacy adapter (it starts dlv on that port), nor a
+    /// `port` (with no host or a local one) on a dlv-dap launch: vscode-go connects to a
+    /// server instead of starting Delve (DD418). Not for the legacy adapter (it starts dlv on that port), nor a
     /// launch in mode remote (DD405 says to use attach), nor with `debugServer`.
     fn launch_port(&mut self, obj: &Object<'_>, mode: &str, adapter: &str) {
         if adapter == "legacy" || mode == "remote" || obj.get("debugServer").is_some() {
@@ -542,6 +542,14 @@ impl Cx<'_> {
         let Some(port) = obj.get("port") else { return };
         let text = value_text(&port.value).unwrap_or_else(|| "?".into());
         let host = obj.get_string("host").map(|h| h.value.to_string());
+        // A host elsewhere says the user runs `dlv dap` there on purpose; the mistake
+        // is the old snippets' local "127.0.0.1" (or no host at all).
+        let local = host.as_deref().is_none_or(|h| {
+            matches!(h, "" | "127.0.0.1" | "localhost" | "::1" | "0.0.0.0")
+        });
+        if !local {
+            return;
+        }
         self.push(
             launch_connects_to_server::finding(&text, host.as_deref()),
             port.range.start,

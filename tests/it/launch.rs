@@ -226,6 +226,37 @@ fn at_least_thirty_inputs() {
     assert!(cases().len() >= 30, "only {} inputs", cases().len());
 }
 
+/// Every launch.json rule fires in some input and is absent from a near miss: an input
+/// whose `// not:` line names it (each input's findings are compared exactly, so the
+/// near miss is checked by `each_input_has_exactly_the_expected_findings`).
+#[test]
+fn every_launch_rule_fires_and_has_a_near_miss() {
+    let cases = cases();
+    for rule in debugdoctor::registry::RULES
+        .iter()
+        .filter(|r| r.id.to_string().starts_with("DD4"))
+    {
+        let id = rule.id.to_string();
+        let fires = cases
+            .iter()
+            .any(|c| c.expect.iter().any(|e| e.starts_with(&format!("{id}@"))));
+        assert!(fires, "{id}: no input where it fires");
+        let near: Vec<&Case> = cases
+            .iter()
+            .filter(|c| {
+                c.text
+                    .lines()
+                    .take_while(|l| l.starts_with("//"))
+                    .any(|l| {
+                        l.strip_prefix("// not:")
+                            .is_some_and(|n| n.split_whitespace().any(|w| w == id))
+                    })
+            })
+            .collect();
+        assert!(!near.is_empty(), "{id}: no near miss (`// not: {id}`)");
+    }
+}
+
 /// The real-world corpus: at least 40 files, each naming where it comes from.
 #[test]
 fn real_world_corpus_has_sources() {

@@ -39,18 +39,19 @@ pub fn check(env: &ObjectProp<'_>, config: usize) -> Vec<(Finding, usize, Option
     };
     let mut out = Vec::new();
     for p in &o.properties {
-        let (kind, text) = match &p.value {
+        // What it is, and the JSON type name Go's decoder puts in its error.
+        let (kind, go_name, text) = match &p.value {
             Value::StringLit(_) | Value::NullKeyword(_) => continue,
-            Value::NumberLit(n) => ("number", Some(n.value.to_string())),
-            Value::BooleanLit(b) => ("boolean", Some(b.value.to_string())),
-            Value::Array(_) => ("array", None),
-            Value::Object(_) => ("object", None),
+            Value::NumberLit(n) => ("a number", "number", Some(n.value.to_string())),
+            Value::BooleanLit(b) => ("a boolean", "bool", Some(b.value.to_string())),
+            Value::Array(_) => ("an array", "array", None),
+            Value::Object(_) => ("an object", "object", None),
         };
         let key = p.name.as_str().to_string();
         let mut f = Finding::new(
             &RULE,
             format!(
-                "env {key:?} is a {kind}; dlv dap refuses the launch (\"cannot unmarshal {kind} into \\\"env\\\" of type string\")"
+                "env {key:?} is {kind}; dlv dap refuses the launch (cannot unmarshal {go_name} into \"env\" of type string)"
             ),
         );
         let fix = text.map(|t| {

@@ -91,12 +91,21 @@ pub fn unknown_go_flag(field: &str, test: bool) -> Option<Finding> {
         return None;
     }
     let cmd = if test { "go test -c" } else { "go build" };
+    // `-ldflags=-s -w` unquoted: the linker's -w lands in a field of its own.
+    let (hint, fix) = if LINK_FLAGS.contains(&name) {
+        (
+            format!(" (-{name} is a linker flag: quote the -ldflags value, -ldflags='... -{name}')"),
+            format!("quote the -ldflags value so that {field} stays in it"),
+        )
+    } else {
+        (String::new(), format!("remove {field} from buildFlags"))
+    };
     Some(
         Finding::new(
             &RULE,
-            format!("buildFlags {field:?}: {cmd} has no -{name} flag; the build fails (\"flag provided but not defined: -{name}\")"),
+            format!("buildFlags {field:?}: {cmd} has no -{name} flag; the build fails (\"flag provided but not defined: -{name}\"){hint}"),
         )
-        .fix(format!("remove {field} from buildFlags")),
+        .fix(fix),
     )
 }
 

@@ -10,8 +10,9 @@ pub static RULE: Rule = Rule {
     title: "port/host on a launch: vscode-go connects to an external dlv instead of starting one",
     explain: r#"
 What it does
-  Flags "port" (and "host") on a "request": "launch" configuration that uses the dlv-dap
-  adapter (the default).
+  Flags "port" on a "request": "launch" configuration that uses the dlv-dap adapter (the
+  default), when "host" is absent or local (127.0.0.1, localhost): a host elsewhere
+  says you run `dlv dap` there on purpose, and is not reported.
 
 Why it breaks debugging
   With dlv-dap, a "port" tells vscode-go not to start Delve but to connect to a
