@@ -667,3 +667,157 @@ fn binary_option_checks_every_configuration_and_symlinks_survive_fix() {
         .unwrap()
         .contains("\"substitutePath\": ["));
 }
+
+/// `--fix` on a CRLF file writes CRLF: every fixable input, converted to CRLF, fixes to
+/// its `.fixed` file converted the same way.
+#[test]
+fn fix_keeps_crlf_for_every_fixable_input() {
+    let mut checked = 0;
+    for case in cases().into_iter().filter(|c| !c.syntax_error()) {
+        let expected_path = inputs_dir().join(format!("{}.fixed", case.name));
+        let Ok(expected) = std::fs::read_to_string(&expected_path) else {
+            continue;
+        };
+        let crlf = |s: &str| s.replace("\r\n", "\n").replace('\n', "\r\n");
+        let ws = workspace();
+        let mut case = case;
+        case.text = crlf(&case.text);
+        let rel = case.install(ws.path());
+        let mut args = vec!["--fix".to_string()];
+        args.extend(args_for(&case, ws.path()));
+        let (_, _, err) = launch(ws.path(), rel, &args);
+        assert!(err.is_empty(), "{}: {err}", case.name);
+        let after = std::fs::read_to_string(ws.path().join(rel)).unwrap();
+        let expected = crlf(&expected.replace("@FIXTURES@", &fixtures_dir()));
+        assert_eq!(after, expected, "{}: CRLF not kept", case.name);
+        checked += 1;
+    }
+    assert!(checked >= 8, "only {checked} fixable inputs");
+}
+
+const SHIFTING: &str = r#"{
+    "configurations": [
+        {
+            "name": "Legacy leftovers",
+            "type": "go",
+            "request": "attach",
+            "mode": "remote",
+            "port": 2345,
+            "apiVersion": 2,
+            "dlvLoadConfig": { "maxStringLen": 64 }
+        },
+        {
+            "name": "Port as text",
+            "type": "go",
+            "request": "attach",
+            "mode": "remote",
+            "port": "2345"
+        }
+    ]
+}
+"#;
+
+/// `--diff` leaves the file alone, so its findings are at the file's own lines; `--fix`
+/// reports at the lines of the file it wrote.
+#[test]
+fn diff_reports_findings_at_the_unchanged_files_lines() {
+    let ws = workspace();
+    let file = ws.path().join(".vscode/launch.json");
+    std::fs::write(&file, SHIFTING).unwrap();
+    let line_of = |out: &str, id: &str| -> Vec<u64> {
+        json_findings(out)
+            .iter()
+            .filter(|f| f["id"] == id)
+            .map(|f| f["location"]["line"].as_u64().unwrap())
+            .collect()
+    };
+    let (_, plain, _) = launch(ws.path(), ".vscode/launch.json", &["--json".into()]);
+    let (_, diff, _) = launch(
+        ws.path(),
+        ".vscode/launch.json",
+        &["--json".into(), "--diff".into()],
+    );
+    assert_eq!(line_of(&plain, "DD405"), vec![17]);
+    assert_eq!(line_of(&diff, "DD405"), vec![17], "--diff: {diff}");
+    assert_eq!(line_of(&diff, "DD402").len(), 2, "--diff lists the fixable ones too");
+    let v: Value = serde_json::from_str(&diff).unwrap();
+    assert_eq!(v["fixed"], false);
+    assert!(v["diff"].as_str().unwrap().starts_with("--- a/"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), SHIFTING);
+    // The human --diff output names the same line.
+    let (_, human, _) = launch(ws.path(), ".vscode/launch.json", &["--diff".into()]);
+    assert!(
+        human.contains(".vscode/launch.json:17:"),
+        "--diff human output: {human}"
+    );
+    let (_, fixed, _) = launch(
+        ws.path(),
+        ".vscode/launch.json",
+        &["--json".into(), "--fix".into()],
+    );
+    assert_eq!(line_of(&fixed, "DD405"), vec![15], "--fix: {fixed}");
+}
+
+/// The JSON document names the workspace actually used, and every fixable finding says
+/// what its fix does.
+#[test]
+fn json_names_the_workspace_and_every_fix() {
+    let ws = workspace();
+    std::fs::write(ws.path().join(".vscode/launch.json"), SHIFTING).unwrap();
+    let (_, out, _) = launch(ws.path(), ".vscode/launch.json", &["--json".into()]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let want = std::fs::canonicalize(ws.path()).unwrap();
+    let got = std::fs::canonicalize(v["workspace"].as_str().expect("workspace")).unwrap();
+    assert_eq!(got, want);
+    for case in cases().into_iter().filter(|c| !c.syntax_error()) {
+        let ws = workspace();
+        let rel = case.install(ws.path());
+        let mut args = vec!["--json".to_string()];
+        args.extend(args_for(&case, ws.path()));
+        let (_, out, _) = launch(ws.path(), rel, &args);
+        for f in json_findings(&out) {
+            if f["fixable"] == true {
+                assert!(f["fix"].is_string(), "{}: fixable without fix: {f}", case.name);
+            }
+        }
+    }
+}
+
+/// `--file` is a path as the shell sees it: relative to the current directory.
+#[test]
+fn relative_active_file_is_relative_to_the_current_directory() {
+    let ws = workspace();
+    let text = r#"{"configurations": [
+        {"name": "t", "type": "go", "request": "launch", "mode": "test", "program": "${file}"},
+        {"name": "a", "type": "go", "request": "launch", "mode": "auto", "program": "${fileDirname}"}
+    ]}"#;
+    std::fs::write(ws.path().join(".vscode/launch.json"), text).unwrap();
+    let (_, out, err) = common::dd()
+        .current_dir(ws.path().join("cmd/server"))
+        .args([
+            "launch",
+            "../../.vscode/launch.json",
+            "--json",
+            "--file",
+            "server_test.go",
+        ])
+        .run()
+        .parts();
+    assert!(err.is_empty(), "{err}");
+    let findings = json_findings(&out);
+    assert!(
+        findings.iter().all(|f| f["id"] != "DD404"),
+        "--file resolved elsewhere: {findings:?}"
+    );
+    let auto = findings
+        .iter()
+        .find(|f| f["id"] == "DD409")
+        .expect("auto mode with a _test.go active file");
+    assert!(
+        auto["message"]
+            .as_str()
+            .unwrap()
+            .contains("cmd/server/server_test.go"),
+        "{auto}"
+    );
+}
