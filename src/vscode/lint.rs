@@ -544,9 +544,9 @@ impl Cx<'_> {
         let host = obj.get_string("host").map(|h| h.value.to_string());
         // A host elsewhere says the user runs `dlv dap` there on purpose; the mistake
         // is the old snippets' local "127.0.0.1" (or no host at all).
-        let local = host.as_deref().is_none_or(|h| {
-            matches!(h, "" | "127.0.0.1" | "localhost" | "::1" | "0.0.0.0")
-        });
+        let local = host
+            .as_deref()
+            .is_none_or(|h| matches!(h, "" | "127.0.0.1" | "localhost" | "::1" | "0.0.0.0"));
         if !local {
             return;
         }
@@ -657,7 +657,9 @@ impl Cx<'_> {
             for (_, var) in variables(&s) {
                 // VS Code leaves nested `${a${b}}` alone (#77289); so do we.
                 if !known_variable(var) && !var.contains("${") {
-                    let sugg = strsim_best(var, VARIABLES)
+                    let sugg = Some(var)
+                        .filter(|v| v.trim_matches(':').len() > 2)
+                        .and_then(|v| strsim_best(v, VARIABLES))
                         .map(|b| format!("; did you mean \"${{{b}}}\"?"))
                         .unwrap_or_default();
                     self.push(
@@ -979,9 +981,7 @@ impl Cx<'_> {
                             match (kept, value_idx) {
                                 (None, _) => drop_flag(&mut edits),
                                 (Some(k), Some(vi)) => edits[vi] = ElemEdit::Set(k),
-                                (Some(k), None) => {
-                                    edits[i] = ElemEdit::Set(format!("{flag}={k}"))
-                                }
+                                (Some(k), None) => edits[i] = ElemEdit::Set(format!("{flag}={k}")),
                             }
                         }
                     }
@@ -1035,7 +1035,11 @@ impl Cx<'_> {
         let stripping = |w: &str| matches!(w, "-s" | "-w" | "-s=true" | "-w=true");
         let rest: Vec<&str> = inner
             .split_whitespace()
-            .filter(|w| !(strip.is_some() && stripping(w)) && !bad.iter().any(|b| b == w))
+            .filter(|w| {
+                let stripped = strip.is_some() && stripping(w);
+                let invalid = bad.iter().any(|b| b == w);
+                !stripped && !invalid
+            })
             .collect();
         if let Some((f, _)) = strip {
             pending.push((f, at, true));

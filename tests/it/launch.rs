@@ -244,13 +244,10 @@ fn every_launch_rule_fires_and_has_a_near_miss() {
         let near: Vec<&Case> = cases
             .iter()
             .filter(|c| {
-                c.text
-                    .lines()
-                    .take_while(|l| l.starts_with("//"))
-                    .any(|l| {
-                        l.strip_prefix("// not:")
-                            .is_some_and(|n| n.split_whitespace().any(|w| w == id))
-                    })
+                c.text.lines().take_while(|l| l.starts_with("//")).any(|l| {
+                    l.strip_prefix("// not:")
+                        .is_some_and(|n| n.split_whitespace().any(|w| w == id))
+                })
             })
             .collect();
         assert!(!near.is_empty(), "{id}: no near miss (`// not: {id}`)");
@@ -272,7 +269,11 @@ fn real_world_corpus_has_sources() {
             .next()
             .and_then(|l| l.strip_prefix("// source: https://"));
         assert!(source.is_some(), "{}: no // source: URL line", c.name);
-        assert!(!c.expect.contains(&"TBD".to_string()), "{}: not reviewed", c.name);
+        assert!(
+            !c.expect.contains(&"TBD".to_string()),
+            "{}: not reviewed",
+            c.name
+        );
     }
 }
 
@@ -288,7 +289,11 @@ fn each_input_has_exactly_the_expected_findings() {
         let (code, out, err) = launch(ws.path(), rel, &args);
         if case.syntax_error() {
             assert_eq!(code, 2, "{}: exit code ({err})", case.name);
-            assert!(out.is_empty() && err.lines().count() == 1, "{}: {err}", case.name);
+            assert!(
+                out.is_empty() && err.lines().count() == 1,
+                "{}: {err}",
+                case.name
+            );
             assert!(err.contains("syntax error"), "{}: {err}", case.name);
             continue;
         }
@@ -739,7 +744,11 @@ fn diff_reports_findings_at_the_unchanged_files_lines() {
     );
     assert_eq!(line_of(&plain, "DD405"), vec![17]);
     assert_eq!(line_of(&diff, "DD405"), vec![17], "--diff: {diff}");
-    assert_eq!(line_of(&diff, "DD402").len(), 2, "--diff lists the fixable ones too");
+    assert_eq!(
+        line_of(&diff, "DD402").len(),
+        2,
+        "--diff lists the fixable ones too"
+    );
     let v: Value = serde_json::from_str(&diff).unwrap();
     assert_eq!(v["fixed"], false);
     assert!(v["diff"].as_str().unwrap().starts_with("--- a/"));
@@ -777,7 +786,11 @@ fn json_names_the_workspace_and_every_fix() {
         let (_, out, _) = launch(ws.path(), rel, &args);
         for f in json_findings(&out) {
             if f["fixable"] == true {
-                assert!(f["fix"].is_string(), "{}: fixable without fix: {f}", case.name);
+                assert!(
+                    f["fix"].is_string(),
+                    "{}: fixable without fix: {f}",
+                    case.name
+                );
             }
         }
     }

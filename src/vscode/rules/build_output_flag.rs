@@ -29,7 +29,9 @@ How to verify by hand
 
 /// `-o` (or `-o=path`) in buildFlags.
 pub fn finding(value: Option<&str>) -> Finding {
-    let shown = value.map(|v| format!("-o {v}")).unwrap_or_else(|| "-o".into());
+    let shown = value
+        .map(|v| format!("-o {v}"))
+        .unwrap_or_else(|| "-o".into());
     Finding::new(
         &RULE,
         format!(

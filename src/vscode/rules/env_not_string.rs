@@ -55,7 +55,9 @@ pub fn check(env: &ObjectProp<'_>, config: usize) -> Vec<(Finding, usize, Option
             ),
         );
         let fix = text.map(|t| {
-            f = f.clone().fix(format!("write it as a string: {key:?}: {t:?}"));
+            f = f
+                .clone()
+                .fix(format!("write it as a string: {key:?}: {t:?}"));
             Fix::StringifyEnv {
                 config,
                 key: key.clone(),

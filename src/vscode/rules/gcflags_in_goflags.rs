@@ -38,7 +38,10 @@ pub fn check(goflags: &str) -> Option<Finding> {
     let fix = "remove -gcflags from GOFLAGS (Delve builds with -gcflags=all=-N -l)";
     let go_error = if let Some(s) = fields.iter().find(|f| !f.starts_with('-')) {
         Some(format!("go: parsing $GOFLAGS: non-flag {s:?}"))
-    } else if fields.iter().any(|f| f.trim_start_matches('-') == "gcflags") {
+    } else if fields
+        .iter()
+        .any(|f| f.trim_start_matches('-') == "gcflags")
+    {
         Some("go: flag needs an argument: -gcflags (from $GOFLAGS)".to_string())
     } else {
         // After `-gcflags=all=-N`, the compiler's own flags (`-l`, `-N`, `'-l'`...) land in
@@ -79,7 +82,10 @@ mod tests {
         assert!(f.message.contains("unknown flag -l"), "{}", f.message);
         let f = check("-gcflags='all=-N -l'").unwrap();
         assert!(f.message.contains("unknown flag -l"), "{}", f.message);
-        assert!(check("-gcflags=all=-N x").unwrap().message.contains("non-flag"));
+        assert!(check("-gcflags=all=-N x")
+            .unwrap()
+            .message
+            .contains("non-flag"));
         let f = check("-mod=mod -gcflags=all=-N").unwrap();
         assert_eq!(f.severity, Severity::Warning, "{}", f.message);
         assert_eq!(check("-gcflags").unwrap().severity, Severity::Error);

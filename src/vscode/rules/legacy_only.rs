@@ -55,7 +55,10 @@ pub fn check(
     if name != "remotePath" {
         let instead = attr.replacement.unwrap_or("");
         return (
-            Finding::new(&RULE, format!("{name:?} is ignored by the {default}: {instead}")),
+            Finding::new(
+                &RULE,
+                format!("{name:?} is ignored by the {default}: {instead}"),
+            ),
             Some(remove),
         );
     }
@@ -80,7 +83,9 @@ pub fn check(
         return (
             Finding::new(
                 &RULE,
-                format!("\"remotePath\": {remote:?} is ignored by the {default}, and {why}: remove it"),
+                format!(
+                    "\"remotePath\": {remote:?} is ignored by the {default}, and {why}: remove it"
+                ),
             )
             .severity(Severity::Info),
             Some(remove),

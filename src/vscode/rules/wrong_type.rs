@@ -59,12 +59,7 @@ pub fn check_type(name: &str, attr: &Attr, value: &Value<'_>) -> Option<Finding>
 }
 
 /// A value outside the attribute's enum.
-pub fn check_enum(
-    name: &str,
-    attr: &Attr,
-    value: &Value<'_>,
-    request: Request,
-) -> Option<Finding> {
+pub fn check_enum(name: &str, attr: &Attr, value: &Value<'_>, request: Request) -> Option<Finding> {
     if attr.values.is_empty() {
         return None;
     }
