@@ -599,6 +599,9 @@ impl Cx<'_> {
     ) {
         let cfg = self.config;
         let name = p.name.as_str();
+        if model::PASSTHROUGH.contains(&name) {
+            return;
+        }
         if model::GENERIC.contains(&name) {
             if let Some(f) = no_debug::check(p) {
                 self.push(f, p.range.start, None);

@@ -195,12 +195,9 @@ pub static ATTRS: &[Attr] = &[
     a("asRoot", &[Boolean], Request::Both),
     // processId: anyOf picker command / process name / number.
     a("processId", &[String, Number], Request::Attach),
-    // Added after 0.48.0-dev (see VSCODE_GO.md): read by dlv-dap.
-    a("maxStringLen", &[Number], Request::Both),
-    a("maxArrayValues", &[Number], Request::Both),
+    // Added after 0.48.0-dev (present in 0.54.0-dev, see VSCODE_GO.md).
     a("goroutineFilters", &[String], Request::Both),
     a("showPprofLabels", &[Array], Request::Both),
-    a("outputMode", &[String], Request::Launch),
     a("stdinFrom", &[String], Request::Launch),
     a("stdoutTo", &[String], Request::Launch),
     a("stderrTo", &[String], Request::Launch),
@@ -208,6 +205,12 @@ pub static ATTRS: &[Attr] = &[
     a("followExecRegex", &[String], Request::Launch),
     a("waitFor", &[String], Request::Attach),
 ];
+
+/// Attributes issue 15 reports as documented that the package.json transcribed here does
+/// not declare (see VSCODE_GO.md): Delve's DAP server reads them and vscode-go passes the
+/// configuration through, so they are not reported as unknown; having no schema here,
+/// their values are not checked.
+pub static PASSTHROUGH: &[&str] = &["maxStringLen", "maxArrayValues", "outputMode"];
 
 /// Attributes VS Code itself accepts in every configuration, whatever the debugger
 /// (the launch.json schema VS Code contributes; `noDebug` is what "Run Without Debugging"
@@ -245,6 +248,7 @@ pub fn lookup_any(name: &str) -> Option<&'static Attr> {
 pub fn all_names() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = ATTRS.iter().map(|a| a.name).collect();
     v.extend(GENERIC.iter().copied());
+    v.extend(PASSTHROUGH.iter().copied());
     v.sort_unstable();
     v.dedup();
     v
@@ -328,6 +332,12 @@ mod tests {
                     attr.name
                 );
             }
+        }
+        for p in PASSTHROUGH {
+            assert!(
+                !names.iter().any(|(_, n)| n == p),
+                "{p} is declared by package.json now: move it into ATTRS"
+            );
         }
         for (r, n) in &names {
             let req = if r == "launch" {
