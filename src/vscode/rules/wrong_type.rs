@@ -17,6 +17,9 @@ What it does
   Checks each attribute value against the type and enum vscode-go declares: "port"
   must be a number, "mode" one of auto/debug/test/exec/replay/core (launch) or
   local/remote (attach), "debugAdapter" legacy or dlv-dap, and so on.
+  A value holding a VS Code variable ("port": "${input:port}") is not checked: VS Code
+  substitutes it before vscode-go reads it. A launch in mode "remote" or "local" is an
+  attach written as a launch: vscode-go calls it deprecated and Delve refuses the mode.
 
 Why it breaks debugging
   A port written as "2345" or a mode such as "launch" is rejected or silently replaced
@@ -24,7 +27,8 @@ Why it breaks debugging
   meant, and breakpoints never bind.
 
 Fix
-  Use the type and one of the values listed in the message.
+  Use the type and one of the values listed in the message; for a launch in mode
+  remote, use "request": "attach".
 
 How to verify by hand
   VS Code underlines the value in launch.json ("Incorrect type" / "Value is not
