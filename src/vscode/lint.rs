@@ -533,8 +533,9 @@ impl Cx<'_> {
     }
 
     /// `port` (with no host or a local one) on a dlv-dap launch: vscode-go connects to a
-    /// server instead of starting Delve (DD418). Not for the legacy adapter (it starts dlv on that port), nor a
-    /// launch in mode remote (DD405 says to use attach), nor with `debugServer`.
+    /// server instead of starting Delve (DD418). Not for the legacy adapter (it starts dlv
+    /// on that port), nor a launch in mode remote (DD405 says to use attach), nor with
+    /// `debugServer`.
     fn launch_port(&mut self, obj: &Object<'_>, mode: &str, adapter: &str) {
         if adapter == "legacy" || mode == "remote" || obj.get("debugServer").is_some() {
             return;
