@@ -2,12 +2,15 @@
 //! and with `--fix` apply the safe fixes in place, keeping comments and layout.
 //!
 //! JSON shape (`--json`, schema_version 1):
-//! `{"schema_version": 1, "file": PATH, "workspace": DIR|null (as given by --workspace),
+//! `{"schema_version": 1, "file": PATH, "workspace": DIR (--workspace, else the folder
+//! holding .vscode/),
 //! "findings": [{"id", "name",
 //! "severity", "message", "evidence", "fix", "location": {"line", "column"},
 //! "configuration": NAME|null, "fixable": bool}], "fixable": N, "fixed": bool}`.
-//! With `--fix`/`--diff` the findings are those left after the edit and `"diff"` holds
-//! the unified diff.
+//! With `--fix` the findings are those left after the edit (at the fixed file's lines);
+//! with `--diff` the file is unchanged, so they are the file's own findings at its own
+//! lines. Either way `"diff"` holds the unified diff. A fixable finding's `"fix"` says
+//! what the edit does.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -43,9 +46,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context) -> u8 {
+    // `--file` names a file as the shell sees it: relative to the current directory, not
+    // to the workspace (where `${file}`-relative values are resolved).
+    let active_file = args
+        .file
+        .as_ref()
+        .map(|f| std::path::absolute(f).unwrap_or_else(|_| f.clone()));
     let opts = LintOptions {
         workspace: args.workspace.clone(),
-        active_file: args.file.clone(),
+        active_file,
         binary: args.binary.clone(),
         check_binary: Some(debugdoctor::registry::check),
     };
@@ -70,9 +79,11 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
             return super::EXIT_USAGE;
         }
     };
-    // Report what remains after the edit (for --diff too: what --fix would leave).
+    // --fix reports what remains in the written file; --diff leaves the file as it is,
+    // so it reports the file's own findings at the lines the reader sees.
     let (shown, diff, wrote) = match fixed {
-        Some(f) => (f.remaining, Some(f.diff), f.wrote),
+        Some(f) if f.wrote => (f.remaining, Some(f.diff), true),
+        Some(f) => (diags, Some(f.diff), false),
         None => (diags, None, false),
     };
     let fixable = shown.iter().filter(|d| d.fix.is_some()).count();
@@ -82,7 +93,8 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
         super::EXIT_OK
     };
     if args.json {
-        print_json(&args, &src, &shown, diff.as_deref(), fixable, wrote);
+        let workspace = vscode::lint::effective_workspace(&src, &opts);
+        print_json(&src, &workspace, &shown, diff.as_deref(), fixable, wrote);
         return code;
     }
     let mut out = String::new();
@@ -151,8 +163,8 @@ fn apply_fixes(
 
 /// The `--json` document (schema_version 1).
 fn print_json(
-    args: &Args,
     src: &Source,
+    workspace: &Path,
     shown: &[Diagnostic],
     diff: Option<&str>,
     fixable: usize,
@@ -172,7 +184,7 @@ fn print_json(
     let mut doc = serde_json::json!({
         "schema_version": debugdoctor::report::SCHEMA_VERSION,
         "file": src.path.display().to_string(),
-        "workspace": args.workspace.as_ref().map(|w| w.display().to_string()),
+        "workspace": workspace.display().to_string(),
         "findings": findings,
         "fixable": fixable,
         "fixed": fixed,

@@ -2,7 +2,7 @@
 //! comments, property order, indentation and trailing commas outside the edited spans
 //! stay byte-for-byte.
 
-use jsonc_parser::cst::{CstObject, CstRootNode, ObjectPropName};
+use jsonc_parser::cst::{CstInputValue, CstObject, CstRootNode, ObjectPropName};
 
 use super::lint::{ElemEdit, Fix, FlagsEdit};
 use super::load::parse_options;
@@ -34,8 +34,36 @@ fn json_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
 }
 
-fn apply(root: &CstRootNode, fix: &Fix) -> Option<()> {
+/// The object a fix edits: the configuration, or its per-OS block.
+fn target(root: &CstRootNode, fix: &Fix) -> Option<(CstObject, Fix)> {
     match fix {
+        Fix::InOs { os, fix } => {
+            let (obj, inner) = target(root, fix)?;
+            Some((obj.object_value(os)?, inner))
+        }
+        Fix::RenameKey { config: c, .. }
+        | Fix::RemoveKey { config: c, .. }
+        | Fix::RemotePathToSubstitute { config: c, .. }
+        | Fix::SetBuildFlags { config: c, .. }
+        | Fix::SwapSubstitute { config: c, .. }
+        | Fix::StringifyEnv { config: c, .. } => Some((config(root, *c)?, fix.clone())),
+    }
+}
+
+fn apply(root: &CstRootNode, fix: &Fix) -> Option<()> {
+    let (obj, fix) = target(root, fix)?;
+    let config = |_: &CstRootNode, _: usize| Some(obj.clone());
+    match &fix {
+        Fix::InOs { .. } => return None,
+        Fix::StringifyEnv { key, .. } => {
+            let prop = config(root, 0)?.object_value("env")?.get(key)?;
+            let text = match prop.value()? {
+                v if v.as_number_lit().is_some() => v.as_number_lit()?.to_string(),
+                v if v.as_boolean_lit().is_some() => v.as_boolean_lit()?.value().to_string(),
+                _ => return None,
+            };
+            prop.set_value(CstInputValue::String(text));
+        }
         Fix::RenameKey { config: c, key, to } => {
             let prop = config(root, *c)?.get(key)?;
             match prop.name()? {
@@ -44,12 +72,17 @@ fn apply(root: &CstRootNode, fix: &Fix) -> Option<()> {
             }
         }
         Fix::RemoveKey { config: c, key } => config(root, *c)?.get(key)?.remove(),
-        Fix::RemotePathToSubstitute { config: c, remote } => {
+        Fix::RemotePathToSubstitute {
+            config: c,
+            from,
+            remote,
+        } => {
             let prop = config(root, *c)?.get("remotePath")?;
             // Rename the key and write the new value as raw text on one line: the CST's
             // own insertion re-indents objects in a way that rarely matches the file.
             let value = format!(
-                "[{{ \"from\": \"${{workspaceFolder}}\", \"to\": {} }}]",
+                "[{{ \"from\": {}, \"to\": {} }}]",
+                json_string(from),
                 json_string(remote)
             );
             prop.value()?.as_string_lit()?.set_raw_value(value);

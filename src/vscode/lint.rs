@@ -49,9 +49,10 @@ pub enum Fix {
         config: usize,
         key: String,
     },
-    /// remotePath → substitutePath [{from: ${workspaceFolder}, to: remotePath}].
+    /// remotePath → substitutePath [{from: <from>, to: remotePath}].
     RemotePathToSubstitute {
         config: usize,
+        from: String,
         remote: String,
     },
     SetBuildFlags {
@@ -62,6 +63,33 @@ pub enum Fix {
         config: usize,
         entry: usize,
     },
+    /// A number or boolean `env` value written as a string.
+    StringifyEnv {
+        config: usize,
+        key: String,
+    },
+    /// A fix inside the configuration's per-OS block (`windows`, `linux`, `osx`).
+    InOs {
+        os: String,
+        fix: Box<Fix>,
+    },
+}
+
+impl Fix {
+    /// What the edit does, in words (the finding's `fix` text when it has none).
+    pub fn describe(&self) -> String {
+        match self {
+            Fix::RenameKey { key, to, .. } => format!("rename {key:?} to {to:?}"),
+            Fix::RemoveKey { key, .. } => format!("remove {key:?}"),
+            Fix::RemotePathToSubstitute { from, remote, .. } => format!(
+                "replace remotePath with \"substitutePath\": [{{\"from\": {from:?}, \"to\": {remote:?}}}]"
+            ),
+            Fix::SetBuildFlags { .. } => "rewrite buildFlags without the flags reported".into(),
+            Fix::SwapSubstitute { .. } => "swap \"from\" and \"to\"".into(),
+            Fix::StringifyEnv { key, .. } => format!("write env {key:?} as a string"),
+            Fix::InOs { os, fix } => format!("in {os:?}: {}", fix.describe()),
+        }
+    }
 }
 
 /// A new buildFlags value: a whole string, or per array element.
@@ -123,7 +151,7 @@ pub fn lint(src: &Source, opts: &LintOptions) -> Result<Vec<Diagnostic>, LoadErr
     let workspace = opts
         .workspace
         .clone()
-        .unwrap_or_else(|| default_workspace(&src.path, &root));
+        .unwrap_or_else(|| default_workspace(&src.path, Some(&root)));
     let mut cx = Cx {
         text: &src.text,
         opts,
@@ -131,6 +159,7 @@ pub fn lint(src: &Source, opts: &LintOptions) -> Result<Vec<Diagnostic>, LoadErr
         out: Vec::new(),
         config: 0,
         name: None,
+        os: None,
     };
     let mut names: Vec<(String, usize)> = Vec::new();
     for (i, c) in configs.elements.iter().enumerate() {
@@ -160,6 +189,12 @@ pub fn lint(src: &Source, opts: &LintOptions) -> Result<Vec<Diagnostic>, LoadErr
         cx.configuration(obj);
     }
     let mut out = cx.out;
+    // A finding without its own fix text shows what its safe edit does.
+    for d in &mut out {
+        if let (None, Some(fix)) = (&d.finding.fix, &d.fix) {
+            d.finding.fix = Some(fix.describe());
+        }
+    }
     out.sort_by_key(|d| {
         d.finding
             .location
@@ -170,16 +205,28 @@ pub fn lint(src: &Source, opts: &LintOptions) -> Result<Vec<Diagnostic>, LoadErr
     Ok(out)
 }
 
+/// The folder `${workspaceFolder}` names for this file: `--workspace`, else the default.
+pub fn effective_workspace(src: &Source, opts: &LintOptions) -> PathBuf {
+    if let Some(w) = &opts.workspace {
+        return w.clone();
+    }
+    let parsed = jsonc_parser::parse_to_ast(&src.text, &Default::default(), &parse_options());
+    match parsed.ok().and_then(|p| p.value) {
+        Some(Value::Object(root)) => default_workspace(&src.path, Some(&root)),
+        _ => default_workspace(&src.path, None),
+    }
+}
+
 /// `${workspaceFolder}`: the folder holding `.vscode/`; for a `.code-workspace`, its first
 /// folder (relative to the file); else the file's folder.
-fn default_workspace(path: &Path, root: &Object<'_>) -> PathBuf {
+fn default_workspace(path: &Path, root: Option<&Object<'_>>) -> PathBuf {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
     if dir.file_name().is_some_and(|n| n == ".vscode") {
         return dir.parent().map(Path::to_path_buf).unwrap_or(dir);
     }
     let first_folder = root
-        .get_array("folders")
+        .and_then(|r| r.get_array("folders"))
         .and_then(|a| a.elements.first())
         .and_then(|v| match v {
             Value::Object(o) => o.get_string("path").map(|s| s.value.to_string()),
@@ -198,6 +245,21 @@ struct Cx<'t> {
     out: Vec<Diagnostic>,
     config: usize,
     name: Option<String>,
+    /// While checking a per-OS block: its key and byte range (findings outside it belong
+    /// to the base configuration and were reported already).
+    os: Option<(&'static str, (usize, usize))>,
+}
+
+/// The per-OS keys VS Code merges over a configuration, and this host's one.
+const OS_KEYS: &[&str] = &["windows", "linux", "osx"];
+fn host_os() -> &'static str {
+    if cfg!(windows) {
+        "windows"
+    } else if cfg!(target_os = "macos") {
+        "osx"
+    } else {
+        "linux"
+    }
 }
 
 pub(super) fn type_of(v: &Value<'_>) -> Option<JsonType> {
@@ -219,13 +281,17 @@ pub(super) fn value_text(v: &Value<'_>) -> Option<String> {
     }
 }
 
-/// Variables VS Code predefines (code.visualstudio.com/docs/reference/variables-reference).
+/// Variables VS Code resolves (microsoft/vscode configurationResolver
+/// `variableResolver.ts`, `evaluateSingleVariable`; `defaultBuildTask` is contributed by
+/// the tasks service). Any of them may carry a `:argument` (a workspace folder name).
 const VARIABLES: &[&str] = &[
     "workspaceFolder",
     "workspaceFolderBasename",
     "workspaceRoot",
+    "workspaceRootFolderName",
     "file",
     "fileWorkspaceFolder",
+    "fileWorkspaceFolderBasename",
     "relativeFile",
     "relativeFileDirname",
     "fileBasename",
@@ -238,12 +304,36 @@ const VARIABLES: &[&str] = &[
     "columnNumber",
     "selectedText",
     "execPath",
+    "execInstallFolder",
     "defaultBuildTask",
     "pathSeparator",
     "/",
     "userHome",
 ];
-const VARIABLE_PREFIXES: &[&str] = &["env:", "config:", "command:", "input:", "workspaceFolder:"];
+/// Variables that need an argument: `${env:NAME}`, `${input:id}`, ...
+const VARIABLE_PREFIXES: &[&str] = &[
+    "env:",
+    "config:",
+    "command:",
+    "input:",
+    "extensionInstallFolder:",
+];
+
+/// Whether VS Code resolves `${var}`.
+fn known_variable(var: &str) -> bool {
+    if VARIABLE_PREFIXES.iter().any(|p| var.starts_with(p)) {
+        return true;
+    }
+    // VS Code splits at the first ':' (variable, argument).
+    let name = var.split(':').next().unwrap_or(var);
+    VARIABLES.contains(&name)
+}
+
+/// Whether a string holds a variable VS Code substitutes before vscode-go sees the value
+/// (`"port": "${input:port}"`): its final type and value are unknown here.
+fn substituted(v: &Value<'_>) -> bool {
+    matches!(v, Value::StringLit(s) if variables(&s.value).iter().any(|(_, var)| known_variable(var)))
+}
 
 /// The `${...}` names in a string, with their byte offsets inside it.
 fn variables(s: &str) -> Vec<(usize, &str)> {
@@ -263,12 +353,68 @@ fn variables(s: &str) -> Vec<(usize, &str)> {
 
 impl Cx<'_> {
     fn push(&mut self, f: Finding, at: usize, fix: Option<Fix>) {
+        let (f, fix) = match self.os {
+            None => (f, fix),
+            Some((os, (start, end))) => {
+                if at < start || at >= end {
+                    return;
+                }
+                let mut f = f;
+                f.message = format!("(on {os}) {}", f.message);
+                let fix = fix.map(|fix| Fix::InOs {
+                    os: os.to_string(),
+                    fix: Box::new(fix),
+                });
+                (f, fix)
+            }
+        };
         let (l, c) = line_col(self.text, at);
         self.out.push(Diagnostic {
             finding: f.at(l, c),
             configuration: self.name.clone(),
             fix,
         });
+    }
+
+    /// Whether paths may be checked on this machine: not in another OS's block.
+    fn local_paths(&self) -> bool {
+        self.os.is_none_or(|(os, _)| os == host_os())
+    }
+
+    /// The configuration, then each per-OS block merged over it as VS Code does on that
+    /// OS (variableResolver.ts: the block's properties replace the base ones).
+    fn configuration(&mut self, obj: &Object<'_>) {
+        self.check_configuration(obj);
+        for os in OS_KEYS {
+            let Some(block) = obj.get(os) else { continue };
+            let Value::Object(b) = &block.value else {
+                let f = Finding::new(
+                    &wrong_type::RULE,
+                    format!(
+                        "{os:?} is {}; VS Code expects an object of attributes for {os}",
+                        type_of(&block.value).map_or("null", JsonType::as_str)
+                    ),
+                );
+                self.push(f, block.value.start(), None);
+                continue;
+            };
+            let mut merged = Object {
+                range: obj.range,
+                properties: obj
+                    .properties
+                    .iter()
+                    .filter(|p| {
+                        let n = p.name.as_str();
+                        !OS_KEYS.contains(&n) && b.get(n).is_none()
+                    })
+                    .cloned()
+                    .collect(),
+            };
+            merged.properties.extend(b.properties.iter().cloned());
+            self.os = Some((os, (b.range.start, b.range.end)));
+            self.check_configuration(&merged);
+            self.os = None;
+        }
     }
 
     /// Expands the variables vscode-go expands before using a path; `None` when the value
@@ -283,7 +429,7 @@ impl Cx<'_> {
             last = at + var.len() + 3;
             let v = match var {
                 "workspaceFolder" | "workspaceRoot" | "fileWorkspaceFolder" => ws.clone(),
-                "workspaceFolderBasename" => self
+                "workspaceFolderBasename" | "workspaceRootFolderName" => self
                     .workspace
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
@@ -314,7 +460,7 @@ impl Cx<'_> {
         })
     }
 
-    fn configuration(&mut self, obj: &Object<'_>) {
+    fn check_configuration(&mut self, obj: &Object<'_>) {
         let cfg = self.config;
         let request = match wrong_type::request(obj) {
             Ok(r) => r,
@@ -344,12 +490,14 @@ impl Cx<'_> {
         }
         self.variables_in(obj);
         if request == Request::Launch {
+            self.launch_env(obj, &mode);
+            self.launch_port(obj, &mode, &adapter);
             self.launch_paths(obj, &mode);
         }
         if let Some(s) = obj.get_string("cwd") {
             // A remote attach's cwd is on the remote machine.
             let remote = request == Request::Attach && mode == "remote";
-            if !remote && !s.value.is_empty() {
+            if !remote && !s.value.is_empty() && self.local_paths() {
                 self.existing_path("cwd", &s.value, s.range.start, true);
             }
         }
@@ -366,13 +514,57 @@ impl Cx<'_> {
         }
     }
 
+    /// `env`: values must be strings (DD417); GOFLAGS must not carry -gcflags (DD420) when
+    /// vscode-go builds.
+    fn launch_env(&mut self, obj: &Object<'_>, mode: &str) {
+        let Some(env) = obj.get("env") else { return };
+        for (f, at, fix) in env_not_string::check(env, self.config) {
+            self.push(f, at, fix);
+        }
+        if !matches!(mode, "auto" | "debug" | "test") {
+            return;
+        }
+        let Value::Object(e) = &env.value else { return };
+        if let Some(g) = e.get_string("GOFLAGS") {
+            if let Some(f) = gcflags_in_goflags::check(&g.value) {
+                self.push(f, g.range.start, None);
+            }
+        }
+    }
+
+    /// `port` (with no host or a local one) on a dlv-dap launch: vscode-go connects to a
+    /// server instead of starting Delve (DD418). Not for the legacy adapter (it starts dlv
+    /// on that port), nor a launch in mode remote (DD405 says to use attach), nor with
+    /// `debugServer`.
+    fn launch_port(&mut self, obj: &Object<'_>, mode: &str, adapter: &str) {
+        if adapter == "legacy" || mode == "remote" || obj.get("debugServer").is_some() {
+            return;
+        }
+        let Some(port) = obj.get("port") else { return };
+        let text = value_text(&port.value).unwrap_or_else(|| "?".into());
+        let host = obj.get_string("host").map(|h| h.value.to_string());
+        // A host elsewhere says the user runs `dlv dap` there on purpose; the mistake
+        // is the old snippets' local "127.0.0.1" (or no host at all).
+        let local = host
+            .as_deref()
+            .is_none_or(|h| matches!(h, "" | "127.0.0.1" | "localhost" | "::1" | "0.0.0.0"));
+        if !local {
+            return;
+        }
+        self.push(
+            launch_connects_to_server::finding(&text, host.as_deref()),
+            port.range.start,
+            None,
+        );
+    }
+
     /// What a launch request builds or runs: `program`, `buildFlags` (when vscode-go
     /// builds), `envFile`.
     fn launch_paths(&mut self, obj: &Object<'_>, mode: &str) {
         self.program(obj, mode);
         if let Some(p) = obj.get("buildFlags") {
             if matches!(mode, "auto" | "debug" | "test") {
-                self.build_flags(p);
+                self.build_flags(p, mode != "debug");
             }
         }
         if let Some(p) = obj.get("envFile") {
@@ -388,8 +580,10 @@ impl Cx<'_> {
                     .collect(),
                 _ => Vec::new(),
             };
-            for (f, at) in files {
-                self.existing_path("envFile", f, at, false);
+            if self.local_paths() {
+                for (f, at) in files {
+                    self.existing_path("envFile", f, at, false);
+                }
             }
         }
     }
@@ -406,6 +600,9 @@ impl Cx<'_> {
     ) {
         let cfg = self.config;
         let name = p.name.as_str();
+        if model::PASSTHROUGH.contains(&name) {
+            return;
+        }
         if model::GENERIC.contains(&name) {
             if let Some(f) = no_debug::check(p) {
                 self.push(f, p.range.start, None);
@@ -414,7 +611,20 @@ impl Cx<'_> {
         }
         let Some(attr) = model::lookup(name, request) else {
             match not_for_mode::other_request(name, request) {
-                Some(f) => self.push(f, p.range.start, None),
+                Some(mut f) => {
+                    // remotePath on a launch does nothing at all: removing it is safe,
+                    // and an empty one (old snippets) is only noise.
+                    let fix = (name == "remotePath").then(|| Fix::RemoveKey {
+                        config: cfg,
+                        key: name.to_string(),
+                    });
+                    if name == "remotePath"
+                        && value_text(&p.value).is_some_and(|v| v.trim().is_empty())
+                    {
+                        f = f.severity(crate::diagnostic::Severity::Info);
+                    }
+                    self.push(f, p.range.start, fix)
+                }
                 None => {
                     let (f, fix) = unknown_attribute::check(obj, name, cfg);
                     self.push(f, p.range.start, fix);
@@ -422,12 +632,16 @@ impl Cx<'_> {
             }
             return;
         };
-        if let Some(f) = wrong_type::check_type(name, attr, &p.value) {
-            self.push(f, p.value.start(), None);
-            return;
-        }
-        if let Some(f) = wrong_type::check_enum(name, attr, &p.value) {
-            self.push(f, p.value.start(), None);
+        // VS Code substitutes `${input:port}` & co. before vscode-go reads the value: its
+        // type and value are not known here.
+        if !substituted(&p.value) {
+            if let Some(f) = wrong_type::check_type(name, attr, &p.value) {
+                self.push(f, p.value.start(), None);
+                return;
+            }
+            if let Some(f) = wrong_type::check_enum(name, attr, &p.value, request) {
+                self.push(f, p.value.start(), None);
+            }
         }
         if request == Request::Launch {
             if let Some(f) = not_for_mode::check_mode(name, attr, mode) {
@@ -445,16 +659,17 @@ impl Cx<'_> {
         collect_strings(&Value::Object(obj.clone()), &mut strings);
         for (s, at) in strings {
             for (_, var) in variables(&s) {
-                let known = VARIABLES.contains(&var)
-                    || VARIABLE_PREFIXES.iter().any(|p| var.starts_with(p));
-                if !known {
-                    let sugg = strsim_best(var, VARIABLES)
+                // VS Code leaves nested `${a${b}}` alone (#77289); so do we.
+                if !known_variable(var) && !var.contains("${") {
+                    let sugg = Some(var)
+                        .filter(|v| v.trim_matches(':').len() > 2)
+                        .and_then(|v| strsim_best(v, VARIABLES))
                         .map(|b| format!("; did you mean \"${{{b}}}\"?"))
                         .unwrap_or_default();
                     self.push(
                         Finding::new(
                             &unknown_variable::RULE,
-                            format!("\"${{{var}}}\" is not a VS Code variable{sugg}"),
+                            format!("\"${{{var}}}\" is not a VS Code variable: it stays in the value as written{sugg}"),
                         ),
                         at,
                         None,
@@ -509,16 +724,47 @@ impl Cx<'_> {
         } else {
             mode.to_string()
         };
+        // With "port" (a dlv dap server) or "debugServer", the program is a path on the
+        // machine that server runs on; another OS's block names that OS's paths.
+        let remote = obj.get("port").is_some() || obj.get("debugServer").is_some();
+        if remote || !self.local_paths() {
+            return;
+        }
         let Some(path) = self.resolve(&raw) else {
             return;
         };
         let meta = match std::fs::metadata(&path) {
             Ok(m) => m,
-            Err(_) => {
+            Err(_) if mode == "exec" && obj.get("preLaunchTask").is_some() => {
+                let task = obj
+                    .get_string("preLaunchTask")
+                    .map(|t| t.value.to_string())
+                    .unwrap_or_default();
                 self.push(
                     Finding::new(
                         &program_mismatch::RULE,
-                        format!("program {raw:?} does not exist ({})", path.display()),
+                        format!(
+                            "program {raw:?} does not exist yet ({}); preLaunchTask {task:?} is expected to build it",
+                            path.display()
+                        ),
+                    )
+                    .severity(crate::diagnostic::Severity::Info),
+                    at,
+                    None,
+                );
+                return;
+            }
+            Err(_) => {
+                // A path written on Windows: `\` separates nothing elsewhere.
+                let hint = if raw.contains('\\') && !cfg!(windows) {
+                    "; backslashes are not path separators on this OS (use /)"
+                } else {
+                    ""
+                };
+                self.push(
+                    Finding::new(
+                        &program_mismatch::RULE,
+                        format!("program {raw:?} does not exist ({}){hint}", path.display()),
                     ),
                     at,
                     None,
@@ -544,6 +790,10 @@ impl Cx<'_> {
         if raw.ends_with("_test.go") {
             return "test".into();
         }
+        // A .go program decides the mode itself; the active file does not matter.
+        if raw.ends_with(".go") {
+            return "debug".into();
+        }
         let Some(file) = self
             .opts
             .active_file
@@ -566,6 +816,9 @@ impl Cx<'_> {
         let Some(check) = self.opts.check_binary else {
             return;
         };
+        if self.os.is_some() {
+            return;
+        }
         match crate::Target::open(path) {
             Ok(t) => {
                 for f in check(&t) {
@@ -664,6 +917,9 @@ impl Cx<'_> {
                 }
                 continue;
             }
+            if !self.local_paths() {
+                continue;
+            }
             let from_exists = Path::new(&lf).exists();
             let to_exists = Path::new(&lt).exists();
             if !from_exists && to_exists && lf != lt {
@@ -682,8 +938,10 @@ impl Cx<'_> {
         }
     }
 
-    /// -gcflags, -ldflags -s/-w, -trimpath in buildFlags; one combined safe edit.
-    fn build_flags(&mut self, p: &ObjectProp<'_>) {
+    /// -gcflags (string form), -ldflags -s/-w and unknown linker flags, -trimpath, -o and
+    /// flags go does not define, in buildFlags; one combined safe edit. `test`: the
+    /// configuration may build a test (`go test -c` accepts the test flags).
+    fn build_flags(&mut self, p: &ObjectProp<'_>, test: bool) {
         let Some((tokens, string_form, decoded)) = flag_tokens(&p.value) else {
             return;
         };
@@ -697,33 +955,39 @@ impl Cx<'_> {
                 Some((f, v)) => (f, Some(v.to_string())),
                 None => (t.as_str(), None),
             };
-            let name = flag.trim_start_matches('-');
             if !flag.starts_with('-') {
                 i += 1;
                 continue;
             }
-            let value_idx = (inline.is_none() && i + 1 < tokens.len()).then_some(i + 1);
+            let name = flag.trim_start_matches('-');
+            let takes_value = invalid_build_flag::VALUE_FLAGS.contains(&name);
+            let value_idx =
+                (takes_value && inline.is_none() && i + 1 < tokens.len()).then_some(i + 1);
             let drop_flag = |edits: &mut [ElemEdit]| {
                 edits[i] = ElemEdit::Drop;
                 if let Some(v) = value_idx {
                     edits[v] = ElemEdit::Drop;
                 }
             };
+            let value = inline
+                .clone()
+                .or_else(|| value_idx.map(|v| tokens[v].0.clone()));
             match name {
-                "gcflags" => {
+                // vscode-go removes -gcflags from a string buildFlags only; in an array
+                // it reaches `go build` after Delve's own (goDebugConfiguration.ts).
+                "gcflags" if string_form => {
                     drop_flag(&mut edits);
                     pending.push((gcflags_ignored::finding(), *at, true));
                 }
                 "ldflags" => {
-                    let value = inline.or_else(|| value_idx.map(|v| tokens[v].0.clone()));
-                    let check = value.and_then(|v| strips_debug_info::check(&v, string_form));
-                    if let Some((finding, kept)) = check {
-                        match (kept, value_idx) {
-                            (None, _) => drop_flag(&mut edits),
-                            (Some(v), Some(vi)) => edits[vi] = ElemEdit::Set(v),
-                            (Some(v), None) => edits[i] = ElemEdit::Set(format!("{flag}={v}")),
+                    if let Some(v) = value {
+                        if let Some(kept) = self.ldflags(&v, string_form, *at, &mut pending) {
+                            match (kept, value_idx) {
+                                (None, _) => drop_flag(&mut edits),
+                                (Some(k), Some(vi)) => edits[vi] = ElemEdit::Set(k),
+                                (Some(k), None) => edits[i] = ElemEdit::Set(format!("{flag}={k}")),
+                            }
                         }
-                        pending.push((finding, *at, true));
                     }
                 }
                 "trimpath" => {
@@ -731,13 +995,17 @@ impl Cx<'_> {
                         pending.push((f, *at, false));
                     }
                 }
-                _ => {}
+                "o" => {
+                    drop_flag(&mut edits);
+                    pending.push((build_output_flag::finding(value.as_deref()), *at, true));
+                }
+                _ => {
+                    if let Some(f) = invalid_build_flag::unknown_go_flag(t, test) {
+                        pending.push((f, *at, false));
+                    }
+                }
             }
-            i += if value_idx.is_some() && matches!(name, "gcflags" | "ldflags") {
-                2
-            } else {
-                1
-            };
+            i += if value_idx.is_some() { 2 } else { 1 };
         }
         let fix = (!edits.iter().all(|e| *e == ElemEdit::Keep)).then(|| Fix::SetBuildFlags {
             config: self.config,
@@ -750,6 +1018,47 @@ impl Cx<'_> {
         for (f, at, fixable) in pending {
             self.push(f, at, if fixable { fix.clone() } else { None });
         }
+    }
+
+    /// An -ldflags value: DWARF stripping (DD403) and linker flags that do not exist
+    /// (DD421). `Some(kept)` when the value must change: the words to keep (`None`: drop
+    /// the whole -ldflags).
+    fn ldflags(
+        &self,
+        value: &str,
+        string_form: bool,
+        at: usize,
+        pending: &mut Vec<(Finding, usize, bool)>,
+    ) -> Option<Option<String>> {
+        let strip = strips_debug_info::check(value, string_form);
+        let bad = invalid_build_flag::unknown_linker_flags(value);
+        if strip.is_none() && bad.is_empty() {
+            return None;
+        }
+        let inner = value.trim_matches(|c| c == '\'' || c == '"');
+        let stripping = |w: &str| matches!(w, "-s" | "-w" | "-s=true" | "-w=true");
+        let rest: Vec<&str> = inner
+            .split_whitespace()
+            .filter(|w| {
+                let stripped = strip.is_some() && stripping(w);
+                let invalid = bad.iter().any(|b| b == w);
+                !stripped && !invalid
+            })
+            .collect();
+        if let Some((f, _)) = strip {
+            pending.push((f, at, true));
+        }
+        if !bad.is_empty() {
+            pending.push((invalid_build_flag::linker_finding(&bad), at, true));
+        }
+        Some((!rest.is_empty()).then(|| {
+            let joined = rest.join(" ");
+            if string_form && rest.len() > 1 {
+                format!("'{joined}'")
+            } else {
+                joined
+            }
+        }))
     }
 }
 

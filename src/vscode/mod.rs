@@ -1,5 +1,5 @@
 //! VS Code `launch.json` for Go: load (JSONC, as VS Code reads it), lint against vscode-go's
-//! attribute table (rules DD401–DD416), and fix safe findings by editing the concrete syntax
+//! attribute table (rules DD401–DD421), and fix safe findings by editing the concrete syntax
 //! tree so comments and layout survive.
 
 pub mod fix;

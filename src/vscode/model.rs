@@ -195,7 +195,22 @@ pub static ATTRS: &[Attr] = &[
     a("asRoot", &[Boolean], Request::Both),
     // processId: anyOf picker command / process name / number.
     a("processId", &[String, Number], Request::Attach),
+    // Added after 0.48.0-dev (present in 0.54.0-dev, see VSCODE_GO.md).
+    a("goroutineFilters", &[String], Request::Both),
+    a("showPprofLabels", &[Array], Request::Both),
+    a("stdinFrom", &[String], Request::Launch),
+    a("stdoutTo", &[String], Request::Launch),
+    a("stderrTo", &[String], Request::Launch),
+    a("followExec", &[Boolean], Request::Launch),
+    a("followExecRegex", &[String], Request::Launch),
+    a("waitFor", &[String], Request::Attach),
 ];
+
+/// Attributes issue 15 reports as documented that the package.json transcribed here does
+/// not declare (see VSCODE_GO.md): Delve's DAP server reads them and vscode-go passes the
+/// configuration through, so they are not reported as unknown; having no schema here,
+/// their values are not checked.
+pub static PASSTHROUGH: &[&str] = &["maxStringLen", "maxArrayValues", "outputMode"];
 
 /// Attributes VS Code itself accepts in every configuration, whatever the debugger
 /// (the launch.json schema VS Code contributes; `noDebug` is what "Run Without Debugging"
@@ -233,6 +248,7 @@ pub fn lookup_any(name: &str) -> Option<&'static Attr> {
 pub fn all_names() -> Vec<&'static str> {
     let mut v: Vec<&'static str> = ATTRS.iter().map(|a| a.name).collect();
     v.extend(GENERIC.iter().copied());
+    v.extend(PASSTHROUGH.iter().copied());
     v.sort_unstable();
     v.dedup();
     v
@@ -275,6 +291,65 @@ mod tests {
         assert_eq!(suggestions("buildflags"), vec!["buildFlags"]);
         assert_eq!(suggestions("progam"), vec!["program"]);
         assert!(suggestions("completelyDifferent").is_empty());
+    }
+
+    /// The `launch`/`attach` property names transcribed in VSCODE_GO.md (the fenced block
+    /// after "## Attribute names"), one `request name` per line.
+    fn transcribed() -> Vec<(std::string::String, std::string::String)> {
+        let doc = include_str!("VSCODE_GO.md");
+        let block = doc
+            .split("## Attribute names")
+            .nth(1)
+            .and_then(|r| r.split("```text\n").nth(1))
+            .and_then(|r| r.split("```").next())
+            .expect("VSCODE_GO.md has an attribute-names block");
+        block
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                let (r, n) = l.split_once(' ').expect("`request name` lines");
+                (r.to_string(), n.trim().to_string())
+            })
+            .collect()
+    }
+
+    /// Every attribute of the table is one package.json declares for its request, and
+    /// every declared one is in the table: a renamed or invented attribute fails here.
+    #[test]
+    fn vscode_table_matches_package_json() {
+        let names = transcribed();
+        let has = |r: &str, n: &str| names.iter().any(|(a, b)| a == r && b == n);
+        for attr in ATTRS {
+            let requests: &[&str] = match attr.request {
+                Request::Launch => &["launch"],
+                Request::Attach => &["attach"],
+                Request::Both => &["launch", "attach"],
+            };
+            for r in requests {
+                assert!(
+                    has(r, attr.name),
+                    "{} ({r}) is in model.rs but not in package.json's {r} properties",
+                    attr.name
+                );
+            }
+        }
+        for p in PASSTHROUGH {
+            assert!(
+                !names.iter().any(|(_, n)| n == p),
+                "{p} is declared by package.json now: move it into ATTRS"
+            );
+        }
+        for (r, n) in &names {
+            let req = if r == "launch" {
+                Request::Launch
+            } else {
+                Request::Attach
+            };
+            assert!(
+                lookup(n, req).is_some(),
+                "package.json declares {n} for {r}; model.rs does not"
+            );
+        }
     }
 
     #[test]

@@ -14,8 +14,14 @@ fn inputs_dir() -> PathBuf {
     common::repo_root().join("tests/launch")
 }
 
+/// The fixtures/ whose paths the fixture binaries record: the checkout that built the
+/// shared `.cache` (a worktree borrows another checkout's cache through a symlink).
 fn fixtures_dir() -> String {
-    common::repo_root().join("fixtures").display().to_string()
+    let root = std::fs::canonicalize(common::repo_root().join(".cache"))
+        .ok()
+        .and_then(|c| c.parent().map(Path::to_path_buf))
+        .unwrap_or_else(common::repo_root);
+    root.join("fixtures").display().to_string()
 }
 
 /// A workspace like the ones real launch.json files point into.
@@ -49,16 +55,62 @@ pub(crate) fn workspace() -> tempfile::TempDir {
 }
 
 struct Case {
+    /// Path under tests/launch/ (`real/x.json` for the real-world corpus).
     name: String,
     text: String,
     expect: Vec<String>,
     args: Vec<String>,
+    /// Paths the configuration names in its own repository, created in the scratch
+    /// workspace (`dir/`, `file`, or `file=@hello` for a copy of the fixture binary).
+    tree: Vec<String>,
+}
+
+impl Case {
+    /// A real-world file that VS Code itself cannot parse.
+    fn syntax_error(&self) -> bool {
+        self.expect == ["syntax-error"]
+    }
+
+    /// Creates the case's `// tree:` in the workspace and writes the input; returns the
+    /// input's path relative to the workspace.
+    fn install(&self, ws: &Path) -> &'static str {
+        for entry in &self.tree {
+            let (path, copy) = match entry.split_once("=@") {
+                Some((p, bin)) => (p, Some(bin)),
+                None => (entry.as_str(), None),
+            };
+            let full = ws.join(path);
+            if path.ends_with('/') {
+                std::fs::create_dir_all(&full).unwrap();
+                continue;
+            }
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            match copy {
+                Some(bin) => {
+                    std::fs::copy(ws.join("bin").join(bin), &full).unwrap();
+                }
+                None if path.ends_with(".go") => {
+                    let pkg = if path.ends_with("_test.go") {
+                        "package x\n"
+                    } else {
+                        "package main\n\nfunc main() {}\n"
+                    };
+                    std::fs::write(&full, pkg).unwrap();
+                }
+                None => std::fs::write(&full, "").unwrap(),
+            }
+        }
+        let rel = rel_path(self);
+        std::fs::write(ws.join(rel), &self.text).unwrap();
+        rel
+    }
 }
 
 fn cases() -> Vec<Case> {
     let mut out = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(inputs_dir())
-        .unwrap()
+    let mut entries: Vec<_> = [inputs_dir(), inputs_dir().join("real")]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).unwrap())
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| {
@@ -90,11 +142,19 @@ fn cases() -> Vec<Case> {
         let args = header("args")
             .map(|a| a.split_whitespace().map(str::to_string).collect())
             .unwrap_or_default();
+        let tree = header("tree")
+            .map(|a| a.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default();
         out.push(Case {
-            name: p.file_name().unwrap().to_string_lossy().into_owned(),
+            name: p
+                .strip_prefix(inputs_dir())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned(),
             text,
             expect,
             args,
+            tree,
         });
     }
     out
@@ -166,17 +226,77 @@ fn at_least_thirty_inputs() {
     assert!(cases().len() >= 30, "only {} inputs", cases().len());
 }
 
+/// Every launch.json rule fires in some input and is absent from a near miss: an input
+/// whose `// not:` line names it (each input's findings are compared exactly, so the
+/// near miss is checked by `each_input_has_exactly_the_expected_findings`).
+#[test]
+fn every_launch_rule_fires_and_has_a_near_miss() {
+    let cases = cases();
+    for rule in debugdoctor::registry::RULES
+        .iter()
+        .filter(|r| r.id.to_string().starts_with("DD4"))
+    {
+        let id = rule.id.to_string();
+        let fires = cases
+            .iter()
+            .any(|c| c.expect.iter().any(|e| e.starts_with(&format!("{id}@"))));
+        assert!(fires, "{id}: no input where it fires");
+        let near: Vec<&Case> = cases
+            .iter()
+            .filter(|c| {
+                c.text.lines().take_while(|l| l.starts_with("//")).any(|l| {
+                    l.strip_prefix("// not:")
+                        .is_some_and(|n| n.split_whitespace().any(|w| w == id))
+                })
+            })
+            .collect();
+        assert!(!near.is_empty(), "{id}: no near miss (`// not: {id}`)");
+    }
+}
+
+/// The real-world corpus: at least 40 files, each naming where it comes from.
+#[test]
+fn real_world_corpus_has_sources() {
+    let real: Vec<Case> = cases()
+        .into_iter()
+        .filter(|c| c.name.starts_with("real/"))
+        .collect();
+    assert!(real.len() >= 40, "only {} real-world files", real.len());
+    for c in &real {
+        let source = c
+            .text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("// source: https://"));
+        assert!(source.is_some(), "{}: no // source: URL line", c.name);
+        assert!(
+            !c.expect.contains(&"TBD".to_string()),
+            "{}: not reviewed",
+            c.name
+        );
+    }
+}
+
 #[test]
 fn each_input_has_exactly_the_expected_findings() {
     let mut failures = Vec::new();
     for case in cases() {
         let ws = workspace();
-        let rel = rel_path(&case);
+        let rel = case.install(ws.path());
         let file = ws.path().join(rel);
-        std::fs::write(&file, &case.text).unwrap();
         let mut args = vec!["--json".to_string()];
         args.extend(args_for(&case, ws.path()));
         let (code, out, err) = launch(ws.path(), rel, &args);
+        if case.syntax_error() {
+            assert_eq!(code, 2, "{}: exit code ({err})", case.name);
+            assert!(
+                out.is_empty() && err.lines().count() == 1,
+                "{}: {err}",
+                case.name
+            );
+            assert!(err.contains("syntax error"), "{}: {err}", case.name);
+            continue;
+        }
         assert!(err.is_empty(), "{}: stderr {err}", case.name);
         let findings = json_findings(&out);
         let got = ids(&findings);
@@ -203,11 +323,10 @@ fn each_input_has_exactly_the_expected_findings() {
 fn fix_keeps_comments_and_is_idempotent() {
     let bless = std::env::var_os("LAUNCH_BLESS").is_some();
     let mut fixed_any = 0;
-    for case in cases() {
+    for case in cases().into_iter().filter(|c| !c.syntax_error()) {
         let ws = workspace();
-        let rel = rel_path(&case);
+        let rel = case.install(ws.path());
         let file = ws.path().join(rel);
-        std::fs::write(&file, &case.text).unwrap();
         let extra = args_for(&case, ws.path());
         let mut json = vec!["--json".to_string()];
         json.extend(extra.clone());
@@ -305,6 +424,24 @@ fn fix_keeps_comments_and_is_idempotent() {
                     < before.iter().filter(|f| f["id"] == id.as_str()).count(),
                 "{}: {id} not reduced by --fix",
                 case.name
+            );
+        }
+        // Re-linted, the fixed file has none of the findings the fix was meant to remove
+        // (same rule, configuration and message).
+        let key = |f: &Value| {
+            (
+                f["id"].clone(),
+                f["configuration"].clone(),
+                f["message"].clone(),
+            )
+        };
+        for f in before.iter().filter(|f| f["fixable"] == true) {
+            assert!(
+                !again.iter().any(|g| key(g) == key(f)),
+                "{}: {} remains after --fix: {}",
+                case.name,
+                f["id"],
+                f["message"]
             );
         }
         let (_, out2, _) = launch(ws.path(), rel, &fix_args);
@@ -534,4 +671,166 @@ fn binary_option_checks_every_configuration_and_symlinks_survive_fix() {
     assert!(std::fs::read_to_string(&real)
         .unwrap()
         .contains("\"substitutePath\": ["));
+}
+
+/// `--fix` on a CRLF file writes CRLF: every fixable input, converted to CRLF, fixes to
+/// its `.fixed` file converted the same way.
+#[test]
+fn fix_keeps_crlf_for_every_fixable_input() {
+    let mut checked = 0;
+    for case in cases().into_iter().filter(|c| !c.syntax_error()) {
+        let expected_path = inputs_dir().join(format!("{}.fixed", case.name));
+        let Ok(expected) = std::fs::read_to_string(&expected_path) else {
+            continue;
+        };
+        let crlf = |s: &str| s.replace("\r\n", "\n").replace('\n', "\r\n");
+        let ws = workspace();
+        let mut case = case;
+        case.text = crlf(&case.text);
+        let rel = case.install(ws.path());
+        let mut args = vec!["--fix".to_string()];
+        args.extend(args_for(&case, ws.path()));
+        let (_, _, err) = launch(ws.path(), rel, &args);
+        assert!(err.is_empty(), "{}: {err}", case.name);
+        let after = std::fs::read_to_string(ws.path().join(rel)).unwrap();
+        let expected = crlf(&expected.replace("@FIXTURES@", &fixtures_dir()));
+        assert_eq!(after, expected, "{}: CRLF not kept", case.name);
+        checked += 1;
+    }
+    assert!(checked >= 8, "only {checked} fixable inputs");
+}
+
+const SHIFTING: &str = r#"{
+    "configurations": [
+        {
+            "name": "Legacy leftovers",
+            "type": "go",
+            "request": "attach",
+            "mode": "remote",
+            "port": 2345,
+            "apiVersion": 2,
+            "dlvLoadConfig": { "maxStringLen": 64 }
+        },
+        {
+            "name": "Port as text",
+            "type": "go",
+            "request": "attach",
+            "mode": "remote",
+            "port": "2345"
+        }
+    ]
+}
+"#;
+
+/// `--diff` leaves the file alone, so its findings are at the file's own lines; `--fix`
+/// reports at the lines of the file it wrote.
+#[test]
+fn diff_reports_findings_at_the_unchanged_files_lines() {
+    let ws = workspace();
+    let file = ws.path().join(".vscode/launch.json");
+    std::fs::write(&file, SHIFTING).unwrap();
+    let line_of = |out: &str, id: &str| -> Vec<u64> {
+        json_findings(out)
+            .iter()
+            .filter(|f| f["id"] == id)
+            .map(|f| f["location"]["line"].as_u64().unwrap())
+            .collect()
+    };
+    let (_, plain, _) = launch(ws.path(), ".vscode/launch.json", &["--json".into()]);
+    let (_, diff, _) = launch(
+        ws.path(),
+        ".vscode/launch.json",
+        &["--json".into(), "--diff".into()],
+    );
+    assert_eq!(line_of(&plain, "DD405"), vec![17]);
+    assert_eq!(line_of(&diff, "DD405"), vec![17], "--diff: {diff}");
+    assert_eq!(
+        line_of(&diff, "DD402").len(),
+        2,
+        "--diff lists the fixable ones too"
+    );
+    let v: Value = serde_json::from_str(&diff).unwrap();
+    assert_eq!(v["fixed"], false);
+    assert!(v["diff"].as_str().unwrap().starts_with("--- a/"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), SHIFTING);
+    // The human --diff output names the same line.
+    let (_, human, _) = launch(ws.path(), ".vscode/launch.json", &["--diff".into()]);
+    assert!(
+        human.contains(".vscode/launch.json:17:"),
+        "--diff human output: {human}"
+    );
+    let (_, fixed, _) = launch(
+        ws.path(),
+        ".vscode/launch.json",
+        &["--json".into(), "--fix".into()],
+    );
+    assert_eq!(line_of(&fixed, "DD405"), vec![15], "--fix: {fixed}");
+}
+
+/// The JSON document names the workspace actually used, and every fixable finding says
+/// what its fix does.
+#[test]
+fn json_names_the_workspace_and_every_fix() {
+    let ws = workspace();
+    std::fs::write(ws.path().join(".vscode/launch.json"), SHIFTING).unwrap();
+    let (_, out, _) = launch(ws.path(), ".vscode/launch.json", &["--json".into()]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let want = std::fs::canonicalize(ws.path()).unwrap();
+    let got = std::fs::canonicalize(v["workspace"].as_str().expect("workspace")).unwrap();
+    assert_eq!(got, want);
+    for case in cases().into_iter().filter(|c| !c.syntax_error()) {
+        let ws = workspace();
+        let rel = case.install(ws.path());
+        let mut args = vec!["--json".to_string()];
+        args.extend(args_for(&case, ws.path()));
+        let (_, out, _) = launch(ws.path(), rel, &args);
+        for f in json_findings(&out) {
+            if f["fixable"] == true {
+                assert!(
+                    f["fix"].is_string(),
+                    "{}: fixable without fix: {f}",
+                    case.name
+                );
+            }
+        }
+    }
+}
+
+/// `--file` is a path as the shell sees it: relative to the current directory.
+#[test]
+fn relative_active_file_is_relative_to_the_current_directory() {
+    let ws = workspace();
+    let text = r#"{"configurations": [
+        {"name": "t", "type": "go", "request": "launch", "mode": "test", "program": "${file}"},
+        {"name": "a", "type": "go", "request": "launch", "mode": "auto", "program": "${fileDirname}"}
+    ]}"#;
+    std::fs::write(ws.path().join(".vscode/launch.json"), text).unwrap();
+    let (_, out, err) = common::dd()
+        .current_dir(ws.path().join("cmd/server"))
+        .args([
+            "launch",
+            "../../.vscode/launch.json",
+            "--json",
+            "--file",
+            "server_test.go",
+        ])
+        .run()
+        .parts();
+    assert!(err.is_empty(), "{err}");
+    let findings = json_findings(&out);
+    assert!(
+        findings.iter().all(|f| f["id"] != "DD404"),
+        "--file resolved elsewhere: {findings:?}"
+    );
+    let auto = findings
+        .iter()
+        .find(|f| f["id"] == "DD409")
+        .expect("auto mode with a _test.go active file");
+    assert!(
+        auto["message"]
+            .as_str()
+            .unwrap()
+            .contains("cmd/server/server_test.go"),
+        "{auto}"
+    );
 }

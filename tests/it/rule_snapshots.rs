@@ -73,6 +73,11 @@ const CASES: &[(&str, Source)] = &[
     ("DD414", Source::Launch),
     ("DD415", Source::Launch),
     ("DD416", Source::Launch),
+    ("DD417", Source::Launch),
+    ("DD418", Source::Launch),
+    ("DD419", Source::Launch),
+    ("DD420", Source::Launch),
+    ("DD421", Source::Launch),
     ("DD501", Source::Env),
     ("DD502", Source::Env),
     ("DD503", Source::Env),
@@ -272,7 +277,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 #[test]
 fn every_rule_has_a_case() {
     let all: BTreeSet<String> = RULES.iter().map(|r| r.id.to_string()).collect();
-    assert_eq!(all.len(), 51, "the registry changed: {all:?}");
+    assert_eq!(all.len(), 56, "the registry changed: {all:?}");
     let cases: BTreeSet<String> = CASES.iter().map(|(id, _)| id.to_string()).collect();
     assert_eq!(cases.len(), CASES.len(), "a case is listed twice");
     let not: BTreeSet<String> = NOT_PRODUCIBLE
@@ -461,6 +466,11 @@ fn launch_findings() {
         ("DD414", "13_remote_attach_no_port.json", &[]),
         ("DD415", "26_duplicate_names.json", &[]),
         ("DD416", "27_unknown_variable.json", &[]),
+        ("DD417", "35_env_not_string.json", &[]),
+        ("DD418", "36_port_on_launch.json", &[]),
+        ("DD419", "37_build_output_flag.json", &[]),
+        ("DD420", "38_gcflags_in_goflags.json", &[]),
+        ("DD421", "39_invalid_build_flags.json", &[]),
     ];
     let mut done = BTreeSet::new();
     for (id, input, args) in cases {

@@ -10,7 +10,9 @@ pub static RULE: Rule = Rule {
     explain: r#"
 What it does
   With "mode": "auto" (the default of the snippets), vscode-go picks "test" when the
-  program or the active editor file (--file) ends in _test.go, and "debug" otherwise.
+  program or the active editor file (--file) ends in _test.go, and "debug" otherwise. A
+  program that is a .go file decides by itself (the active file does not count), so
+  only a folder program is reported.
 
 Why it breaks debugging
   Launched from a test file, the same configuration builds the test binary instead of

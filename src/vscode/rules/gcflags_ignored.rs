@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     title: "buildFlags -gcflags is ignored by vscode-go",
     explain: r#"
 What it does
-  Finds -gcflags in buildFlags.
+  Finds -gcflags in a buildFlags string. vscode-go removes -gcflags only from a string;
+  an array buildFlags reaches `go build` after Delve's own -gcflags and is not reported.
 
 Why it breaks debugging
   vscode-go (through dlv) always builds debug and test configurations with

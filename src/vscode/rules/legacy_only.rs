@@ -24,8 +24,10 @@ Why it breaks debugging
 
 Fix
   dlvLoadConfig, apiVersion: remove (`--fix` does). remotePath: replace with
-  "substitutePath": [{"from": "${workspaceFolder}", "to": "<remotePath>"}] (`--fix`
-  does when there is no substitutePath yet).
+  "substitutePath": [{"from": "<cwd or ${workspaceFolder}>", "to": "<remotePath>"}]
+  (`--fix` does when there is no substitutePath yet). An empty remotePath, or one equal
+  to the local folder, maps nothing: `--fix` removes it (a substitutePath entry with an
+  empty side makes Delve refuse the launch).
 
 How to verify by hand
   Open the "Go Debug" output channel with "trace": "verbose": the launch/attach request
@@ -33,8 +35,11 @@ How to verify by hand
 "#,
 };
 
-/// An attribute only the legacy adapter reads; `remotePath` becomes a `substitutePath`
-/// when there is none yet, the others are removed.
+/// An attribute only the legacy adapter reads. `remotePath` becomes a `substitutePath`
+/// from `cwd` (else `${workspaceFolder}`, the folder the legacy adapter mapped) when there
+/// is none yet; an empty remotePath, or one equal to that folder, maps nothing and is
+/// removed (an entry with an empty side makes Delve refuse the launch: "'substitutePath'
+/// requires both 'from' and 'to' entries"). The others are removed.
 pub fn check(
     obj: &Object<'_>,
     p: &ObjectProp<'_>,
@@ -42,30 +47,69 @@ pub fn check(
     config: usize,
 ) -> (Finding, Option<Fix>) {
     let name = p.name.as_str();
-    let (fix, how) = match name {
-        "remotePath" if obj.get("substitutePath").is_none() => (
-            value_text(&p.value).map(|r| Fix::RemotePathToSubstitute { config, remote: r }),
-            "replace it with",
+    let remove = Fix::RemoveKey {
+        config,
+        key: name.to_string(),
+    };
+    let default = "dlv-dap adapter (the default)";
+    if name != "remotePath" {
+        let instead = attr.replacement.unwrap_or("");
+        return (
+            Finding::new(
+                &RULE,
+                format!("{name:?} is ignored by the {default}: {instead}"),
+            ),
+            Some(remove),
+        );
+    }
+    let Some(remote) = value_text(&p.value) else {
+        return (
+            Finding::new(&RULE, format!("{name:?} is ignored by the {default}")),
+            None,
+        );
+    };
+    let from = obj
+        .get_string("cwd")
+        .map(|c| c.value.to_string())
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| "${workspaceFolder}".to_string());
+    let trim = |s: &str| s.trim_end_matches(['/', '\\']).to_string();
+    if remote.trim().is_empty() || trim(&remote) == trim(&from) {
+        let why = if remote.trim().is_empty() {
+            "it is empty and maps nothing".to_string()
+        } else {
+            format!("it equals {from:?}, so it maps nothing")
+        };
+        return (
+            Finding::new(
+                &RULE,
+                format!(
+                    "\"remotePath\": {remote:?} is ignored by the {default}, and {why}: remove it"
+                ),
+            )
+            .severity(Severity::Info),
+            Some(remove),
+        );
+    }
+    let instead = format!("\"substitutePath\": [{{\"from\": {from:?}, \"to\": {remote:?}}}]");
+    if obj.get("substitutePath").is_some() {
+        return (
+            Finding::new(
+                &RULE,
+                format!("\"remotePath\" is ignored by the {default}: merge it into {instead}"),
+            ),
+            None,
+        );
+    }
+    (
+        Finding::new(
+            &RULE,
+            format!("\"remotePath\" is ignored by the {default}: replace it with {instead}"),
         ),
-        "remotePath" => (None, "merge it into"),
-        _ => (
-            Some(Fix::RemoveKey {
-                config,
-                key: name.to_string(),
-            }),
-            "",
-        ),
-    };
-    let instead = match (name, value_text(&p.value)) {
-        ("remotePath", Some(r)) => {
-            format!("\"substitutePath\": [{{\"from\": \"${{workspaceFolder}}\", \"to\": {r:?}}}]")
-        }
-        _ => attr.replacement.unwrap_or("").to_string(),
-    };
-    let msg = if how.is_empty() {
-        format!("{name:?} is ignored by the dlv-dap adapter (the default): {instead}")
-    } else {
-        format!("{name:?} is ignored by the dlv-dap adapter (the default): {how} {instead}")
-    };
-    (Finding::new(&RULE, msg), fix)
+        Some(Fix::RemotePathToSubstitute {
+            config,
+            from,
+            remote,
+        }),
+    )
 }

@@ -3,8 +3,13 @@
 //! them where the rule needs the whole configuration or the file system.
 
 pub mod auto_test_mode;
+pub mod build_output_flag;
 pub mod duplicate_name;
+pub mod env_not_string;
 pub mod gcflags_ignored;
+pub mod gcflags_in_goflags;
+pub mod invalid_build_flag;
+pub mod launch_connects_to_server;
 pub mod legacy_only;
 pub mod missing_path;
 pub mod no_debug;

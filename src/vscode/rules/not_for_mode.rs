@@ -42,7 +42,9 @@ pub fn other_request(name: &str, request: Request) -> Option<Finding> {
     };
     Some(Finding::new(
         &RULE,
-        format!("{name:?} is a \"{belongs}\" attribute; vscode-go ignores it on \"{here}\""),
+        format!(
+            "{name:?} belongs to \"request\": \"{belongs}\"; vscode-go ignores it in a \"{here}\" configuration"
+        ),
     ))
 }
 

@@ -14,7 +14,10 @@ What it does
   Expands ${workspaceFolder} and friends, then checks that "program" exists and fits
   the mode: a package folder or .go file for debug/test/auto, a built executable for
   exec and core. For exec it also opens the binary and reports its own check findings
-  (DD1xx/DD2xx) at the program attribute.
+  (DD1xx/DD2xx) at the program attribute. Not checked: a program of a configuration
+  with "port" or "debugServer" (it is a path on the server's machine), or in another
+  OS's block. An exec program that does not exist yet while a "preLaunchTask" is set is
+  reported at info level only (the task is expected to build it).
 
 Why it breaks debugging
   vscode-go builds folders and runs binaries; give it the other kind and the session

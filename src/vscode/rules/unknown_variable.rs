@@ -9,12 +9,15 @@ pub static RULE: Rule = Rule {
     title: "${...} variable VS Code does not define",
     explain: r#"
 What it does
-  Checks every ${...} in string values against the variables VS Code predefines
-  (workspaceFolder, file, fileDirname, env:NAME, config:..., command:..., input:...).
+  Checks every ${...} in string values against the variables VS Code resolves
+  (configurationResolver's variableResolver.ts: workspaceFolder, file, fileDirname,
+  fileWorkspaceFolderBasename, execInstallFolder, ...; any of them scoped to a folder
+  as ${name:folder}; env:NAME, config:..., command:..., input:...,
+  extensionInstallFolder:publisher.extension).
 
 Why it breaks debugging
-  VS Code refuses to start the session ("Variable X can not be resolved"), or for
-  some misspellings passes the text through literally, so paths do not exist.
+  VS Code leaves an unknown ${...} in the value as written, so a program, cwd or
+  substitutePath path that uses it names a directory that does not exist.
 
 Fix
   Use a defined variable, e.g. ${workspaceFolder} (not ${workspaceDir}).

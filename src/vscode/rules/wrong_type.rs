@@ -5,7 +5,7 @@ use jsonc_parser::common::Ranged;
 
 use crate::diagnostic::{Finding, Rule, RuleId, Severity};
 use crate::vscode::lint::{type_of, value_text};
-use crate::vscode::model::{Attr, JsonType, Request};
+use crate::vscode::model::{Attr, JsonType, Request, ATTACH_MODES};
 
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD405"),
@@ -17,6 +17,9 @@ What it does
   Checks each attribute value against the type and enum vscode-go declares: "port"
   must be a number, "mode" one of auto/debug/test/exec/replay/core (launch) or
   local/remote (attach), "debugAdapter" legacy or dlv-dap, and so on.
+  A value holding a VS Code variable ("port": "${input:port}") is not checked: VS Code
+  substitutes it before vscode-go reads it. A launch in mode "remote" or "local" is an
+  attach written as a launch: vscode-go calls it deprecated and Delve refuses the mode.
 
 Why it breaks debugging
   A port written as "2345" or a mode such as "launch" is rejected or silently replaced
@@ -24,7 +27,8 @@ Why it breaks debugging
   meant, and breakpoints never bind.
 
 Fix
-  Use the type and one of the values listed in the message.
+  Use the type and one of the values listed in the message; for a launch in mode
+  remote, use "request": "attach".
 
 How to verify by hand
   VS Code underlines the value in launch.json ("Incorrect type" / "Value is not
@@ -59,13 +63,33 @@ pub fn check_type(name: &str, attr: &Attr, value: &Value<'_>) -> Option<Finding>
 }
 
 /// A value outside the attribute's enum.
-pub fn check_enum(name: &str, attr: &Attr, value: &Value<'_>) -> Option<Finding> {
+pub fn check_enum(name: &str, attr: &Attr, value: &Value<'_>, request: Request) -> Option<Finding> {
     if attr.values.is_empty() {
         return None;
     }
     let v = value_text(value)?;
     if attr.values.contains(&v.as_str()) {
         return None;
+    }
+    // A launch in mode "remote"/"local": an attach configuration written as a launch
+    // (old snippets did); vscode-go rejects the mode.
+    if name == "mode" && request == Request::Launch && ATTACH_MODES.contains(&v.as_str()) {
+        return Some(
+            Finding::new(
+                &RULE,
+                format!(
+                    "\"mode\" {v:?} belongs to \"request\": \"attach\"; a launch accepts {}",
+                    attr.values
+                        .iter()
+                        .map(|s| format!("{s:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .fix(format!(
+                "use \"request\": \"attach\" with \"mode\": {v:?} (and \"port\" for remote)"
+            )),
+        );
     }
     let close = attr
         .values
