@@ -6,6 +6,7 @@ mod cli;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -38,12 +39,28 @@ enum Command {
     Env(cli::env::Args),
 }
 
+/// `--json`, `--format json` or `--format=json` among the arguments.
+fn asks_for_json() -> bool {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    args.iter().enumerate().any(|(i, a)| {
+        a == "--json"
+            || a == "--format=json"
+            || a == "--format" && args.get(i + 1).is_some_and(|n| n == "json")
+    })
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { cli::EXIT_USAGE } else { 0 };
             let _ = e.print();
+            // A script that asked for JSON gets the JSON error document too.
+            if e.use_stderr() && asks_for_json() {
+                let text = e.to_string();
+                let first = text.lines().next().unwrap_or_default();
+                cli::print_json(&cli::error_doc(first.trim_start_matches("error: "), code));
+            }
             return ExitCode::from(code);
         }
     };

@@ -272,20 +272,21 @@ fn is_debug_only(t: &Target) -> bool {
     img.format().as_str() == "ELF" && img.section(".text").is_none_or(|s| s.file_range.is_none())
 }
 
+/// JSON asked for on the command line (settings may not be readable yet).
+fn wants_json(args: &Args) -> bool {
+    args.json || matches!(args.format, Some(Format::Json))
+}
+
 pub fn run(args: Args, ctx: &Context) -> u8 {
     let (s, base) = match settings(&args).and_then(|s| read_baseline(&args, &s).map(|b| (s, b))) {
         Ok(x) => x,
-        Err(e) => {
-            eprintln!("debugdoctor: {e}");
-            return super::EXIT_USAGE;
-        }
+        Err(e) => return super::fail(wants_json(&args), super::EXIT_USAGE, e),
     };
     let outcomes = analyse_all(&args, &s, base.is_some() || args.write_baseline.is_some());
     let mut run = apply_baselines(outcomes, &args, &s, base.as_ref());
     report_empty_dirs(&args.paths, &mut run);
     if let Err(e) = gate(&args, &s, &mut run) {
-        eprintln!("debugdoctor: {e}");
-        return super::EXIT_USAGE;
+        return super::fail(s.format == Format::Json, super::EXIT_USAGE, e);
     }
     let base_path = base.as_ref().map(|(_, p)| p.as_path());
     match s.format {

@@ -30,10 +30,7 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Context) -> u8 {
     let target = match open_binary(&args) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("debugdoctor: {e}");
-            return super::EXIT_USAGE;
-        }
+        Err(e) => return super::fail(args.json, super::EXIT_USAGE, e),
     };
     let env = Environment::detect(&EnvOptions {
         go: args.go.clone(),

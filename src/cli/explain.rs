@@ -47,10 +47,11 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
     }
     let id = args.id.unwrap_or_default();
     let Some(rule) = registry::find(&id) else {
-        eprintln!(
-            "debugdoctor: unknown finding ID {id:?}; `debugdoctor explain --list` lists them"
+        return super::fail(
+            args.json,
+            super::EXIT_USAGE,
+            format!("unknown finding ID {id:?}; `debugdoctor explain --list` lists them"),
         );
-        return super::EXIT_USAGE;
     };
     if args.json {
         super::print_json(&serde_json::json!({

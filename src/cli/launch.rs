@@ -74,10 +74,7 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
         });
     let (src, diags, fixed) = match linted {
         Ok(x) => x,
-        Err(e) => {
-            eprintln!("debugdoctor: {e}");
-            return super::EXIT_USAGE;
-        }
+        Err(e) => return super::fail(args.json, super::EXIT_USAGE, e),
     };
     // --fix reports what remains in the written file; --diff leaves the file as it is,
     // so it reports the file's own findings at the lines the reader sees.

@@ -83,6 +83,26 @@ macro_rules! out {
 }
 pub(crate) use {out, outln};
 
+/// Ends a command that cannot do its job: one line on stderr (`debugdoctor: ...`) and,
+/// under `--json`, the one JSON error document every command shares on stdout:
+/// `{"schema_version":1,"error":{"message":"...","exit_code":2}}`. Returns `code`.
+pub fn fail(json: bool, code: u8, message: impl std::fmt::Display) -> u8 {
+    let message = message.to_string();
+    eprintln!("debugdoctor: {message}");
+    if json {
+        print_json(&error_doc(&message, code));
+    }
+    code
+}
+
+/// The JSON error document (see [`fail`]).
+pub fn error_doc(message: &str, code: u8) -> serde_json::Value {
+    serde_json::json!({
+        "schema_version": debugdoctor::report::SCHEMA_VERSION,
+        "error": {"message": message, "exit_code": code},
+    })
+}
+
 /// Prints a JSON document on stdout.
 pub fn print_json(value: &impl serde::Serialize) {
     match serde_json::to_string_pretty(value) {

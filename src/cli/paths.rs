@@ -49,10 +49,7 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
         },
     ) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("debugdoctor: {e}");
-            return super::EXIT_USAGE;
-        }
+        Err(e) => return super::fail(args.json, super::EXIT_USAGE, e),
     };
     // Section names as a last resort: a stripped Go binary keeps .go.buildinfo and
     // .gopclntab even when their readers cannot decode them.
@@ -66,18 +63,21 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
     .iter()
     .any(|n| t.image().section(n).is_some());
     if !t.is_go() && !go_sections && t.dwarf().is_none_or(|d| d.go_units().next().is_none()) {
-        eprintln!(
-            "debugdoctor: {}: not a Go binary (no Go build info, pclntab or Go DWARF units)",
-            args.binary.display()
+        return super::fail(
+            args.json,
+            super::EXIT_USAGE,
+            format!(
+                "{}: not a Go binary (no Go build info, pclntab or Go DWARF units)",
+                args.binary.display()
+            ),
         );
-        return super::EXIT_USAGE;
     }
     if !args.workspace.is_dir() {
-        eprintln!(
-            "debugdoctor: --workspace {}: not a directory",
-            args.workspace.display()
+        return super::fail(
+            args.json,
+            super::EXIT_USAGE,
+            format!("--workspace {}: not a directory", args.workspace.display()),
         );
-        return super::EXIT_USAGE;
     }
     let ws = Workspace::discover(
         &args.workspace,

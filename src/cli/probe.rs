@@ -62,17 +62,17 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 pub fn run(args: Args, ctx: &Context) -> u8 {
     let t = match Target::open(&args.binary) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("debugdoctor: {e}");
-            return super::EXIT_USAGE;
-        }
+        Err(e) => return super::fail(args.json, super::EXIT_USAGE, e),
     };
     if !t.is_go() {
-        eprintln!(
-            "debugdoctor: {}: not a Go binary (no build info, no pclntab)",
-            args.binary.display()
+        return super::fail(
+            args.json,
+            super::EXIT_USAGE,
+            format!(
+                "{}: not a Go binary (no build info, no pclntab)",
+                args.binary.display()
+            ),
         );
-        return super::EXIT_USAGE;
     }
     let specs = if args.breaks.is_empty() {
         vec!["main.main".to_string()]
@@ -90,16 +90,15 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
     let report = match debugdoctor::probe::probe(&t, &specs, &opts) {
         Ok(r) => r,
         Err(ProbeError::Denied(m)) => {
-            eprintln!("debugdoctor: cannot trace {}: {m}", args.binary.display());
-            return super::EXIT_NO_PTRACE;
+            return super::fail(
+                args.json,
+                super::EXIT_NO_PTRACE,
+                format!("cannot trace {}: {m}", args.binary.display()),
+            )
         }
-        Err(ProbeError::Usage(m)) => {
-            eprintln!("debugdoctor: {m}");
-            return super::EXIT_USAGE;
-        }
+        Err(ProbeError::Usage(m)) => return super::fail(args.json, super::EXIT_USAGE, m),
         Err(ProbeError::Failed(m)) => {
-            eprintln!("debugdoctor: probe failed: {m}");
-            return super::EXIT_USAGE;
+            return super::fail(args.json, super::EXIT_USAGE, format!("probe failed: {m}"))
         }
     };
     let code = if report.all_hit() {

@@ -138,17 +138,11 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
     };
     let target = match debugdoctor::Target::open_with(&args.binary, options) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("debugdoctor: {e}");
-            return super::EXIT_USAGE;
-        }
+        Err(e) => return super::fail(args.json, super::EXIT_USAGE, e),
     };
     let specs = match read_specs(&args) {
         Ok(x) => x,
-        Err(e) => {
-            eprintln!("debugdoctor: {e}");
-            return super::EXIT_USAGE;
-        }
+        Err(e) => return super::fail(args.json, super::EXIT_USAGE, e),
     };
     // Asking the dlv its version (a process) overlaps with building the index.
     let (mut r, rules) = std::thread::scope(|s| {
@@ -161,16 +155,16 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
     });
     let (rules, rules_from) = match rules {
         Ok(x) => x,
-        Err(e) => {
-            eprintln!("debugdoctor: {e}");
-            return super::EXIT_USAGE;
-        }
+        Err(e) => return super::fail(args.json, super::EXIT_USAGE, e),
     };
     r.set_rules(rules);
     if let Some(file) = &args.breakable {
         if !print_breakable(&r, file, args.json) {
-            eprintln!("debugdoctor: no file of the binary matches {file}");
-            return 1;
+            return super::fail(
+                args.json,
+                super::EXIT_FINDINGS,
+                format!("no file of the binary matches {file}"),
+            );
         }
         if specs.is_empty() {
             return super::EXIT_OK;

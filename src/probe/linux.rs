@@ -349,7 +349,8 @@ impl Breakpoints {
 
 /// How tracing ended.
 struct Ending {
-    /// `exited`, `killed-by-signal`, `stopped-all-hit`, `timeout`, `interrupted`.
+    /// `exited`, `killed-by-signal`, `stopped-all-hit`, `stopped-all-bound-hit` (every
+    /// bound breakpoint hit, some did not bind), `timeout`, `interrupted`.
     end: &'static str,
     exit_code: Option<i32>,
     signal: Option<String>,
@@ -443,7 +444,13 @@ fn trace(
             WaitStatus::Stopped(pid, Signal::SIGTRAP) => {
                 let ms = start.elapsed().as_millis() as u64;
                 if bps.on_trap(pid, ms, results, addr_info, opts.count) {
-                    ending.end = "stopped-all-hit";
+                    // Every bound breakpoint was hit; say so only as `all-hit` when no
+                    // breakpoint failed to bind.
+                    ending.end = if results.iter().any(|r| r.status == "not-bound") {
+                        "stopped-all-bound-hit"
+                    } else {
+                        "stopped-all-hit"
+                    };
                     return Ok(ending);
                 }
             }

@@ -86,7 +86,8 @@ pub struct ProbeReport {
     pub binary: String,
     pub load_base: u64,
     pub breakpoints: Vec<BreakResult>,
-    /// `exited`, `killed-by-signal`, `stopped-all-hit`, `timeout`, `interrupted`.
+    /// `exited`, `killed-by-signal`, `stopped-all-hit`, `stopped-all-bound-hit` (every
+    /// bound breakpoint hit, some did not bind), `timeout`, `interrupted`.
     pub end: String,
     pub exit_code: Option<i32>,
     pub signal: Option<String>,

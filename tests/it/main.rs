@@ -16,6 +16,7 @@ mod ci;
 mod delve_rpc;
 mod env;
 mod hygiene;
+mod json_errors;
 mod launch;
 mod layers;
 mod main_main;

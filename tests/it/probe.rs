@@ -88,6 +88,13 @@ fn bound_but_not_executed_is_not_hit_with_the_exit_status() {
     let (code, v) = probe_json(&bin, &["main.rare", "main.go:35"], &[], &["rare"]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["probe"]["breakpoints"][1]["line"], 35);
+    // One bound and hit, one not bound: the run stops once the bound one is hit, and
+    // does not call that "all hit".
+    let (code, v) = probe_json(&bin, &["main.main", "main.go:2"], &[], &[]);
+    assert_eq!(code, 1);
+    assert_eq!(v["probe"]["end"], "stopped-all-bound-hit", "{v}");
+    let (_, v) = probe_json(&bin, &["main.main"], &[], &[]);
+    assert_eq!(v["probe"]["end"], "stopped-all-hit", "{v}");
     // Not bound: the where reason.
     let (code, v) = probe_json(&bin, &["main.go:2"], &[], &[]);
     assert_eq!(code, 1);
