@@ -76,15 +76,21 @@ pub fn run(t: &Target) -> Vec<Finding> {
     let stripped = t.dwarf_image().is_none()
         && t.image().symbol_count() == 0
         && t.image().debuglink().is_none();
-    // -trimpath builds do not record -ldflags at all, so nothing can be concluded.
-    if !stripped || recorded_strip || bi.setting("-trimpath") == Some("true") {
+    // -trimpath builds do not record -ldflags at all, so nothing can be concluded. VCS
+    // settings are stamped by `go build`/`go install` only, never by `go run` or `go test`
+    // (measured with Go 1.25.5; golang/go#51723): such a binary was stripped after the
+    // build (strip(1)), which DD101 reports.
+    let vcs = bi.settings.iter().any(|(k, _)| k.starts_with("vcs."));
+    if !stripped || recorded_strip || vcs || bi.setting("-trimpath") == Some("true") {
         return Vec::new();
     }
+    let test = test || bi.path.as_deref().is_some_and(|p| p.ends_with(".test"));
+    let kind = if test { "go test" } else { "go run" };
     let f = Finding::new(
         &RULE,
-        format!("looks like a kept {kind} binary: stripped, but the build settings ask for no stripping"),
+        format!("stripped, but the build settings ask for no stripping: kept from {kind}, or strip(1) after the build"),
     )
-    .evidence("no DWARF, no symbol table, no .gnu_debuglink")
+    .evidence("no DWARF, no symbol table, no .gnu_debuglink, no vcs.* build settings")
     .evidence(if ldflags.is_empty() {
         "build setting -ldflags absent: the build itself did not pass -s or -w".to_string()
     } else {

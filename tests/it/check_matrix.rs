@@ -307,3 +307,72 @@ fn compression_mechanism_matches_the_format() {
         assert!(msg.contains(want), "{}: {msg}", f.label());
     }
 }
+
+/// DD109 tells a kept `go run` binary from a `go build` output someone ran strip(1) on:
+/// `go build` stamps vcs.* settings in a repository, `go run`/`go test` never do.
+#[test]
+fn dd109_is_not_said_of_a_stripped_go_build_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path();
+    std::fs::write(
+        src.join("main.go"),
+        "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hi\") }\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("go.mod"), "module example.com/v\n\ngo 1.25\n").unwrap();
+    let git = |args: &[&str]| {
+        let st = std::process::Command::new("git")
+            .args(["-c", "user.email=t@t", "-c", "user.name=t"])
+            .args(args)
+            .current_dir(src)
+            .output()
+            .expect("git");
+        assert!(st.status.success(), "git {args:?}: {st:?}");
+    };
+    git(&["init", "-q", "."]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "init"]);
+    let ids = |extra: &[&str], name: &str| -> (Vec<String>, String) {
+        let out = src.join(name);
+        let st = common::go_command("1.25.5")
+            .arg("build")
+            .args(extra)
+            .arg("-o")
+            .arg(&out)
+            .arg(".")
+            .current_dir(src)
+            .output()
+            .unwrap();
+        assert!(st.status.success(), "go build: {st:?}");
+        let st = std::process::Command::new("strip")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(st.status.success(), "strip: {st:?}");
+        let r = common::run(&["check", "--json", out.to_str().unwrap()]);
+        let v: serde_json::Value = serde_json::from_slice(&r.stdout_bytes).unwrap();
+        let f = v["binaries"][0]["findings"].as_array().unwrap().clone();
+        let msg = f
+            .iter()
+            .find(|x| x["id"] == "DD109")
+            .map(|x| x["message"].as_str().unwrap().to_string())
+            .unwrap_or_default();
+        (
+            f.iter()
+                .map(|x| x["id"].as_str().unwrap().to_string())
+                .collect(),
+            msg,
+        )
+    };
+    // In a repository: vcs.* stamped, so not from go run; DD101 says what matters.
+    let (got, _) = ids(&[], "stamped");
+    assert!(got.contains(&"DD101".to_string()), "{got:?}");
+    assert!(!got.contains(&"DD109".to_string()), "{got:?}");
+    // -buildvcs=false: nothing tells the two apart, and the message says both.
+    let (got, msg) = ids(&["-buildvcs=false"], "unstamped");
+    assert!(got.contains(&"DD109".to_string()), "{got:?}");
+    assert!(
+        msg.contains("kept from go run, or strip(1) after the build"),
+        "{msg}"
+    );
+}
