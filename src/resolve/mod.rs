@@ -803,17 +803,18 @@ impl<'t> Resolver<'t> {
             }
             if let Some((n, f)) = best {
                 {
-                    let from_parts = &comps[..comps.len() - n];
                     let fc: Vec<&str> = f.split('/').collect();
                     let to = fc[..fc.len() - n].join("/");
-                    let from = format!("/{}", from_parts.join("/"));
+                    let from = path_prefix(base, n);
                     let trimmed = !is_abs(f);
                     let mut r = unbound(
                         spec,
                         &rules::where_trimmed_path::RULE,
                         format!(
-                            "no file matches; {}: {f} — add substitutePath {{\"from\": \"{from}\", \"to\": \"{to}\"}}",
-                            if trimmed { "the binary's paths are trimmed (-trimpath)" } else { "the binary was built in another directory" }
+                            "no file matches; {}: {f} — add substitutePath {{\"from\": {}, \"to\": {}}}",
+                            if trimmed { "the binary's paths are trimmed (-trimpath)" } else { "the binary was built in another directory" },
+                            serde_json::Value::from(from.as_str()),
+                            serde_json::Value::from(to.as_str()),
                         ),
                     );
                     r.substitute_path.push(Substitute { from, to });
@@ -899,5 +900,43 @@ mod tests {
         let r = Resolver::new(&t);
         let x = r.resolve("main.go:11");
         assert_eq!(x.reason.map(|x| x.id), Some(rules::where_stripped::RULE.id));
+    }
+}
+
+/// `path` without its last `n` components, as the user wrote it (separators and a
+/// Windows drive kept): `C:\x\main.go`, 1 → `C:\x`; `/src/app/main.go`, 1 →
+/// `/src/app`; `/main.go`, 1 → `/`.
+fn path_prefix(path: &str, n: usize) -> String {
+    let trimmed = path.trim_end_matches(['/', '\\']);
+    let mut end = trimmed.len();
+    for _ in 0..n {
+        let cut = trimmed[..end].rfind(['/', '\\']).unwrap_or(0);
+        end = cut;
+        // Collapse repeated separators before the component.
+        while end > 0 && trimmed[..end].ends_with(['/', '\\']) {
+            end -= 1;
+        }
+    }
+    let head = &trimmed[..end];
+    if head.is_empty() || head.ends_with(':') {
+        // The root: keep one separator ("/" or "C:\\").
+        let sep = trimmed[end..].chars().next().unwrap_or('/');
+        return format!("{head}{sep}");
+    }
+    head.to_string()
+}
+
+#[cfg(test)]
+mod path_prefix_tests {
+    #[test]
+    fn keeps_what_the_user_wrote() {
+        use super::path_prefix;
+        assert_eq!(path_prefix(r"C:\x\main.go", 1), r"C:\x");
+        assert_eq!(path_prefix(r"C:\x\sub\main.go", 2), r"C:\x");
+        assert_eq!(path_prefix(r"C:\main.go", 1), r"C:\");
+        assert_eq!(path_prefix("C:/x/main.go", 1), "C:/x");
+        assert_eq!(path_prefix("/src/app/main.go", 1), "/src/app");
+        assert_eq!(path_prefix("/src//app/main.go", 2), "/src");
+        assert_eq!(path_prefix("/main.go", 1), "/");
     }
 }

@@ -153,6 +153,19 @@ fn windows_and_macho_and_split() {
         l[0]
     );
     assert_eq!(l[0]["addresses"][0]["pc"], l[1]["addresses"][0]["pc"]);
+    // A Windows path the editor sends: the substitutePath `from` is that path's
+    // directory as written (drive and backslashes), not "/C:/x".
+    let (_, l) = where_json(&bin("1.21.13", "hello", "windows"), &[r"C:\x\main.go:19"]);
+    assert_eq!(l[0]["reason"]["id"], "DD706", "{}", l[0]);
+    assert_eq!(l[0]["substitute_path"][0]["from"], r"C:\x", "{}", l[0]);
+    assert!(
+        l[0]["reason"]["message"]
+            .as_str()
+            .unwrap()
+            .contains(r#"{"from": "C:\\x", "to": "#),
+        "{}",
+        l[0]
+    );
     let (_, l) = where_json(&bin("1.21.13", "hello", "darwin-arm64"), &["main.go:21"]);
     assert!(l[0]["bound"].as_bool().unwrap());
     let (_, l) = where_json(&bin("1.21.13", "hello", "split"), &["main.go:21"]);
