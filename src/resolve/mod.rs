@@ -418,20 +418,46 @@ impl<'t> Resolver<'t> {
     fn bound(&self, spec: &str, pcs: Vec<u64>) -> Resolution {
         let addresses: Vec<Address> = pcs.iter().map(|&p| self.address(p)).collect();
         let mut warnings = Vec::new();
-        let mut opt: Vec<&str> = pcs
-            .iter()
-            .filter_map(|&p| self.index.row_at(p))
-            .filter(|r| self.index.unit_optimized.get(r.unit as usize) == Some(&true))
-            .map(|r| self.index.unit_names[r.unit as usize].as_str())
-            .collect();
-        opt.sort_unstable();
-        opt.dedup();
-        if !opt.is_empty() {
+        // Optimised units at these pcs: Go packages (no -N -l) and C code (cgo, -O).
+        let mut go_opt: Vec<&str> = Vec::new();
+        let mut c_opt: Vec<&str> = Vec::new();
+        for r in pcs.iter().filter_map(|&p| self.index.row_at(p)) {
+            let u = r.unit as usize;
+            if self.index.unit_optimized.get(u) != Some(&true) {
+                continue;
+            }
+            let name = self.index.unit_names[u].as_str();
+            let is_go = self
+                .target
+                .dwarf()
+                .and_then(|d| d.units.get(u))
+                .is_none_or(|unit| unit.is_go());
+            if is_go {
+                go_opt.push(name);
+            } else {
+                c_opt.push(name);
+            }
+        }
+        for v in [&mut go_opt, &mut c_opt] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        let mut why = Vec::new();
+        if !go_opt.is_empty() {
+            why.push(format!("{}: compiled without -N -l", go_opt.join(", ")));
+        }
+        if !c_opt.is_empty() {
+            why.push(format!(
+                "C code in {}: compiled with optimisation, cgo's default CGO_CFLAGS is \"-O2 -g\"; CGO_CFLAGS=\"-O0 -g\" turns it off",
+                c_opt.join(", ")
+            ));
+        }
+        if !why.is_empty() {
             warnings.push(Reason {
                 id: rules::where_optimized::RULE.id,
                 message: format!(
-                    "bound in optimised code ({}: compiled without -N -l); variables may be unavailable",
-                    opt.join(", ")
+                    "bound in optimised code ({}); variables may be unavailable",
+                    why.join("; ")
                 ),
             });
         }

@@ -335,3 +335,19 @@ fn follows_the_dlv_on_path() {
         (Some("1.20"), Some("--delve 1.20.2"))
     );
 }
+
+/// DD707 on C code (cgo) names the C compiler's optimisation and CGO_CFLAGS, not -N -l.
+#[test]
+fn optimised_c_code_is_not_blamed_on_gcflags() {
+    let (_, l) = where_json(&bin("1.25.5", "cgo", "default"), &["C.twice", "main.main"]);
+    assert!(l[0]["bound"].as_bool().unwrap(), "{}", l[0]);
+    let w = l[0]["warnings"][0]["message"].as_str().unwrap();
+    assert_eq!(l[0]["warnings"][0]["id"], "DD707");
+    assert!(
+        w.contains("C code in") && w.contains(r#"CGO_CFLAGS="-O0 -g""#),
+        "{w}"
+    );
+    assert!(!w.contains("-N -l"), "{w}");
+    let w = l[1]["warnings"][0]["message"].as_str().unwrap();
+    assert!(w.contains("main: compiled without -N -l"), "{w}");
+}

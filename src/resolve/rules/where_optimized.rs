@@ -9,12 +9,16 @@ pub static RULE: Rule = Rule {
     title: "bound in optimised code: variables may be unavailable",
     explain: r#"
 What it does
-  Reads the producer flags (-N -l) of the unit owning each bound address.
+  Reads the unit owning each bound address: a Go package compiled without -N -l (its
+  DW_AT_producer flags), or C code of a cgo program compiled with optimisation (the C
+  compiler's DW_AT_producer names -O1/-O2/-O3/-Os; cgo's default CGO_CFLAGS is "-O2 -g").
 
 Why it breaks debugging
-  Delve warns "debugging optimized function"; locals may be missing or wrong.
+  The breakpoint binds and is hit, but Delve warns "debugging optimized function":
+  locals may be missing or wrong, and stepping jumps between lines.
 
 Fix
-  go build -gcflags=all=-N -l
+  Go: go build -gcflags=all="-N -l" (vscode-go's debug mode does it).
+  C (cgo): CGO_CFLAGS="-O0 -g" go build -gcflags=all="-N -l"
 "#,
 };
