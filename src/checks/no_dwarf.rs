@@ -63,7 +63,12 @@ pub fn why(t: &Target) -> String {
         .buildinfo()
         .and_then(|b| b.setting("-ldflags"))
         .unwrap_or("");
-    cause(t, ldflags, linker_bool(ldflags, "s"), linker_bool(ldflags, "w"))
+    cause(
+        t,
+        ldflags,
+        linker_bool(ldflags, "s"),
+        linker_bool(ldflags, "w"),
+    )
 }
 
 /// Why the DWARF is missing, from the recorded -ldflags, the format and the Go version.

@@ -165,7 +165,7 @@ fn classify(text: &str) -> (Verdict, String) {
         return (Verdict::Error, format!("break main.go:28: {why}"));
     }
     match first(&|l: &str| l.starts_with("msg = ")) {
-        Some(l) if l == "msg = \"hello, world\"" => (Verdict::Ok, "variables read".into()),
+        Some("msg = \"hello, world\"") => (Verdict::Ok, "variables read".into()),
         Some(l) => (Verdict::Warning, format!("binds and stops; {l}")),
         None => (
             Verdict::Warning,
@@ -227,9 +227,7 @@ fn cells(delves: &[Delve]) -> (Vec<Cell>, Vec<String>) {
     let all = common::fixtures();
     let find = |go: &str, variant: &str| {
         all.iter()
-            .find(|f| {
-                f.go.as_deref() == Some(go) && f.program == "hello" && f.variant == variant
-            })
+            .find(|f| f.go.as_deref() == Some(go) && f.program == "hello" && f.variant == variant)
             .cloned()
     };
     let mut cells = Vec::new();

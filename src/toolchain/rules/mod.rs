@@ -22,6 +22,9 @@ Verified with
     any -s -w, or split   error: refuses, "could not    error: main.main only: no
     with the .debug file  open debug info" (DD508)      file:line, no variables (DD508)
     missing
+    windows, darwin/arm64 error: "not an executable     error: the same (DD506)
+    or linux/arm64 build  file" / "exec format error"
+                          (DD506)
   (split = objcopy'd .debug file beside the binary; no nodwarf5 build for Go 1.19/1.21,
   which emit DWARF 4 anyway.) With --check-go-version=false Delve 1.20.2 binds and stops
   on every Go 1.21-1.27 build that has DWARF; variables are read from DWARF 4 builds
