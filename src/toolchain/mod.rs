@@ -1,6 +1,7 @@
 //! `env`: can this machine debug this binary? The Go toolchain, Delve (its version and the
 //! Go it was built with), gdb, ptrace permissions, and how they fit the binary (Delve's
-//! Go version gate, DWARF 5, platform).
+//! Go version gate, DWARF 5, DWARF missing, platform). Each verdict is checked against
+//! the real `dlv exec` of Delve 1.20.2 and 1.27.1 by tests/it/env_verdicts.rs.
 
 pub mod compat;
 pub mod detect;

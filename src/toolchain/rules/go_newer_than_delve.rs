@@ -51,3 +51,23 @@ pub fn finding(go: GoVersion, delve_minor: u32) -> Finding {
         f
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Delve release in the table refuses a newer Go for certain; a newer Delve may not.
+    #[test]
+    fn refusal_is_certain_only_for_known_delves() {
+        let go = GoVersion::parse("go1.99.0").unwrap();
+        assert_eq!(finding(go, 20).severity, Severity::Error);
+        assert_eq!(
+            finding(go, compat::newest_delve()).severity,
+            Severity::Error
+        );
+        assert_eq!(
+            finding(go, compat::newest_delve() + 1).severity,
+            Severity::Warning
+        );
+    }
+}
