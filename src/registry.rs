@@ -91,6 +91,7 @@ registry! {
         DD505 => toolchain::rules::ptrace_blocked,
         DD506 => toolchain::rules::remote_debugging_needed,
         DD507 => toolchain::rules::tool_missing,
+        DD508 => toolchain::rules::delve_needs_dwarf,
         DD601 => probe::rules::main_not_reached,
         DD602 => probe::rules::ptrace_denied,
         DD701 => resolve::rules::where_file_not_found,

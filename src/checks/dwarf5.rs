@@ -14,9 +14,12 @@ What it does
 
 Why it matters for debugging
   Go 1.25 emits DWARF 5 by default (except on darwin, ios and aix). Delve reads DWARF
-  through Go's debug/dwarf of the Go that built Delve, so a Delve built with Go < 1.25
-  cannot read these binaries (dlv PR#3943, dlv#3957, dlv#4268): breakpoints fail or Delve
-  refuses the binary. Distribution packages of Delve are often built with old Go.
+  through Go's debug/dwarf of the Go that built Delve, and Go < 1.25 misreads Go's DWARF 5
+  (dlv#3861). Delve 1.25 and newer built with Go < 1.25 refuse the binary (PR#3943,
+  dlv#3957, dlv#4268); older Delves read it in part: measured with Debian's Delve 1.20.2
+  (built with go1.19.8, --check-go-version=false), breakpoints bind and stop but
+  variables are unreadable. `debugdoctor env` says which case the installed Delve is
+  (DD502). Distribution packages of Delve are often built with old Go.
 
 Fix
   Use a Delve built with Go >= 1.25:

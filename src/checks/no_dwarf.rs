@@ -56,6 +56,21 @@ pub fn run(t: &Target) -> Vec<Finding> {
     vec![evidence(t, f).fix(fix(ldflags, s || w))]
 }
 
+/// Why `t` has no DWARF, in words (`built with -ldflags="-s -w": -w omits DWARF`), for
+/// other reports of the same fact (`env`'s DD508).
+pub fn why(t: &Target) -> String {
+    let ldflags = t
+        .buildinfo()
+        .and_then(|b| b.setting("-ldflags"))
+        .unwrap_or("");
+    cause(
+        t,
+        ldflags,
+        linker_bool(ldflags, "s"),
+        linker_bool(ldflags, "w"),
+    )
+}
+
 /// Why the DWARF is missing, from the recorded -ldflags, the format and the Go version.
 fn cause(t: &Target, ldflags: &str, s: bool, w: bool) -> String {
     let go_122 = t

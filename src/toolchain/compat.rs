@@ -32,6 +32,23 @@ pub fn supported(delve_minor: u32) -> Option<(u32, u32, bool)> {
         .map(|&(d, lo, hi, v)| (lo, hi, v && d == delve_minor))
 }
 
+/// The newest Delve minor in the table: a newer Delve's range is not known here.
+pub fn newest_delve() -> u32 {
+    TABLE.iter().map(|r| r.0).max().unwrap_or(0)
+}
+
+/// First Delve minor that starts on an ELF binary without DWARF, binding function names
+/// from pclntab (go-delve/delve PR#3408, June 2023: Delve 1.21.0). Older ones refuse with
+/// "could not open debug info" (measured: Delve 1.20.2; Delve 1.27.1 starts).
+pub const NO_DWARF_STARTS_SINCE: u32 = 21;
+
+/// First Delve minor whose version gate also refuses DWARF 5 when Delve was built with
+/// Go < 1.25 ("To debug executables using DWARFv5 or later Delve must be built with Go
+/// version 1.25.0 or later", `Compatible` in pkg/goversion/compat.go; PR#3943, March
+/// 2025; reported with Delve 1.25.2 and 1.26.0 in dlv#4227, dlv#4268 and termux#27437).
+/// Older Delves have no such check: Delve 1.20.2 reads the binary and loses variables.
+pub const DWARF5_GATE_SINCE: u32 = 25;
+
 /// The newest Go minor any Delve in the table supports.
 pub fn newest_supported_go() -> u32 {
     TABLE.iter().map(|r| r.2).max().unwrap_or(0)

@@ -1,6 +1,7 @@
 //! `env`: can this machine debug this binary? The Go toolchain, Delve (its version and the
 //! Go it was built with), gdb, ptrace permissions, and how they fit the binary (Delve's
-//! Go version gate, DWARF 5, platform).
+//! Go version gate, DWARF 5, DWARF missing, platform). Each verdict is checked against
+//! the real `dlv exec` of Delve 1.20.2 and 1.27.1 by tests/it/env_verdicts.rs.
 
 pub mod compat;
 pub mod detect;
@@ -85,13 +86,19 @@ impl Environment {
             return out;
         };
         out.extend(rules::remote_debugging_needed::check(t, &self.host));
-        let Some(go) = t.go_version().as_deref().and_then(GoVersion::parse) else {
-            return out;
-        };
         let Some(dlv) = &self.dlv else {
             return out;
         };
-        out.extend(version_gate(t, go, dlv));
+        let go = t.go_version().as_deref().and_then(GoVersion::parse);
+        let gate = go.and_then(|go| version_gate(t, go, dlv));
+        // Delve checks the Go version of the DWARF producer only (service/debugger
+        // checkGoVersion: no producer, no check): without DWARF, what matters is that
+        // there is none, and the gate waits until it is back.
+        if t.dwarf_image().is_none() {
+            out.extend(rules::delve_needs_dwarf::check(t, dlv, gate.as_ref()));
+            return out;
+        }
+        out.extend(gate);
         out.extend(rules::delve_cannot_read_dwarf5::check(t, dlv));
         out
     }
@@ -110,7 +117,7 @@ fn version_gate(t: &Target, go: GoVersion, dlv: &detect::DlvTool) -> Option<Find
     let version = dlv.version.as_deref().unwrap_or("?");
     if go.minor > hi {
         let f = if go.minor > compat::newest_supported_go() {
-            rules::go_newer_than_delve::finding(go)
+            rules::go_newer_than_delve::finding(go, dv.minor)
         } else {
             rules::delve_too_old::finding(t, go, version, (lo, hi), how)
         };

@@ -15,6 +15,7 @@ mod check_matrix;
 mod ci;
 mod delve_rpc;
 mod env;
+mod env_verdicts;
 mod hygiene;
 mod json_errors;
 mod launch;

@@ -8,9 +8,10 @@
 //! UPX mark written into the ELF padding and a corrupted build-info header; DD503 on a
 //! copy whose Go version string is rewritten to a future release), `launch` on
 //! tests/launch/ inputs (DD4xx), `env` (DD5xx; DD504 with a stand-in `dlv` script that
-//! reports a newer Delve version), `check --probe` (DD601: GOMEMLIMIT malformed, so the
-//! Go runtime dies before main; DD602: ptrace refused by a seccomp filter installed
-//! before exec), `where` (DD7xx) and `check --baseline` across two builds (DD8xx).
+//! reports a newer Delve version; DD508 on a `-s -w` build), `check --probe` (DD601:
+//! GOMEMLIMIT malformed, so the Go runtime dies before main; DD602: ptrace refused by a
+//! seccomp filter installed before exec), `where` (DD7xx) and `check --baseline` across
+//! two builds (DD8xx).
 //!
 //! A rule without a case here and not listed in [`NOT_PRODUCIBLE`] fails
 //! `every_rule_has_a_case`; a case whose output has no block for its ID fails loudly.
@@ -84,6 +85,7 @@ const CASES: &[(&str, Source)] = &[
     ("DD504", Source::Env),
     ("DD506", Source::Env),
     ("DD507", Source::Env),
+    ("DD508", Source::Env),
     ("DD601", Source::Probe),
     ("DD602", Source::Probe),
     ("DD701", Source::Where),
@@ -277,7 +279,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 #[test]
 fn every_rule_has_a_case() {
     let all: BTreeSet<String> = RULES.iter().map(|r| r.id.to_string()).collect();
-    assert_eq!(all.len(), 56, "the registry changed: {all:?}");
+    assert_eq!(all.len(), 57, "the registry changed: {all:?}");
     let cases: BTreeSet<String> = CASES.iter().map(|(id, _)| id.to_string()).collect();
     assert_eq!(cases.len(), CASES.len(), "a case is listed twice");
     let not: BTreeSet<String> = NOT_PRODUCIBLE
@@ -622,6 +624,18 @@ fn env_findings() {
         &redact,
     );
     done.insert("DD507");
+
+    // DD508: a binary without DWARF, as Debian's Delve 1.20.2 sees it (it refuses).
+    let sw = fixture("1.19.8", "hello", "sw");
+    let out = env(Some(&sw), &dlv, None);
+    snapshot(
+        "DD508",
+        Source::Env,
+        "env go1.19.8/hello/sw --dlv /usr/bin/dlv (Delve 1.20.2)",
+        &out,
+        &redact,
+    );
+    done.insert("DD508");
     assert_eq!(done, ids_of(Source::Env));
 }
 

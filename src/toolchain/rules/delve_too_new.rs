@@ -7,23 +7,34 @@ use crate::Target;
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD504"),
     name: "delve-too-new",
-    severity: Severity::Warning,
+    severity: Severity::Error,
     title: "the binary's Go is older than this Delve supports",
-    explain: r#"
+    explain: concat!(
+        r#"
 What it does
   The binary's Go version is below the minimum the installed Delve accepts.
 
 Why it breaks debugging
-  Delve refuses ("Go version 1.18 is too old for this version of Delve") or warns; old
-  runtime layouts are no longer understood.
-
+  Delve refuses to start: "Go version go1.19.8 is too old for this version of Delve
+  (minimum supported version 1.25, suppress this error with --check-go-version=false)"
+  (Delve 1.27.1). Like every version check of Delve it reads the Go version from the DWARF
+  producer: a binary without DWARF is not checked (DD508). With
+  --check-go-version=false, Delve 1.27.1 printed "WARNING: undefined behavior" and then
+  debugged Go 1.19 and 1.21 builds fully (breakpoints, variables, stack), but nothing
+  promises that for other versions.
+"#,
+        verified_with!(),
+        r#"
 Fix
-  Rebuild the program with a supported Go, or install an older Delve matching it
-  (go install github.com/go-delve/delve/cmd/dlv@v1.20.2 for Go 1.18-1.20).
+  Rebuild the program with a Go the Delve supports, or install an older Delve matching it
+  (go install github.com/go-delve/delve/cmd/dlv@v1.20.2 for Go 1.18-1.20,
+  dlv@v1.21.2 for 1.19-1.21), or run dlv with --check-go-version=false
+  (VS Code: "dlvFlags": ["--check-go-version=false"]).
 
 How to verify by hand
-  dlv version;  go version BINARY
-"#,
+  dlv version;  go version BINARY;  dlv exec BINARY
+"#
+    ),
 };
 
 /// The installed Delve (`version`) accepts Go 1.lo–1.hi; the binary's Go is older.
@@ -37,9 +48,10 @@ pub fn finding(
     Finding::new(
         &RULE,
         format!(
-            "Delve {version} supports Go 1.{lo}–1.{hi}{how}; {} is go1.{}",
+            "Delve {version} supports Go 1.{lo}–1.{hi}{how}; {} is go1.{}.{}: dlv exec refuses it",
             t.path().display(),
-            go.minor
+            go.minor,
+            go.patch
         ),
     )
     .fix("rebuild the program with a newer Go, or use an older Delve")

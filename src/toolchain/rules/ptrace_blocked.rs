@@ -19,6 +19,11 @@ Why it breaks debugging
   arbitrary process: Yama scope 1 allows only the first, scope 2 needs CAP_SYS_PTRACE,
   scope 3 forbids both. Containers often lack CAP_SYS_PTRACE or filter ptrace.
 
+Verified with
+  Delve 1.20.2 and Delve 1.27.1 launch and attach on this project's test machine, where
+  ptrace is allowed (no Yama); the blocked cases are read from the kernel's rules
+  (Documentation/admin-guide/LSM/Yama.rst), not measured with either Delve.
+
 Fix
   docker run --cap-add=SYS_PTRACE --security-opt seccomp=unconfined ...;
   Kubernetes: securityContext.capabilities.add: ["SYS_PTRACE"];

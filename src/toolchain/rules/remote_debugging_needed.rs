@@ -6,15 +6,22 @@ use crate::Target;
 pub static RULE: Rule = Rule {
     id: RuleId::parse("DD506"),
     name: "remote-debugging-needed",
-    severity: Severity::Warning,
+    severity: Severity::Error,
     title: "built for another platform: debug it remotely",
     explain: r#"
 What it does
   Compares the binary's GOOS/GOARCH with this machine's.
 
 Why it breaks debugging
-  A debugger can only run a program on the platform it was built for; Delve here cannot
-  exec a Windows, macOS or arm64 binary.
+  A debugger can only run a program on the platform it was built for: here, dlv exec
+  refuses it ("could not launch process: not an executable file" for Windows and macOS
+  binaries, "fork/exec ...: exec format error" for linux/arm64), so this is an error for
+  local debugging; remote debugging on the right machine is the way.
+
+Verified with
+  Delve 1.20.2 and Delve 1.27.1 on linux/amd64, with Go 1.25.5 builds of a hello program
+  for windows/amd64, darwin/arm64 and linux/arm64: both refuse all three as quoted above
+  (tests/it/env_verdicts.rs).
 
 Fix
   On the target machine: dlv --headless --listen=:2345 --api-version=2 exec ./app

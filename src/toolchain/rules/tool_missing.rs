@@ -16,6 +16,10 @@ Why it matters for debugging
   Without dlv nothing can debug Go here (vscode-go needs it too); without go, vscode-go
   cannot build the program in debug mode.
 
+Verified with
+  Delve 1.20.2 (Debian) and Delve 1.27.1, found through --dlv, go.alternateTools and PATH;
+  a --dlv that is not Delve (no "Version:" line from `dlv version`) is reported as such.
+
 Fix
   go install github.com/go-delve/delve/cmd/dlv@latest (needs go);
   apt-get install golang gdb, or your platform's packages.
