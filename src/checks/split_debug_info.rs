@@ -22,8 +22,10 @@ Why it matters for debugging
   debugs like a stripped one: no file:line breakpoints. (Info when found, error when not.)
 
 Fix
-  Put the .debug file beside the binary or in /usr/lib/debug/.build-id/, or point to it:
-  debugdoctor check --debug-dir DIR; in gdb: set debug-file-directory DIR. Delve
+  Put the .debug file beside the binary or in /usr/lib/debug/.build-id/. Kept elsewhere,
+  Delve must be told (debugdoctor's --debug-dir only lets `check`/`where` confirm it; it
+  changes nothing for Delve): `dlv exec` and the `dlv dap` that vscode-go starts both read
+  debug-info-directories from ~/.config/dlv/config.yml. In gdb: set debug-file-directory DIR. Delve
   searches build-id trees (default /usr/lib/debug/.build-id): add DIR/.build-id to
   debug-info-directories in ~/.config/dlv/config.yml, or in a session of a newer Delve
   `config debug-info-directories -add DIR/.build-id` (`config debug-info-directories DIR`
@@ -78,7 +80,15 @@ pub fn run(t: &Target) -> Vec<Finding> {
                 f = f.evidence(format!("rejected {}: {why}", p.display()));
             }
             let name = link.map(|(n, _)| n).unwrap_or("");
-            vec![f.fix(format!("place {name} beside the binary (or under /usr/lib/debug/.build-id/), or pass --debug-dir DIR"))]
+            // The fix is Delve's, not ours: `dlv dap` (which vscode-go starts) and `dlv exec`
+            // read debug-info-directories from dlv's config.yml (cmd/dlv/cmds/commands.go).
+            let as_build_id = match &build_id {
+                Some(id) if id.len() > 2 => {
+                    format!("DIR/.build-id/{}/{}.debug", &id[..2], &id[2..])
+                }
+                _ => "DIR/.build-id/ab/cdef.debug (named by its build-id)".to_string(),
+            };
+            vec![f.fix(format!("place {name} beside the binary (Delve and gdb follow .gnu_debuglink there), or keep it as {as_build_id} and add DIR/.build-id to debug-info-directories in ~/.config/dlv/config.yml (read by dlv exec and by the dlv dap vscode-go starts; /usr/lib/debug/.build-id is searched by default); `debugdoctor check --debug-dir DIR` confirms it matches"))]
         }
         _ => Vec::new(),
     }
