@@ -40,7 +40,8 @@ pub fn explain(res: &Resolution) -> Option<Explanation> {
     let (why, fix) = if id == rules::where_no_statement::RULE.id {
         let optimised = after_delve_text(msg);
         let why = match optimised {
-            Some(rest) => rest.to_string(),
+            // The resolver's advice to rebuild is the fix's second half here.
+            Some(rest) => rest.split("; in a -gcflags").next().unwrap_or(rest).to_string(),
             None => "no code was compiled for this line (comment, blank line, declaration or removed code)".to_string(),
         };
         let mut fix = match lines.as_slice() {

@@ -300,6 +300,10 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
             let ok = s.local_addr().ok().and_then(|l| sameuser::peer(&l, &remote)).is_some_and(
                 |p| p.uid == nix::unistd::getuid().as_raw() && sameuser::owned_by(dlv_pid, p.inode),
             );
+            if std::env::var_os("DEBUGDOCTOR_DAP_DEBUG").is_some() {
+                let p = s.local_addr().ok().and_then(|l| sameuser::peer(&l, &remote));
+                eprintln!("debugdoctor dap: private peer {remote}: {p:?} ok={ok}");
+            }
             if ok {
                 let _ = s.set_nodelay(true);
                 let _ = tx.send(Event::Dlv(Stream::Tcp(s)));
@@ -384,7 +388,10 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
                 }
                 _ => {}
             }
-            if let (Some(c), Some(d)) = (client.take(), delve.take()) {
+            if client.is_some() && delve.is_some() {
+                let (Some(c), Some(d)) = (client.take(), delve.take()) else {
+                    unreachable!("both checked above")
+                };
                 let c_read = c.try_clone().map_err(|e| e.to_string())?;
                 let d_read = d.try_clone().map_err(|e| e.to_string())?;
                 let w = Arc::new(Mutex::new(c));

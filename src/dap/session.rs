@@ -347,18 +347,38 @@ impl Session {
                 exe.display().to_string(),
             ));
         }
-        for child in children(self.dlv_pid) {
-            let link = format!("/proc/{child}/exe");
-            if let Ok(exe) = std::fs::read_link(&link) {
-                let shown = exe.display().to_string();
-                return Some((PathBuf::from(link), shown.trim_end_matches(" (deleted)").into()));
+        // exec: the program named (relative to Delve's working directory, which is ours).
+        if args.mode == "exec" {
+            if let Some(p) = &args.program {
+                return Some((PathBuf::from(p), p.clone()));
             }
         }
-        let p = match args.mode.as_str() {
-            "exec" => args.program.clone()?,
-            _ => args.output.clone()?,
-        };
-        Some((PathBuf::from(&p), p))
+        if let Some(p) = &args.output {
+            let path = PathBuf::from(p);
+            if path.is_file() {
+                return Some((path, p.clone()));
+            }
+        }
+        // debug/test: the binary Delve built is the one its child runs. Children running
+        // Delve's own executable (helpers) are skipped.
+        let me = std::fs::read_link(format!("/proc/{}/exe", self.dlv_pid)).ok();
+        for _ in 0..10 {
+            for child in children(self.dlv_pid) {
+                let link = format!("/proc/{child}/exe");
+                if let Ok(exe) = std::fs::read_link(&link) {
+                    if me.as_ref() == Some(&exe) || exe.file_name().is_some_and(|n| n == "go") {
+                        continue;
+                    }
+                    let shown = exe.display().to_string();
+                    return Some((
+                        PathBuf::from(link),
+                        shown.trim_end_matches(" (deleted)").into(),
+                    ));
+                }
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
     }
 
     fn analyse(&self, args: &LaunchArgs) -> Option<(Analysis, Option<String>)> {
