@@ -90,10 +90,17 @@ pub fn parse(args: &[String]) -> DapArgs {
             "dlv" => out.dlv = value,
             "log-dest" => {
                 out.log_dest = value;
-                out.rest.extend(args[i - 1 - usize::from(inline.is_none() && takes_value)..i].iter().cloned());
+                out.rest.extend(
+                    args[i - 1 - usize::from(inline.is_none() && takes_value)..i]
+                        .iter()
+                        .cloned(),
+                );
             }
             "only-same-user" => {
-                out.only_same_user = inline.as_deref().map_or(Some(true), parse_bool).unwrap_or(true);
+                out.only_same_user = inline
+                    .as_deref()
+                    .map_or(Some(true), parse_bool)
+                    .unwrap_or(true);
                 out.rest.push(a.clone());
             }
             "help" | "h" => {
@@ -131,18 +138,34 @@ mod tests {
         assert!(a.only_same_user);
         assert_eq!(
             a.rest,
-            v(&["--check-go-version=false", "--log", "--log-output=dap", "--log-dest=3"])
+            v(&[
+                "--check-go-version=false",
+                "--log",
+                "--log-output=dap",
+                "--log-dest=3"
+            ])
         );
     }
 
     #[test]
     fn separate_values_and_short_forms() {
-        let a = parse(&v(&["-l", ":0", "--log-dest", "/tmp/x", "--only-same-user=false", "--dlv", "/d"]));
+        let a = parse(&v(&[
+            "-l",
+            ":0",
+            "--log-dest",
+            "/tmp/x",
+            "--only-same-user=false",
+            "--dlv",
+            "/d",
+        ]));
         assert_eq!(a.listen.as_deref(), Some(":0"));
         assert_eq!(a.log_dest.as_deref(), Some("/tmp/x"));
         assert!(!a.only_same_user);
         assert_eq!(a.dlv.as_deref(), Some("/d"));
-        assert_eq!(a.rest, v(&["--log-dest", "/tmp/x", "--only-same-user=false"]));
+        assert_eq!(
+            a.rest,
+            v(&["--log-dest", "/tmp/x", "--only-same-user=false"])
+        );
         let b = parse(&v(&["-l127.0.0.1:5", "--client-addr=:9", "--wd", "x"]));
         assert_eq!(b.listen.as_deref(), Some("127.0.0.1:5"));
         assert_eq!(b.client_addr.as_deref(), Some(":9"));

@@ -50,7 +50,9 @@ pub fn explain(res: &Resolution) -> Option<Explanation> {
             [a, b, ..] => format!("put the breakpoint on line {a} or {b}"),
         };
         if optimised.is_some() {
-            fix.push_str(", or build with -gcflags=all=\"-N -l\" (vscode-go does in debug and test modes)");
+            fix.push_str(
+                ", or build with -gcflags=all=\"-N -l\" (vscode-go does in debug and test modes)",
+            );
         }
         (why, fix)
     } else if id == rules::where_trimmed_path::RULE.id {
@@ -86,10 +88,7 @@ pub fn explain(res: &Resolution) -> Option<Explanation> {
             "rebuild without -s/-w in -ldflags and do not strip the binary".to_string(),
         )
     } else {
-        (
-            msg.to_string(),
-            format!("run `debugdoctor explain {id}`"),
-        )
+        (msg.to_string(), format!("run `debugdoctor explain {id}`"))
     };
     Some(Explanation {
         id,

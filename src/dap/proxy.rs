@@ -97,10 +97,7 @@ pub fn find_dlv(explicit: Option<&str>) -> Result<PathBuf, String> {
         .or_else(|| std::env::var_os("DEBUGDOCTOR_DLV").map(PathBuf::from));
     if let Some(p) = chosen {
         if same_file(&p, &me) {
-            return Err(format!(
-                "{} is debugdoctor itself, not Delve",
-                p.display()
-            ));
+            return Err(format!("{} is debugdoctor itself, not Delve", p.display()));
         }
         return Ok(p);
     }
@@ -166,9 +163,8 @@ fn relay_client(mut from: FrameReader<Stream>, mut to: Stream, session: &Session
     while let Ok(Some(chunk)) = from.next_chunk() {
         let bytes = match &chunk {
             Chunk::Frame(f) => {
-                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    session.on_client(f)
-                }));
+                let _ =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| session.on_client(f)));
                 &f.raw
             }
             Chunk::Raw(r) => r,
@@ -179,16 +175,30 @@ fn relay_client(mut from: FrameReader<Stream>, mut to: Stream, session: &Session
     }
 }
 
-/// Copies Delve → client, rewriting what the session rewrites.
+/// Copies Delve → client, rewriting what the session rewrites. With
+/// `$DEBUGDOCTOR_DAP_TRACE` set to a file, every byte read from Delve is appended to it
+/// as read (for bug reports and for the tests that compare it with what the client got).
 fn relay_delve(mut from: FrameReader<Stream>, to: &Mutex<Stream>, session: &Arc<Session>) {
+    let mut trace = std::env::var_os("DEBUGDOCTOR_DAP_TRACE").and_then(|p| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(p)
+            .ok()
+    });
     while let Ok(Some(chunk)) = from.next_chunk() {
+        if let Some(t) = &mut trace {
+            let _ = t.write_all(match &chunk {
+                Chunk::Frame(f) => &f.raw,
+                Chunk::Raw(r) => r,
+            });
+        }
         let ok = match &chunk {
             Chunk::Frame(f) => {
-                let new = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    session.on_delve(f)
-                }))
-                .ok()
-                .flatten();
+                let new =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| session.on_delve(f)))
+                        .ok()
+                        .flatten();
                 let bytes = new.as_ref().map_or(&f.raw, |n| &n.raw);
                 let ok = to
                     .lock()
@@ -250,7 +260,8 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
     for s in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
         sigs.add(s);
     }
-    sigs.thread_block().map_err(|e| format!("cannot block signals: {e}"))?;
+    sigs.thread_block()
+        .map_err(|e| format!("cannot block signals: {e}"))?;
 
     let private = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("private listener: {e}"))?;
     let private_addr = private.local_addr().map_err(|e| e.to_string())?;
@@ -260,9 +271,7 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
         .arg(format!("--client-addr={private_addr}"));
     // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
     unsafe {
-        cmd.pre_exec(|| {
-            nix::sys::prctl::set_pdeathsig(Signal::SIGTERM).map_err(io::Error::from)
-        });
+        cmd.pre_exec(|| nix::sys::prctl::set_pdeathsig(Signal::SIGTERM).map_err(io::Error::from));
     }
     let mut child = cmd
         .spawn()
@@ -296,12 +305,21 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
     {
         let tx = tx.clone();
         std::thread::spawn(move || loop {
-            let Ok((s, remote)) = private.accept() else { return };
-            let ok = s.local_addr().ok().and_then(|l| sameuser::peer(&l, &remote)).is_some_and(
-                |p| p.uid == nix::unistd::getuid().as_raw() && sameuser::owned_by(dlv_pid, p.inode),
-            );
+            let Ok((s, remote)) = private.accept() else {
+                return;
+            };
+            let ok = s
+                .local_addr()
+                .ok()
+                .and_then(|l| sameuser::peer(&l, &remote))
+                .is_some_and(|p| {
+                    p.uid == nix::unistd::getuid().as_raw() && sameuser::owned_by(dlv_pid, p.inode)
+                });
             if std::env::var_os("DEBUGDOCTOR_DAP_DEBUG").is_some() {
-                let p = s.local_addr().ok().and_then(|l| sameuser::peer(&l, &remote));
+                let p = s
+                    .local_addr()
+                    .ok()
+                    .and_then(|l| sameuser::peer(&l, &remote));
                 eprintln!("debugdoctor dap: private peer {remote}: {p:?} ok={ok}");
             }
             if ok {
@@ -341,7 +359,9 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
         let check = args.only_same_user;
         let tx = tx.clone();
         std::thread::spawn(move || loop {
-            let Ok((s, remote)) = listener.accept() else { return };
+            let Ok((s, remote)) = listener.accept() else {
+                return;
+            };
             let local = s.local_addr().unwrap_or(addr);
             if check && !sameuser::can_accept(&addr, &local, &remote) {
                 eprintln!("debugdoctor dap: {REFUSED}");
@@ -440,7 +460,9 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
             Ok(Event::DlvClosed) => {
                 delve_closed = true;
                 if let Some(w) = &writer {
-                    w.lock().unwrap_or_else(|e| e.into_inner()).shutdown(Shutdown::Both);
+                    w.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .shutdown(Shutdown::Both);
                 }
             }
             Ok(Event::Exited(st)) => status = Some(st),
@@ -451,7 +473,9 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
         if let Some(st) = status {
             if delve_closed || waited > Duration::from_secs(2) {
                 if let Some(w) = &writer {
-                    w.lock().unwrap_or_else(|e| e.into_inner()).shutdown(Shutdown::Both);
+                    w.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .shutdown(Shutdown::Both);
                 }
                 return Ok(exit_code(st));
             }

@@ -100,12 +100,10 @@ pub fn inspect(body: &str) -> Option<(Kind, Vec<Unverified>)> {
         str_of(prop(root, "command")),
         str_of(prop(root, "event")),
     ) {
-        (Some("response"), Some("setBreakpoints"), _) => {
-            match num_of(prop(root, "request_seq")) {
-                Some(seq) => Kind::SetBreakpointsResponse(seq),
-                None => Kind::Other,
-            }
-        }
+        (Some("response"), Some("setBreakpoints"), _) => match num_of(prop(root, "request_seq")) {
+            Some(seq) => Kind::SetBreakpointsResponse(seq),
+            None => Kind::Other,
+        },
         (Some("event"), _, Some("breakpoint")) => Kind::BreakpointEvent,
         _ => Kind::Other,
     };
@@ -152,9 +150,9 @@ pub fn append_messages(body: &str, suffixes: &[(usize, String)]) -> Option<Strin
             Some(Value::StringLit(s)) => edits.push((s.range.end - 1, inner.to_string())),
             Some(_) => continue,
             None => {
-                let verified = bp.properties.iter().find(|p| {
-                    matches!(&p.name, ObjectPropName::String(s) if s.value == "verified")
-                })?;
+                let verified = bp.properties.iter().find(
+                    |p| matches!(&p.name, ObjectPropName::String(s) if s.value == "verified"),
+                )?;
                 edits.push((verified.range.end, format!(",\"message\":\"{inner}\"")));
             }
         }
@@ -204,7 +202,10 @@ mod tests {
         assert_eq!(kind, Kind::BreakpointEvent);
         assert_eq!(un.len(), 1);
         let out = append_messages(ev, &[(0, "x".into())]).unwrap();
-        assert!(out.contains(r#""verified":false,"message":"x","line":5"#), "{out}");
+        assert!(
+            out.contains(r#""verified":false,"message":"x","line":5"#),
+            "{out}"
+        );
     }
 
     #[test]

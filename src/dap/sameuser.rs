@@ -89,9 +89,8 @@ pub fn owned_by(pid: u32, inode: u64) -> bool {
     let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
         return false;
     };
-    dir.flatten().any(|e| {
-        std::fs::read_link(e.path()).is_ok_and(|l| l.as_os_str() == want.as_str())
-    })
+    dir.flatten()
+        .any(|e| std::fs::read_link(e.path()).is_ok_and(|l| l.as_os_str() == want.as_str()))
 }
 
 #[cfg(test)]

@@ -274,10 +274,7 @@ impl Session {
                 }
                 _ => false,
             };
-            if !launched
-                || !matches!(inner.state, State::NotStarted)
-                || args.no_debug
-            {
+            if !launched || !matches!(inner.state, State::NotStarted) || args.no_debug {
                 return;
             }
             inner.state = State::Running;
@@ -288,9 +285,8 @@ impl Session {
             .name("dap-analysis".into())
             .spawn(move || {
                 // A panic in the analysis must not take the session down with it.
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    me.analyse(&args)
-                }));
+                let result =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| me.analyse(&args)));
                 let state = match result {
                     Ok(Some((a, message))) => {
                         if let Some(m) = message {

@@ -80,8 +80,21 @@ async function main() {
   });
   await new Promise((r) => relay.listen(0, '127.0.0.1', r));
 
+  // Another user tries the adapter's port: connected-then-closed without a byte, or
+  // refused, is a refusal.
+  const intrude = () =>
+    new Promise((resolve) => {
+      const code = `const s=require('net').createConnection(${port},'127.0.0.1');let got=0;` +
+        `s.on('data',d=>got+=d.length);s.on('error',e=>{console.log(e.code);process.exit(0)});` +
+        `s.on('close',()=>{console.log(got?'data':'closed');process.exit(0)});` +
+        `s.on('connect',()=>s.write('Content-Length: 2\\r\\n\\r\\n{}'));setTimeout(()=>{console.log(got?'data':'open');process.exit(0)},3000)`;
+      cp.execFile('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, '-e', code], (err, out, errOut) =>
+        resolve(err ? `error: ${err} ${errOut}` : out.trim())
+      );
+    });
   const dc = new DebugClient('node', 'unused', 'go');
-  const result = { stops: [], breakpoints: [], steps: [], outputs: [], errors: [] };
+  const result = { stops: [], breakpoints: [], steps: [], outputs: [], errors: [], intruder: [] };
+  if (sc.intruder) result.intruder.push(await intrude());
   dc.on('output', (e) => result.outputs.push(e.body));
   await dc.start(relay.address().port);
   await deadline(dc.initializeRequest({ adapterID: 'go', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' }), 10000, 'initialize');
@@ -93,6 +106,7 @@ async function main() {
     const r = await dc.setBreakpointsRequest({ source: { path: f.path }, breakpoints: f.lines.map((line) => ({ line })) });
     result.breakpoints.push(r.body.breakpoints);
   }
+  if (sc.intruder) result.intruder.push(await intrude());
   const stopped = () => deadline(dc.waitForEvent('stopped', 60000), 60000, 'stopped');
   const terminated = dc.waitForEvent('terminated', 120000).then(() => 'terminated');
   let next = stopped();
