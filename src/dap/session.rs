@@ -284,26 +284,33 @@ impl Session {
         let spawned = std::thread::Builder::new()
             .name("dap-analysis".into())
             .spawn(move || {
-                // A panic in the analysis must not take the session down with it.
+                // A panic in the analysis must not take the session down with it. The
+                // resolver comes first (answers may be waiting for it), the findings after.
                 let result =
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| me.analyse(&args)));
-                let state = match result {
-                    Ok(Some((a, message))) => {
-                        if let Some(m) = message {
-                            let ev = serde_json::json!({
-                                "seq": 0,
-                                "type": "event",
-                                "event": "output",
-                                "body": {"category": "console", "output": m},
-                            });
-                            (me.inject)(Frame::with_body(ev.to_string().as_bytes()));
-                        }
-                        State::Ready(Arc::new(a))
-                    }
-                    _ => State::Failed,
+                let ready = match result {
+                    Ok(Some(a)) => Some(Arc::new(a)),
+                    _ => None,
                 };
-                me.lock().state = state;
+                me.lock().state = match &ready {
+                    Some(a) => State::Ready(Arc::clone(a)),
+                    None => State::Failed,
+                };
                 me.ready.notify_all();
+                let Some(a) = ready else { return };
+                let message = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let findings = crate::registry::check(a.resolver.target);
+                    explain::findings_text(&a.binary, &findings)
+                }));
+                if let Ok(Some(m)) = message {
+                    let ev = serde_json::json!({
+                        "seq": 0,
+                        "type": "event",
+                        "event": "output",
+                        "body": {"category": "console", "output": m},
+                    });
+                    (me.inject)(Frame::with_body(ev.to_string().as_bytes()));
+                }
             });
         if spawned.is_err() {
             self.lock().state = State::Failed;
@@ -377,23 +384,19 @@ impl Session {
         None
     }
 
-    fn analyse(&self, args: &LaunchArgs) -> Option<(Analysis, Option<String>)> {
+    fn analyse(&self, args: &LaunchArgs) -> Option<Analysis> {
         let (path, shown) = self.binary(args)?;
+        // One target per session, for the life of the process (a proxy serves one session).
         let target: &'static Target = Box::leak(Box::new(Target::open(&path).ok()?));
-        let findings = crate::registry::check(target);
-        let message = explain::findings_text(&shown, &findings);
         let rules = crate::toolchain::detect::dlv(&self.dlv_path, "dap")
             .ok()
             .and_then(|d| d.version)
             .and_then(|v| DelveRules::for_version(&v))
             .unwrap_or_default();
         let resolver = Resolver::with_rules(target, rules);
-        Some((
-            Analysis {
-                binary: shown,
-                resolver,
-            },
-            message,
-        ))
+        Some(Analysis {
+            binary: shown,
+            resolver,
+        })
     }
 }

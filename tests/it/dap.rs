@@ -160,8 +160,10 @@ fn byte_identical(from_delve: &[u8], client: &Value) {
 
 /// Values that differ between any two runs of the same program: process ids, addresses.
 fn norm(s: &str) -> String {
-    let re =
-        regex::Regex::new(r#"0x[0-9a-f]+|"systemProcessId":\d+|Process \d+ has exited"#).unwrap();
+    let re = regex::Regex::new(
+        r#"0x[0-9a-f]+|"systemProcessId":\d+|Process \d+ has exited|__debug_bin\d+|debug\.test\d+"#,
+    )
+    .unwrap();
     re.replace_all(s, "<N>").into_owned()
 }
 
@@ -340,15 +342,26 @@ fn dap_debug_mode_127() {
     );
 }
 
+/// Test mode with Delve's default output name (a random `debug.testNNN` in Delve's working
+/// directory): the proxy finds the binary as the process Delve runs.
 #[test]
 fn dap_test_mode_127() {
     let dir = work_dir("test127");
-    let src = common::repo_root().join("fixtures/src/testpkg");
+    // A copy: Delve builds in its working directory, which must be the module's.
+    let src = dir.join("testpkg");
+    std::fs::create_dir_all(&src).unwrap();
+    for f in ["go.mod", "calc.go", "calc_test.go"] {
+        std::fs::copy(
+            common::repo_root().join("fixtures/src/testpkg").join(f),
+            src.join(f),
+        )
+        .unwrap();
+    }
     let test = src.join("calc_test.go").display().to_string();
     let sc = json!({
         "cwd": src.display().to_string(),
         "env": go_env("1.25.5", &dir),
-        "launch": {"mode": "test", "program": src.display().to_string(), "output": dir.join("debug.test").display().to_string()},
+        "launch": {"mode": "test", "program": src.display().to_string()},
         "files": [{"path": test, "lines": [6, 4]}],
         "step": false,
     });
@@ -357,7 +370,10 @@ fn dap_test_mode_127() {
     compare(&direct, &proxied);
     assert_eq!(proxied["stops"][0]["line"], json!(6));
     let m = proxied["breakpoints"][0][1]["message"].as_str().unwrap();
-    assert!(m.contains("[DD703]"), "{m}");
+    assert!(
+        m.contains("[DD703]") && m.contains("fix: put the breakpoint on line"),
+        "{m}"
+    );
 }
 
 #[test]
@@ -468,6 +484,13 @@ fn dap_malformed_disconnect_and_sigint_leave_nothing_behind() {
         assert!(String::from_utf8_lossy(&buf[..n]).contains("\"command\":\"initialize\""));
         let dlv: Vec<u32> = children(proxy.id());
         assert_eq!(dlv.len(), 1, "one Delve child");
+        // Delve (and so the program it launches) has the proxy's stdin and stdout.
+        for fd in [0, 1] {
+            assert_eq!(
+                std::fs::read_link(format!("/proc/{}/fd/{fd}", proxy.id())).unwrap(),
+                std::fs::read_link(format!("/proc/{}/fd/{fd}", dlv[0])).unwrap()
+            );
+        }
         match case {
             "bad-length" => s.write_all(b"Content-Length: nope\r\n\r\n{}").unwrap(),
             "disconnect" => drop(s),
@@ -535,4 +558,97 @@ fn go_version_m_does_not_ask_to_update_dlv() {
         module_version, None,
         "vscode-go would read a version: {stdout}"
     );
+}
+
+/// Starts `cmd` (direct Delve or the proxy, announcing on stdout) and returns the port.
+fn start_announcing(mut cmd: Command) -> (std::process::Child, u16) {
+    let mut child = cmd
+        .arg("--listen=127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .strip_prefix("DAP server listening at: ")
+        .unwrap_or_else(|| panic!("{line:?}"));
+    (
+        child,
+        addr.trim().rsplit(':').next().unwrap().parse().unwrap(),
+    )
+}
+
+/// Sends `input` in pieces of `step` bytes; returns everything received until the
+/// connection closes (or 5 s), and whether it closed.
+fn exchange(port: u16, input: &[u8], step: usize) -> (Vec<u8>, bool) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_nodelay(true).unwrap();
+    for piece in input.chunks(step) {
+        if s.write_all(piece).is_err() {
+            break;
+        }
+    }
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut got = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let closed = loop {
+        match s.read(&mut buf) {
+            Ok(0) => break true,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break true,
+            Err(_) => break false,
+        }
+    };
+    (got, closed)
+}
+
+/// Split headers, a huge body, a non-JSON body, a bad Content-Length: the client gets
+/// the same bytes from the proxy as from Delve directly, and the connection ends (or
+/// stays) the same way.
+#[test]
+fn dap_malformed_input_behaves_as_delve() {
+    let init =
+        br#"{"seq":1,"type":"request","command":"initialize","arguments":{"adapterID":"go"}}"#;
+    let frame = |b: &[u8]| {
+        let mut v = format!("Content-Length: {}\r\n\r\n", b.len()).into_bytes();
+        v.extend_from_slice(b);
+        v
+    };
+    let mut huge = frame(&vec![b' '; 6 << 20]);
+    huge.extend(frame(init));
+    let mut two = frame(init);
+    two.extend(frame(br#"{"seq":2,"type":"request","command":"threads"}"#));
+    let cases: Vec<(&str, Vec<u8>, usize)> = vec![
+        ("split headers", two, 1),
+        ("huge body", huge, 1 << 16),
+        ("not JSON", frame(b"{not json"), 1 << 16),
+        (
+            "bad length",
+            b"Content-Length: 12x\r\n\r\n{}".to_vec(),
+            1 << 16,
+        ),
+    ];
+    for (name, input, step) in cases {
+        let mut direct_cmd = Command::new(dlv127());
+        direct_cmd.arg("dap");
+        let (mut d, port) = start_announcing(direct_cmd);
+        let direct = exchange(port, &input, step);
+        let _ = d.kill();
+        let _ = d.wait();
+        let mut proxy_cmd = Command::new(env!("CARGO_BIN_EXE_debugdoctor"));
+        proxy_cmd.args(["dap", "--dlv"]).arg(dlv127());
+        let (mut p, port) = start_announcing(proxy_cmd);
+        let proxied = exchange(port, &input, step);
+        let _ = p.kill();
+        let _ = p.wait();
+        assert_eq!(
+            norm(&String::from_utf8_lossy(&direct.0)),
+            norm(&String::from_utf8_lossy(&proxied.0)),
+            "{name}: what the client received differs"
+        );
+        assert_eq!(direct.1, proxied.1, "{name}: closed differently");
+    }
 }
