@@ -158,10 +158,12 @@ fn byte_identical(from_delve: &[u8], client: &Value) {
     }
 }
 
-/// Values that differ between any two runs of the same program: process ids, addresses.
+/// Values that differ between any two runs of the same program (direct vs proxied are two
+/// runs): process ids, heap addresses, goroutine ids, the random names of built binaries.
+/// Within one proxied run, `byte_identical` compares raw bytes with no normalisation.
 fn norm(s: &str) -> String {
     let re = regex::Regex::new(
-        r#"0x[0-9a-f]+|"systemProcessId":\d+|Process \d+ has exited|__debug_bin\d+|debug\.test\d+"#,
+        r#"0x[0-9a-f]+|"systemProcessId":\d+|Process \d+ has exited|__debug_bin\d+|debug\.test\d+|"threadId":\d+"#,
     )
     .unwrap();
     re.replace_all(s, "<N>").into_owned()
@@ -313,18 +315,28 @@ fn dap_exec_stripped_and_trimmed_127() {
 
 #[test]
 fn dap_debug_mode_127() {
-    let dir = work_dir("debug127");
+    debug_mode("debug127", &dlv127(), "1.25.5");
+}
+
+#[test]
+fn dap_debug_mode_120() {
+    debug_mode("debug120", &dlv120(), "1.19.8");
+}
+
+/// Debug mode: Delve builds fixtures/src/hello (with -gcflags=all=-N -l) into `output`.
+fn debug_mode(name: &str, dlv: &Path, go: &str) {
+    let dir = work_dir(name);
     let src = common::repo_root().join("fixtures/src/hello");
     let main = src.join("main.go").display().to_string();
     let sc = json!({
         "cwd": src.display().to_string(),
-        "env": go_env("1.25.5", &dir),
+        "env": go_env(go, &dir),
         "launch": {"mode": "debug", "program": src.display().to_string(), "output": dir.join("__debug_bin").display().to_string()},
         "files": [{"path": main, "lines": [26, 24]}],
         "step": true,
     });
-    let direct = session(&dir, &dlv127(), false, sc.clone());
-    let proxied = session(&dir, &dlv127(), true, sc);
+    let direct = session(&dir, dlv, false, sc.clone());
+    let proxied = session(&dir, dlv, true, sc);
     compare(&direct, &proxied);
     assert_eq!(proxied["stops"][0]["line"], json!(26));
     assert!(
@@ -346,7 +358,16 @@ fn dap_debug_mode_127() {
 /// directory): the proxy finds the binary as the process Delve runs.
 #[test]
 fn dap_test_mode_127() {
-    let dir = work_dir("test127");
+    test_mode("test127", &dlv127(), "1.25.5");
+}
+
+#[test]
+fn dap_test_mode_120() {
+    test_mode("test120", &dlv120(), "1.19.8");
+}
+
+fn test_mode(name: &str, dlv: &Path, go: &str) {
+    let dir = work_dir(name);
     // A copy: Delve builds in its working directory, which must be the module's.
     let src = dir.join("testpkg");
     std::fs::create_dir_all(&src).unwrap();
@@ -360,13 +381,13 @@ fn dap_test_mode_127() {
     let test = src.join("calc_test.go").display().to_string();
     let sc = json!({
         "cwd": src.display().to_string(),
-        "env": go_env("1.25.5", &dir),
+        "env": go_env(go, &dir),
         "launch": {"mode": "test", "program": src.display().to_string()},
         "files": [{"path": test, "lines": [6, 4]}],
         "step": false,
     });
-    let direct = session(&dir, &dlv127(), false, sc.clone());
-    let proxied = session(&dir, &dlv127(), true, sc);
+    let direct = session(&dir, dlv, false, sc.clone());
+    let proxied = session(&dir, dlv, true, sc);
     compare(&direct, &proxied);
     assert_eq!(proxied["stops"][0]["line"], json!(6));
     let m = proxied["breakpoints"][0][1]["message"].as_str().unwrap();
@@ -651,4 +672,73 @@ fn dap_malformed_input_behaves_as_delve() {
         );
         assert_eq!(direct.1, proxied.1, "{name}: closed differently");
     }
+}
+
+/// vscode-go's `console: integratedTerminal`: `dlv dap --client-addr=:PORT`, the editor
+/// listens and the adapter dials in. The proxy dials the editor, relays, and exits when
+/// the editor closes.
+#[test]
+fn dap_client_addr_mode() {
+    for form in ["127.0.0.1:{}", ":{}"] {
+        let editor = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = editor.local_addr().unwrap().port();
+        let mut proxy = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+            .args(["dap", "--dlv"])
+            .arg(dlv127())
+            .arg(format!(
+                "--client-addr={}",
+                form.replace("{}", &port.to_string())
+            ))
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (mut s, _) = editor.accept().unwrap();
+        let body =
+            br#"{"seq":1,"type":"request","command":"initialize","arguments":{"adapterID":"go"}}"#;
+        write!(s, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        s.write_all(body).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut buf = [0u8; 4096];
+        let n = s.read(&mut buf).unwrap();
+        assert!(
+            String::from_utf8_lossy(&buf[..n]).contains("\"command\":\"initialize\""),
+            "{form}"
+        );
+        drop(s);
+        let st = wait_exit(&mut proxy, 15).expect("proxy exits when the editor leaves");
+        assert_eq!(st.code(), Some(0), "{form}");
+        // No listening message in this mode (Delve prints none either).
+        let mut out = String::new();
+        proxy
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        assert!(!out.contains("listening"), "{out}");
+    }
+}
+
+/// A copy of debugdoctor named `dlv` first on PATH: it finds the real Delve further down
+/// PATH (skipping itself) and is Delve for every command but `dap`.
+#[test]
+fn dlv_copy_on_path_finds_the_real_delve() {
+    let dir = work_dir("copy");
+    let ours = dir.join("ours");
+    let real = dir.join("real");
+    std::fs::create_dir_all(&ours).unwrap();
+    std::fs::create_dir_all(&real).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_debugdoctor"), ours.join("dlv")).unwrap();
+    std::os::unix::fs::symlink(dlv127(), real.join("dlv")).unwrap();
+    let path = format!("{}:{}:/usr/bin:/bin", ours.display(), real.display());
+    let out = Command::new(ours.join("dlv"))
+        .arg("version")
+        .env("PATH", &path)
+        .env_remove("DEBUGDOCTOR_DLV")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Version: 1.27.1"),
+        "{out:?}"
+    );
 }
