@@ -1,4 +1,4 @@
-// What the proxy costs (scripts/bench --dap): session start (spawn → `initialized`) and the
+// What the proxy costs (scripts/bench --dap): session start (spawn → `initialized` event) and the
 // round trip of small requests (`threads`, `stackTrace` while stopped), `dlv dap` directly
 // versus through `debugdoctor dap`, alternating runs. Prints a JSON document.
 //
@@ -31,9 +31,8 @@ async function one(adapter) {
   const dc = new DebugClient('node', 'unused', 'go');
   await dc.start(port);
   await dc.initializeRequest({ adapterID: 'go', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-  const init = dc.waitForEvent('initialized', 30000);
-  await Promise.all([dc.launchRequest({ mode: 'exec', program }), init]);
-  const start = now() - t0;
+  const init = dc.waitForEvent('initialized', 30000).then(() => now() - t0);
+  const [, start] = await Promise.all([dc.launchRequest({ mode: 'exec', program }), init]);
   await dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: Number(line) }] });
   const stopped = dc.waitForEvent('stopped', 30000);
   await dc.configurationDoneRequest();
@@ -51,15 +50,21 @@ async function one(adapter) {
 }
 
 (async () => {
-  const res = { direct: { start: [], rtt: [] }, proxy: { start: [], rtt: [] } };
+  const res = { direct: { start: [], rtt: [] }, proxy: { start: [], rtt: [] }, pairs: [] };
   await one(dlv); // warm-up (page cache)
   await one(proxy);
+  // Pairs in alternating order, so a load change on the machine hits both sides alike; the
+  // added start is the median of the pairs' differences.
   for (let i = 0; i < sessions; i++) {
-    for (const [k, a] of [['direct', dlv], ['proxy', proxy]]) {
+    const order = i % 2 ? [['proxy', proxy], ['direct', dlv]] : [['direct', dlv], ['proxy', proxy]];
+    const pair = {};
+    for (const [k, a] of order) {
       const r = await one(a);
       res[k].start.push(r.start);
       res[k].rtt.push(...r.rtt);
+      pair[k] = r.start;
     }
+    res.pairs.push(pair.proxy - pair.direct);
   }
   const out = {
     sessions,
@@ -67,7 +72,7 @@ async function one(adapter) {
     start_ms: { direct: median(res.direct.start), proxy: median(res.proxy.start) },
     rtt_ms: { direct: median(res.direct.rtt), proxy: median(res.proxy.rtt) },
   };
-  out.added_start_ms = out.start_ms.proxy - out.start_ms.direct;
+  out.added_start_ms = median(res.pairs);
   out.added_rtt_ms = out.rtt_ms.proxy - out.rtt_ms.direct;
   process.stdout.write(JSON.stringify(out, null, 1) + '\n');
   process.exit(0);
