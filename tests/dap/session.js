@@ -111,7 +111,7 @@ async function main() {
   const terminated = dc.waitForEvent('terminated', 120000).then(() => 'terminated');
   let next = stopped();
   await dc.configurationDoneRequest();
-  for (let i = 0; i < (sc.maxStops || 3); i++) {
+  for (let i = 0; i < (sc.maxStops ?? 3); i++) {
     const ev = await Promise.race([next, terminated]);
     if (ev === 'terminated') break;
     const tid = ev.body.threadId;
@@ -134,7 +134,9 @@ async function main() {
     next = stopped();
     await dc.continueRequest({ threadId: tid });
   }
-  await deadline(dc.disconnectRequest({ terminateDebuggee: true }), 20000, 'disconnect');
+  next.catch(() => {});
+  terminated.catch(() => {});
+  await deadline(dc.disconnectRequest({ terminateDebuggee: !sc.attach }), 20000, 'disconnect');
   const code = await deadline(
     new Promise((r) => (adapter.exitCode !== null ? r(adapter.exitCode) : adapter.on('exit', (c, s) => r(c === null ? s : c)))),
     20000,

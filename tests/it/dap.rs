@@ -311,6 +311,22 @@ fn dap_exec_stripped_and_trimmed_127() {
         m.contains("[DD706]") && m.contains("{\"from\": \"/home/me\", \"to\": \"example.com\"}"),
         "{m}"
     );
+
+    // With the rule in launch.json, Delve maps the path and so do we: line 21 binds, line 24
+    // is a line without code of the trimmed file.
+    let dir = work_dir("trimmed127-mapped");
+    let mut sc = exec_scenario(
+        &t,
+        json!([{"path": "/home/me/hello/main.go", "lines": [21, 24]}]),
+        &dir,
+    );
+    sc["launch"]["substitutePath"] = json!([{"from": "/home/me", "to": "example.com"}]);
+    let direct = session(&dir, &dlv127(), false, sc.clone());
+    let proxied = session(&dir, &dlv127(), true, sc);
+    compare(&direct, &proxied);
+    assert_eq!(proxied["breakpoints"][0][0]["verified"], json!(true));
+    let m = proxied["breakpoints"][0][1]["message"].as_str().unwrap();
+    assert!(m.contains("[DD703]"), "{m}");
 }
 
 #[test]
@@ -741,4 +757,40 @@ fn dlv_copy_on_path_finds_the_real_delve() {
         String::from_utf8_lossy(&out.stdout).contains("Version: 1.27.1"),
         "{out:?}"
     );
+}
+
+/// Attach to a running process: the binary is the attached pid's executable.
+#[test]
+fn dap_attach_127() {
+    let dir = work_dir("attach127");
+    let bin = common::fixture("1.25.5", "hello", "default").path;
+    let main = source_in(&bin, "hello/main.go");
+    let mut target = Command::new(&bin)
+        .arg("sleep")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let sc = json!({
+        "cwd": dir.display().to_string(),
+        "env": {},
+        "attach": true,
+        "launch": {"mode": "local", "processId": target.id()},
+        "files": [{"path": main, "lines": [24]}],
+        "maxStops": 0,
+    });
+    let proxied = session(&dir, &dlv127(), true, sc);
+    let _ = target.kill();
+    let _ = target.wait();
+    let m = proxied["breakpoints"][0][0]["message"].as_str().unwrap();
+    assert!(
+        m.contains("[DD703]") && m.contains("fix: put the breakpoint on line 22 or 26"),
+        "{m}"
+    );
+    let ours: Vec<&Value> = proxied["frames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| ours(f.as_str().unwrap()))
+        .collect();
+    assert_eq!(ours.len(), 1, "one findings message");
 }
