@@ -407,3 +407,50 @@ impl Session {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(v: serde_json::Value) -> Frame {
+        Frame::with_body(v.to_string().as_bytes())
+    }
+
+    /// An answer with unverified breakpoints while the analysis is still running goes out
+    /// unchanged once the budget is spent; one after a failed analysis at once.
+    #[test]
+    fn slow_or_failed_analysis_leaves_frames_untouched() {
+        let mut s = Session::new(0, PathBuf::from("/nonexistent/dlv"), Box::new(|_| {}));
+        Arc::get_mut(&mut s).unwrap().budget = Duration::from_millis(50);
+        s.on_client(&frame(serde_json::json!({"seq": 2, "type": "request", "command": "launch", "arguments": {"mode": "exec", "program": "/nonexistent"}})));
+        s.on_client(&frame(serde_json::json!({"seq": 3, "type": "request", "command": "setBreakpoints", "arguments": {"source": {"path": "/a/main.go"}, "breakpoints": [{"line": 24}]}})));
+        s.lock().state = State::Running;
+        let resp = frame(
+            serde_json::json!({"seq": 5, "type": "response", "request_seq": 3, "success": true, "command": "setBreakpoints", "body": {"breakpoints": [{"verified": false, "message": "could not find statement"}]}}),
+        );
+        let t = Instant::now();
+        assert!(s.on_delve(&resp).is_none());
+        assert!(t.elapsed() >= Duration::from_millis(50) && t.elapsed() < Duration::from_secs(1));
+        s.lock().state = State::Failed;
+        s.on_client(&frame(serde_json::json!({"seq": 4, "type": "request", "command": "setBreakpoints", "arguments": {"source": {"path": "/a/main.go"}, "breakpoints": [{"line": 24}]}})));
+        let resp = frame(
+            serde_json::json!({"seq": 6, "type": "response", "request_seq": 4, "success": true, "command": "setBreakpoints", "body": {"breakpoints": [{"verified": false, "message": "x"}]}}),
+        );
+        let t = Instant::now();
+        assert!(s.on_delve(&resp).is_none());
+        assert!(t.elapsed() < Duration::from_millis(50));
+    }
+
+    /// A launch whose binary cannot be read fails the analysis without a panic, and the
+    /// session's answers stay Delve's.
+    #[test]
+    fn unreadable_binary_fails_quietly() {
+        let s = Session::new(0, PathBuf::from("/nonexistent/dlv"), Box::new(|_| {}));
+        s.on_client(&frame(serde_json::json!({"seq": 1, "type": "request", "command": "launch", "arguments": {"mode": "exec", "program": "/nonexistent/bin"}})));
+        s.after_delve(&frame(
+            serde_json::json!({"seq": 1, "type": "event", "event": "initialized"}),
+        ));
+        assert!(s.wait_ready().is_none());
+        assert!(matches!(s.lock().state, State::Failed));
+    }
+}
