@@ -90,6 +90,8 @@ struct Inner {
     launch: Option<(u64, LaunchArgs)>,
     /// setBreakpoints requests by seq: the client's path and each breakpoint's line.
     bp_requests: HashMap<u64, (String, Vec<u64>)>,
+    /// The debuggee's pid from Delve's `process` event (sent before `initialized`).
+    process_pid: Option<u32>,
     state: State,
 }
 
@@ -134,6 +136,7 @@ impl Session {
             inner: Mutex::new(Inner {
                 launch: None,
                 bp_requests: HashMap::new(),
+                process_pid: None,
                 state: State::NotStarted,
             }),
             ready: Condvar::new(),
@@ -251,6 +254,19 @@ impl Session {
     /// whichever comes first), so that our message follows Delve's.
     pub fn after_delve(self: &Arc<Self>, frame: &Frame) {
         let body = frame.body();
+        if mentions(body, b"\"event\":\"process\"") {
+            if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) {
+                let pid = v
+                    .pointer("/body/systemProcessId")
+                    .and_then(|p| p.as_u64())
+                    .and_then(|p| u32::try_from(p).ok())
+                    .filter(|&p| p > 0);
+                if v.get("event").and_then(|e| e.as_str()) == Some("process") && pid.is_some() {
+                    self.lock().process_pid = pid;
+                }
+            }
+            return;
+        }
         if !(mentions(body, b"\"launch\"")
             || mentions(body, b"\"attach\"")
             || mentions(body, b"\"initialized\""))
@@ -346,9 +362,29 @@ impl Session {
         }
     }
 
-    /// Which file is the debugged program: the process Delve runs (its child, or the
-    /// attached pid), else the launch arguments.
+    /// Which file is the debugged program: the process Delve reports (its `process`
+    /// event, or the attached pid), else the launch arguments, else Delve's child.
     fn binary(&self, args: &LaunchArgs) -> Option<(PathBuf, String)> {
+        let reported = if args.request == "attach" {
+            args.process_id
+        } else {
+            self.lock().process_pid
+        };
+        if let Some(pid) = reported {
+            // The executable the process runs, even when Delve has already deleted it.
+            let link = format!("/proc/{pid}/exe");
+            if let Ok(exe) = std::fs::read_link(&link) {
+                let shown = match (&args.mode[..], &args.program) {
+                    ("exec", Some(p)) => p.clone(),
+                    _ => exe
+                        .display()
+                        .to_string()
+                        .trim_end_matches(" (deleted)")
+                        .to_string(),
+                };
+                return Some((PathBuf::from(link), shown));
+            }
+        }
         if args.request == "attach" {
             let pid = args.process_id?;
             let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok()?;
@@ -452,5 +488,21 @@ mod tests {
         ));
         assert!(s.wait_ready().is_none());
         assert!(matches!(s.lock().state, State::Failed));
+    }
+
+    /// The debugged binary is the executable of the pid in Delve's `process` event.
+    #[test]
+    fn binary_from_the_process_event() {
+        let s = Session::new(0, PathBuf::from("/nonexistent/dlv"), Box::new(|_| {}));
+        let me = std::process::id();
+        s.after_delve(&frame(serde_json::json!({"seq": 2, "type": "event", "event": "process", "body": {"name": "x", "systemProcessId": me, "isLocalProcess": true, "startMethod": "launch"}})));
+        let args = LaunchArgs {
+            request: "launch".into(),
+            mode: "test".into(),
+            ..LaunchArgs::default()
+        };
+        let (path, shown) = s.binary(&args).unwrap();
+        assert_eq!(path, PathBuf::from(format!("/proc/{me}/exe")));
+        assert_eq!(PathBuf::from(shown), std::env::current_exe().unwrap());
     }
 }
