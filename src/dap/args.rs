@@ -56,6 +56,7 @@ pub fn parse(args: &[String]) -> DapArgs {
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
+        let start = i;
         i += 1;
         if a == "--" {
             out.rest.extend(args[i - 1..].iter().cloned());
@@ -90,11 +91,7 @@ pub fn parse(args: &[String]) -> DapArgs {
             "dlv" => out.dlv = value,
             "log-dest" => {
                 out.log_dest = value;
-                out.rest.extend(
-                    args[i - 1 - usize::from(inline.is_none() && takes_value)..i]
-                        .iter()
-                        .cloned(),
-                );
+                out.rest.extend(args[start..i].iter().cloned());
             }
             "only-same-user" => {
                 out.only_same_user = inline
@@ -107,10 +104,7 @@ pub fn parse(args: &[String]) -> DapArgs {
                 out.help = true;
                 out.rest.push(a.clone());
             }
-            _ => {
-                let start = i - 1 - usize::from(inline.is_none() && takes_value && value.is_some());
-                out.rest.extend(args[start..i].iter().cloned());
-            }
+            _ => out.rest.extend(args[start..i].iter().cloned()),
         }
     }
     out
@@ -171,5 +165,11 @@ mod tests {
         assert_eq!(b.client_addr.as_deref(), Some(":9"));
         assert_eq!(b.rest, v(&["--wd", "x"]));
         assert!(parse(&v(&["--help"])).help);
+        // A value flag at the end without its value: kept once, as given.
+        assert_eq!(
+            parse(&v(&["--log", "--log-dest"])).rest,
+            v(&["--log", "--log-dest"])
+        );
+        assert_eq!(parse(&v(&["--wd"])).rest, v(&["--wd"]));
     }
 }
