@@ -315,13 +315,6 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
                 .is_some_and(|p| {
                     p.uid == nix::unistd::getuid().as_raw() && sameuser::owned_by(dlv_pid, p.inode)
                 });
-            if std::env::var_os("DEBUGDOCTOR_DAP_DEBUG").is_some() {
-                let p = s
-                    .local_addr()
-                    .ok()
-                    .and_then(|l| sameuser::peer(&l, &remote));
-                eprintln!("debugdoctor dap: private peer {remote}: {p:?} ok={ok}");
-            }
             if ok {
                 let _ = s.set_nodelay(true);
                 let _ = tx.send(Event::Dlv(Stream::Tcp(s)));
@@ -379,6 +372,7 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
     let mut delve: Option<Stream> = None;
     let mut status: Option<ExitStatus> = None;
     let mut writer: Option<Arc<Mutex<Stream>>> = None;
+    let mut failed = false;
     let mut delve_side: Option<Stream> = None;
     let kill = |sig: Signal| {
         if !exited.load(Ordering::SeqCst) {
@@ -400,9 +394,13 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
                     }
                     delve = Some(d)
                 }
-                Event::Exited(st) => return Ok(exit_code(st)),
+                // Delve ended before the session began; or we could not reach the editor
+                // (then Delve is stopped and the exit is 1, as Delve's own dial failure).
+                Event::Exited(st) if !failed => return Ok(exit_code(st)),
+                Event::Exited(_) => return Ok(1),
                 Event::Failed(e) => {
                     eprintln!("debugdoctor dap: {e}");
+                    failed = true;
                     kill(Signal::SIGTERM);
                     continue;
                 }

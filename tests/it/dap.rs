@@ -794,3 +794,32 @@ fn dap_attach_127() {
         .collect();
     assert_eq!(ours.len(), 1, "one findings message");
 }
+
+/// `--client-addr` where no editor listens: exit 1 with Delve's words, no Delve left.
+#[test]
+fn dap_client_addr_unreachable() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut proxy = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .args(["dap", "--dlv"])
+        .arg(dlv127())
+        .arg(format!("--client-addr=127.0.0.1:{port}"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let st = wait_exit(&mut proxy, 15).expect("exits");
+    assert_eq!(st.code(), Some(1));
+    let mut err = String::new();
+    proxy
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(
+        err.contains(&format!("error dialing 127.0.0.1:{port}")),
+        "{err}"
+    );
+}
