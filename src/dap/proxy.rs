@@ -263,6 +263,29 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
     sigs.thread_block()
         .map_err(|e| format!("cannot block signals: {e}"))?;
 
+    // The editor's listener first, announced before Delve exists: no line of Delve's log
+    // (same descriptor) can come before the message vscode-go waits for.
+    let mut file_announce: Option<(String, SocketAddr)> = None;
+    let editor_listener = match &args.client_addr {
+        Some(_) => None,
+        None => {
+            let listen = args.listen.clone().unwrap_or_else(|| "127.0.0.1:0".into());
+            let listener = match TcpListener::bind(listen.as_str()) {
+                Ok(l) => l,
+                Err(e) => {
+                    // Delve's words (`couldn't start listener`), on stdout as Delve prints them.
+                    println!("couldn't start listener: listen tcp {listen}: {e}");
+                    return Ok(1);
+                }
+            };
+            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            match args.log_dest.as_deref() {
+                Some(d) if d.parse::<i32>().is_err() => file_announce = Some((d.to_string(), addr)),
+                d => announce(d, &addr),
+            }
+            Some((listener, addr))
+        }
+    };
     let private = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("private listener: {e}"))?;
     let private_addr = private.local_addr().map_err(|e| e.to_string())?;
     let mut cmd = Command::new(dlv);
@@ -323,7 +346,6 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
         });
     }
     // The editor.
-    let mut file_announce: Option<(String, SocketAddr)> = None;
     if let Some(addr) = &args.client_addr {
         let tx = tx.clone();
         let addr = addr.clone();
@@ -333,22 +355,7 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
                 Err(e) => Event::Failed(format!("error dialing {addr}: {e}")),
             });
         });
-    } else {
-        let listen = args.listen.clone().unwrap_or_else(|| "127.0.0.1:0".into());
-        let listener = match TcpListener::bind(listen.as_str()) {
-            Ok(l) => l,
-            Err(e) => {
-                // Delve's words (`couldn't start listener`), on stdout as Delve prints them.
-                println!("couldn't start listener: listen tcp {listen}: {e}");
-                let _ = signal::kill(Pid::from_raw(dlv_pid as i32), Signal::SIGTERM);
-                return Ok(1);
-            }
-        };
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        match args.log_dest.as_deref() {
-            Some(d) if d.parse::<i32>().is_err() => file_announce = Some((d.to_string(), addr)),
-            d => announce(d, &addr),
-        }
+    } else if let Some((listener, addr)) = editor_listener {
         let check = args.only_same_user;
         let tx = tx.clone();
         std::thread::spawn(move || loop {

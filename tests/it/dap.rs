@@ -823,3 +823,22 @@ fn dap_client_addr_unreachable() {
         "{err}"
     );
 }
+
+/// A `--listen` address already taken: Delve's message on stdout, exit 1, no Delve started.
+#[test]
+fn dap_listen_address_in_use() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .args(["dap", "--dlv"])
+        .arg(dlv127())
+        .arg(format!("--listen={addr}"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with(&format!("couldn't start listener: listen tcp {addr}: ")),
+        "{stdout}"
+    );
+}
