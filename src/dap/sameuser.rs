@@ -60,16 +60,24 @@ fn find(table: &str, peer_local: &str, peer_remote: &str) -> Option<Peer> {
 
 /// The peer of the connection whose ends are `local` (ours) and `remote` (theirs).
 pub fn peer(local: &SocketAddr, remote: &SocketAddr) -> Option<Peer> {
-    let v4 = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
-    let v6 = std::fs::read_to_string("/proc/net/tcp6").unwrap_or_default();
+    // Each table costs milliseconds to generate: read the second only when needed.
+    let table = |name: &str| std::fs::read_to_string(name).unwrap_or_default();
     if remote.is_ipv4() {
-        if let Some(p) = find(&v4, &hex_addr(remote), &hex_addr(local)) {
+        if let Some(p) = find(&table("/proc/net/tcp"), &hex_addr(remote), &hex_addr(local)) {
             return Some(p);
         }
         // An IPv4 client of a dual-stack socket (Delve's issue 1835).
-        return find(&v6, &hex_mapped(remote)?, &hex_mapped(local)?);
+        return find(
+            &table("/proc/net/tcp6"),
+            &hex_mapped(remote)?,
+            &hex_mapped(local)?,
+        );
     }
-    find(&v6, &hex_addr(remote), &hex_addr(local))
+    find(
+        &table("/proc/net/tcp6"),
+        &hex_addr(remote),
+        &hex_addr(local),
+    )
 }
 
 /// Delve's `sameuser.CanAccept`: a connection to a loopback listener is accepted only
