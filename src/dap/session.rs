@@ -92,6 +92,8 @@ struct Inner {
     bp_requests: HashMap<u64, (String, Vec<u64>)>,
     /// The debuggee's pid from Delve's `process` event (sent before `initialized`).
     process_pid: Option<u32>,
+    /// The findings message is being prepared: the end of the session waits for it.
+    findings_pending: bool,
     state: State,
 }
 
@@ -137,6 +139,7 @@ impl Session {
                 launch: None,
                 bp_requests: HashMap::new(),
                 process_pid: None,
+                findings_pending: false,
                 state: State::NotStarted,
             }),
             ready: Condvar::new(),
@@ -206,6 +209,12 @@ impl Session {
     /// rewritten message), or `None` to forward it unchanged.
     pub fn on_delve(self: &Arc<Self>, frame: &Frame) -> Option<Frame> {
         let body = frame.body();
+        if mentions(body, b"\"event\":\"terminated\"") || mentions(body, b"\"event\":\"exited\"") {
+            // A short program can end before the findings message is ready: it goes out
+            // before the end of the session (waiting at most the budget).
+            self.wait_findings();
+            return None;
+        }
         let bp = mentions(body, b"setBreakpoints") || mentions(body, b"\"breakpoint\"");
         if !bp || !mentions(body, b"\"verified\":false") {
             return None;
@@ -294,19 +303,13 @@ impl Session {
                 return;
             }
             inner.state = State::Running;
+            inner.findings_pending = true;
             args
         };
         let me = Arc::clone(self);
         let spawned = std::thread::Builder::new()
             .name("dap-analysis".into())
             .spawn(move || {
-                // Behind Delve and the relay for the CPU: on a busy machine the session must
-                // not slow down for us. (On Linux a thread id names one thread here.)
-                // SAFETY: plain system calls on this thread's own id.
-                unsafe {
-                    let tid = nix::libc::gettid();
-                    nix::libc::setpriority(nix::libc::PRIO_PROCESS, tid as nix::libc::id_t, 10);
-                }
                 // A panic in the analysis must not take the session down with it. The
                 // resolver comes first (answers may be waiting for it), the findings after.
                 let result =
@@ -320,7 +323,11 @@ impl Session {
                     None => State::Failed,
                 };
                 me.ready.notify_all();
-                let Some(a) = ready else { return };
+                let Some(a) = ready else {
+                    me.lock().findings_pending = false;
+                    me.ready.notify_all();
+                    return;
+                };
                 let message = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     let findings = crate::registry::check(a.resolver.target);
                     explain::findings_text(&a.binary, &findings)
@@ -334,9 +341,28 @@ impl Session {
                     });
                     (me.inject)(Frame::with_body(ev.to_string().as_bytes()));
                 }
+                me.lock().findings_pending = false;
+                me.ready.notify_all();
             });
         if spawned.is_err() {
             self.lock().state = State::Failed;
+        }
+    }
+
+    /// Waits (at most the budget) until the findings message, if one is coming, was sent.
+    fn wait_findings(&self) {
+        let deadline = Instant::now() + self.budget;
+        let mut inner = self.lock();
+        while inner.findings_pending {
+            let now = Instant::now();
+            if now >= deadline {
+                return;
+            }
+            inner = self
+                .ready
+                .wait_timeout(inner, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
         }
     }
 
