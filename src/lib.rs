@@ -8,6 +8,8 @@ pub mod baseline;
 pub mod binary;
 pub mod checks;
 pub mod config;
+#[cfg(target_os = "linux")]
+pub mod dap;
 pub mod diagnostic;
 pub mod dwarf;
 pub mod go;

@@ -37,6 +37,10 @@ enum Command {
     Launch(cli::launch::Args),
     /// Is this machine able to debug this binary (Go, Delve, gdb, ptrace)?
     Env(cli::env::Args),
+    /// A drop-in for `dlv dap` in VS Code that explains every breakpoint Delve cannot bind
+    /// (`debugdoctor dap --help`).
+    #[cfg(target_os = "linux")]
+    Dap(cli::dap::Args),
 }
 
 /// `--json`, `--format json` or `--format=json` among the arguments.
@@ -50,6 +54,23 @@ fn asks_for_json() -> bool {
 }
 
 fn main() -> ExitCode {
+    // Under the name `dlv` (a symlink or copy for vscode-go's `go.alternateTools`), and for
+    // `dap`, the arguments are Delve's: clap does not see them.
+    #[cfg(target_os = "linux")]
+    {
+        let mut argv = std::env::args_os();
+        let name = argv.next().unwrap_or_default();
+        let rest: Vec<std::ffi::OsString> = argv.collect();
+        if std::path::Path::new(&name)
+            .file_name()
+            .is_some_and(|n| n == "dlv")
+        {
+            return ExitCode::from(cli::dap::as_dlv(rest));
+        }
+        if rest.first().is_some_and(|a| a == "dap") {
+            return ExitCode::from(cli::dap::dap(&rest[1..], true));
+        }
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -73,6 +94,11 @@ fn main() -> ExitCode {
         Command::Probe(a) => cli::probe::run(a, &ctx),
         Command::Launch(a) => cli::launch::run(a, &ctx),
         Command::Env(a) => cli::env::run(a, &ctx),
+        #[cfg(target_os = "linux")]
+        Command::Dap(a) => cli::dap::dap(
+            &a.args.into_iter().map(Into::into).collect::<Vec<_>>(),
+            true,
+        ),
     };
     ExitCode::from(code)
 }

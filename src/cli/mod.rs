@@ -2,6 +2,8 @@
 //! process exit code (see README "Exit codes").
 
 pub mod check;
+#[cfg(target_os = "linux")]
+pub mod dap;
 pub mod env;
 pub mod explain;
 pub mod launch;

@@ -13,6 +13,7 @@ mod buildinfo;
 mod check_human;
 mod check_matrix;
 mod ci;
+mod dap;
 mod delve_rpc;
 mod env;
 mod env_verdicts;
