@@ -176,6 +176,15 @@ fn ours(frame: &str) -> bool {
 
 /// Compares a direct and a proxied session: same results; every frame the same bytes
 /// except rewritten breakpoint messages (which must start with Delve's) and our message.
+/// The scenario run directly against `dlv` and through the proxy; the two must agree
+/// (see [`compare`]). Returns the proxied run.
+fn direct_and_proxied(dir: &Path, dlv: &Path, sc: Value) -> Value {
+    let direct = session(dir, dlv, false, sc.clone());
+    let proxied = session(dir, dlv, true, sc);
+    compare(&direct, &proxied);
+    proxied
+}
+
 fn compare(direct: &Value, proxied: &Value) {
     for k in ["stops", "steps", "exit"] {
         assert_eq!(
@@ -249,9 +258,7 @@ fn dap_exec_optimised_binary_127() {
     let elsewhere = "/nonexistent/checkout/hello/main.go";
     let files = json!([{"path": main, "lines": [21, 24, 12]}, {"path": elsewhere, "lines": [26]}]);
     let sc = exec_scenario(&bin, files, &dir);
-    let direct = session(&dir, &dlv127(), false, sc.clone());
-    let proxied = session(&dir, &dlv127(), true, sc);
-    compare(&direct, &proxied);
+    let proxied = direct_and_proxied(&dir, &dlv127(), sc);
     let bps = &proxied["breakpoints"];
     let m24 = bps[0][1]["message"].as_str().unwrap();
     assert!(m24.starts_with(&format!(
@@ -287,9 +294,7 @@ fn dap_exec_stripped_and_trimmed_127() {
         json!([{"path": "/src/hello/main.go", "lines": [21]}]),
         &dir,
     );
-    let direct = session(&dir, &dlv127(), false, sc.clone());
-    let proxied = session(&dir, &dlv127(), true, sc);
-    compare(&direct, &proxied);
+    let proxied = direct_and_proxied(&dir, &dlv127(), sc);
     let m = proxied["breakpoints"][0][0]["message"].as_str().unwrap();
     assert!(
         m.contains("[DD705]") && m.contains("fix: rebuild without -s/-w"),
@@ -303,9 +308,7 @@ fn dap_exec_stripped_and_trimmed_127() {
         json!([{"path": "/home/me/hello/main.go", "lines": [21]}]),
         &dir,
     );
-    let direct = session(&dir, &dlv127(), false, sc.clone());
-    let proxied = session(&dir, &dlv127(), true, sc);
-    compare(&direct, &proxied);
+    let proxied = direct_and_proxied(&dir, &dlv127(), sc);
     let m = proxied["breakpoints"][0][0]["message"].as_str().unwrap();
     assert!(
         m.contains("[DD706]") && m.contains("{\"from\": \"/home/me\", \"to\": \"example.com\"}"),
@@ -321,9 +324,7 @@ fn dap_exec_stripped_and_trimmed_127() {
         &dir,
     );
     sc["launch"]["substitutePath"] = json!([{"from": "/home/me", "to": "example.com"}]);
-    let direct = session(&dir, &dlv127(), false, sc.clone());
-    let proxied = session(&dir, &dlv127(), true, sc);
-    compare(&direct, &proxied);
+    let proxied = direct_and_proxied(&dir, &dlv127(), sc);
     assert_eq!(proxied["breakpoints"][0][0]["verified"], json!(true));
     let m = proxied["breakpoints"][0][1]["message"].as_str().unwrap();
     assert!(m.contains("[DD703]"), "{m}");
@@ -351,9 +352,7 @@ fn debug_mode(name: &str, dlv: &Path, go: &str) {
         "files": [{"path": main, "lines": [26, 24]}],
         "step": true,
     });
-    let direct = session(&dir, dlv, false, sc.clone());
-    let proxied = session(&dir, dlv, true, sc);
-    compare(&direct, &proxied);
+    let proxied = direct_and_proxied(&dir, dlv, sc);
     assert_eq!(proxied["stops"][0]["line"], json!(26));
     assert!(
         proxied["stops"][0]["vars"]
@@ -402,9 +401,7 @@ fn test_mode(name: &str, dlv: &Path, go: &str) {
         "files": [{"path": test, "lines": [6, 4]}],
         "step": false,
     });
-    let direct = session(&dir, dlv, false, sc.clone());
-    let proxied = session(&dir, dlv, true, sc);
-    compare(&direct, &proxied);
+    let proxied = direct_and_proxied(&dir, dlv, sc);
     assert_eq!(proxied["stops"][0]["line"], json!(6));
     let m = proxied["breakpoints"][0][1]["message"].as_str().unwrap();
     assert!(
@@ -419,9 +416,7 @@ fn dap_exec_delve_120() {
     let bin = common::fixture("1.19.8", "hello", "default").path;
     let main = source_in(&bin, "hello/main.go");
     let sc = exec_scenario(&bin, json!([{"path": main, "lines": [21, 24]}]), &dir);
-    let direct = session(&dir, &dlv120(), false, sc.clone());
-    let proxied = session(&dir, &dlv120(), true, sc);
-    compare(&direct, &proxied);
+    let proxied = direct_and_proxied(&dir, &dlv120(), sc);
     let m = proxied["breakpoints"][0][1]["message"].as_str().unwrap();
     assert!(m.contains("[DD703]"), "{m}");
 }

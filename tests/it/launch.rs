@@ -289,9 +289,13 @@ fn each_input_has_exactly_the_expected_findings() {
         let (code, out, err) = launch(ws.path(), rel, &args);
         if case.syntax_error() {
             assert_eq!(code, 2, "{}: exit code ({err})", case.name);
+            assert!(err.lines().count() == 1, "{}: {err}", case.name);
+            // --json: the JSON error document, with the stderr line's message.
+            let v: serde_json::Value = serde_json::from_str(&out).expect("JSON error");
+            assert_eq!(v["error"]["exit_code"], 2, "{}: {out}", case.name);
             assert!(
-                out.is_empty() && err.lines().count() == 1,
-                "{}: {err}",
+                err.contains(v["error"]["message"].as_str().unwrap()),
+                "{}: {out}",
                 case.name
             );
             assert!(err.contains("syntax error"), "{}: {err}", case.name);
@@ -590,7 +594,12 @@ fn malformed_files_exit_2_with_one_line_and_stay_untouched() {
         ] {
             let (code, out, err) = launch(ws.path(), ".vscode/launch.json", &extra);
             assert_eq!(code, 2, "{what}: exit code ({err})");
-            assert!(out.is_empty(), "{what}: stdout {out}");
+            if extra.iter().any(|a| a == "--json") {
+                let v: serde_json::Value = serde_json::from_str(&out).expect("JSON error");
+                assert_eq!(v["error"]["exit_code"], 2, "{what}: {out}");
+            } else {
+                assert!(out.is_empty(), "{what}: stdout {out}");
+            }
             assert_eq!(err.lines().count(), 1, "{what}: stderr {err}");
             assert!(err.contains(needle), "{what}: {err:?} lacks {needle:?}");
             assert!(
