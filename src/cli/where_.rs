@@ -71,12 +71,19 @@ fn delve_rules(arg: Option<&str>) -> Result<(DelveRules, String), String> {
             "--delve {arg}: neither a Delve version (1.27.1) nor a dlv executable"
         ));
     }
-    let found = debugdoctor::toolchain::detect::dlv(&path, "--delve").and_then(|dlv| {
-        let version = dlv.version.unwrap_or_default();
-        DelveRules::for_version(&version)
-            .map(|r| (r, version))
-            .ok_or_else(|| format!("--delve {arg}: `dlv version` printed no version"))
-    });
+    // A released Delve says its version in its build info: no process to start (it
+    // would compete with the index for the CPU). Else `dlv version`.
+    let fast = debugdoctor::toolchain::detect::dlv_version_from_build_info(&path)
+        .and_then(|v| Some((DelveRules::for_version(&v)?, v)));
+    let found = match fast {
+        Some(x) => Ok(x),
+        None => debugdoctor::toolchain::detect::dlv(&path, "--delve").and_then(|dlv| {
+            let version = dlv.version.unwrap_or_default();
+            DelveRules::for_version(&version)
+                .map(|r| (r, version))
+                .ok_or_else(|| format!("--delve {arg}: `dlv version` printed no version"))
+        }),
+    };
     let (rules, version) = match (found, arg) {
         (Ok(x), _) => x,
         // The default must not fail on an unusable dlv: `env` reports that one.

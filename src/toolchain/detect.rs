@@ -77,6 +77,19 @@ pub fn go(path: &Path) -> Option<GoTool> {
 
 /// `dlv version` prints "Version: 1.20.2"; the Go version comes from the binary's build
 /// info (Debian's dlv is stripped, but build info survives stripping).
+/// Delve's version read from the executable's Go build info, without running it: the
+/// main module `github.com/go-delve/delve` at a released version (`go install
+/// github.com/go-delve/delve/cmd/dlv@v1.27.1`, what vscode-go installs). `None` for a
+/// `(devel)` build (distributions, source builds): then only `dlv version` can tell.
+pub fn dlv_version_from_build_info(path: &Path) -> Option<String> {
+    let img = crate::binary::Image::open(path).ok()?;
+    let bi = crate::go::BuildInfo::read(&img).ok()??;
+    let main = bi.main?;
+    let v = main.version.strip_prefix('v')?;
+    (main.path == "github.com/go-delve/delve" && v.starts_with(|c: char| c.is_ascii_digit()))
+        .then(|| v.to_string())
+}
+
 pub fn dlv(path: &Path, source: &str) -> Result<DlvTool, String> {
     let text = output(path, &["version"])
         .ok_or_else(|| format!("{}: `dlv version` failed: not Delve?", path.display()))?;

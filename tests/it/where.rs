@@ -327,6 +327,53 @@ fn follows_the_dlv_on_path() {
         from.starts_with("newest (the dlv on PATH is unusable"),
         "{from}"
     );
+    // A released Delve (`go install ...@v1.26.0`) is read from its build info, not run:
+    // this one would print 1.20.0 if it were run.
+    let src = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(src.path().join("cmd/dlv")).unwrap();
+    std::fs::write(
+        src.path().join("go.mod"),
+        "module github.com/go-delve/delve\n\ngo 1.25\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.path().join("cmd/dlv/main.go"),
+        "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"Version: 1.20.0\") }\n",
+    )
+    .unwrap();
+    for args in [
+        &["init", "-q", "."][..],
+        &["add", "."],
+        &[
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "user.name=t",
+            "commit",
+            "-qm",
+            "i",
+        ],
+        &["tag", "v1.26.0"],
+    ] {
+        let st = std::process::Command::new("git")
+            .args(args)
+            .current_dir(src.path())
+            .status()
+            .unwrap();
+        assert!(st.success(), "git {args:?}");
+    }
+    let released = src.path().join("dlv");
+    let st = common::go_command("1.25.5")
+        .args(["build", "-o"])
+        .arg(&released)
+        .arg("./cmd/dlv")
+        .current_dir(src.path())
+        .status()
+        .unwrap();
+    assert!(st.success(), "go build");
+    let (rules, from, _) = with_dlv(Some(&released), None);
+    assert_eq!(rules, "1.27");
+    assert!(from.ends_with("(1.26.0)"), "{from}");
     // `--delve` overrides whatever is on PATH.
     let out = common::run(&["where", "--json", "--delve", "1.20.2", &hello, "main.main"]);
     let v: Value = serde_json::from_slice(&out.stdout_bytes).unwrap();
