@@ -72,13 +72,12 @@ fn delve_rules(arg: Option<&str>) -> Result<(DelveRules, String), String> {
         ));
     }
     // A released Delve says its version in its build info: no process to start (it
-    // would compete with the index for the CPU). Else `dlv version`.
+    // would compete with the index for the CPU). Else `dlv version`, remembered.
     let fast = debugdoctor::toolchain::detect::dlv_version_from_build_info(&path)
         .and_then(|v| Some((DelveRules::for_version(&v)?, v)));
     let found = match fast {
         Some(x) => Ok(x),
-        None => debugdoctor::toolchain::detect::dlv(&path, "--delve").and_then(|dlv| {
-            let version = dlv.version.unwrap_or_default();
+        None => debugdoctor::toolchain::detect::dlv_version_remembered(&path).and_then(|version| {
             DelveRules::for_version(&version)
                 .map(|r| (r, version))
                 .ok_or_else(|| format!("--delve {arg}: `dlv version` printed no version"))

@@ -6,8 +6,10 @@
 //! collects functions and inlined calls (every function spec needs the full name set),
 //! while line-table rows, the bulk of the work, are decoded per unit on first use: a
 //! `FILE:LINE` spec only decodes the units whose file table names `FILE`, and a PC only
-//! the unit of the function holding it. The address ranges of inlined calls (which split
-//! a line's PCs between inlined copies) are likewise read per unit when first needed.
+//! the unit of the function holding it. The same DIE pass records every inlined call (one
+//! range, or where its range list is); the address ranges (which split a line's PCs
+//! between inlined copies) are expanded per unit when first needed, without walking the
+//! DIEs again.
 //!
 //! Units' code does not interleave, so a PC's row is found in its function's unit; a PC
 //! outside every function falls back to searching all units.

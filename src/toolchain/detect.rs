@@ -90,6 +90,60 @@ pub fn dlv_version_from_build_info(path: &Path) -> Option<String> {
         .then(|| v.to_string())
 }
 
+/// `dlv version` of a Delve whose build info does not say it (a `(devel)` build, such as
+/// a distribution's), remembered per executable: the answer is kept in the user's cache
+/// directory (`$XDG_CACHE_HOME/debugdoctor`, else `~/.cache/debugdoctor`) under a key of
+/// the file's path, size and modification time, so a replaced dlv is asked again.
+/// The cache is never required: any error in it only means dlv is run.
+pub fn dlv_version_remembered(path: &Path) -> Result<String, String> {
+    let entry = version_cache_entry(path);
+    if let Some(v) = entry
+        .as_deref()
+        .and_then(|e| std::fs::read_to_string(e).ok())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty() && v.len() < 64)
+    {
+        return Ok(v);
+    }
+    let version = dlv(path, "--delve")?.version.unwrap_or_default();
+    if let Some(e) = entry.filter(|_| !version.is_empty()) {
+        // Written whole then renamed: a concurrent reader sees all of it or nothing.
+        let tmp = e.with_extension(format!("tmp{}", std::process::id()));
+        let ok = e
+            .parent()
+            .is_some_and(|d| std::fs::create_dir_all(d).is_ok())
+            && std::fs::write(&tmp, &version).is_ok()
+            && std::fs::rename(&tmp, &e).is_ok();
+        if !ok {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+    Ok(version)
+}
+
+/// Where [`dlv_version_remembered`] keeps the version of `path`.
+fn version_cache_entry(path: &Path) -> Option<PathBuf> {
+    use std::hash::{Hash, Hasher};
+    let canon = std::fs::canonicalize(path).ok()?;
+    let m = std::fs::metadata(&canon).ok()?;
+    let mtime = m
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    let mut h = rustc_hash::FxHasher::default();
+    (canon, m.len(), mtime).hash(&mut h);
+    let root = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(
+        root.join("debugdoctor")
+            .join("dlv-version")
+            .join(format!("{:016x}", h.finish())),
+    )
+}
+
 pub fn dlv(path: &Path, source: &str) -> Result<DlvTool, String> {
     let text = output(path, &["version"])
         .ok_or_else(|| format!("{}: `dlv version` failed: not Delve?", path.display()))?;

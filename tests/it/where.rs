@@ -281,6 +281,7 @@ fn follows_the_dlv_on_path() {
         let run = |json: bool| {
             let mut c = common::dd();
             c.env("PATH", dir.path())
+                .env("XDG_CACHE_HOME", dir.path().join("cache"))
                 .arg("where")
                 .arg(&hello)
                 .arg("main.main");
@@ -397,4 +398,50 @@ fn optimised_c_code_is_not_blamed_on_gcflags() {
     assert!(!w.contains("-N -l"), "{w}");
     let w = l[1]["warnings"][0]["message"].as_str().unwrap();
     assert!(w.contains("main: compiled without -N -l"), "{w}");
+}
+
+/// A `(devel)` Delve (no version in its build info) is asked `dlv version` once; the answer
+/// is remembered per executable until the file changes.
+#[test]
+fn a_devel_delves_version_is_asked_once() {
+    let hello = bin("1.25.5", "hello", "default");
+    let dir = tempfile::tempdir().unwrap();
+    let (bin_dir, cache) = (dir.path().join("bin"), dir.path().join("cache"));
+    std::fs::create_dir(&bin_dir).unwrap();
+    let counter = dir.path().join("runs");
+    let dlv = bin_dir.join("dlv");
+    let script = |version: &str| {
+        format!(
+            "#!/bin/sh\necho run >> {}\necho 'Delve Debugger'\necho 'Version: {version}'\n",
+            counter.display()
+        )
+    };
+    std::fs::write(&dlv, script("1.20.2")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&dlv, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let run = || {
+        let out = common::dd()
+            .env("PATH", &bin_dir)
+            .env("XDG_CACHE_HOME", &cache)
+            .args(["where", "--json"])
+            .arg(&hello)
+            .arg("main.main")
+            .run();
+        let v: Value = serde_json::from_slice(&out.stdout_bytes).unwrap();
+        v["delve_rules_from"].as_str().unwrap().to_string()
+    };
+    let runs = || {
+        std::fs::read_to_string(&counter)
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+    assert!(run().ends_with("(1.20.2)"));
+    assert!(run().ends_with("(1.20.2)"));
+    assert_eq!(runs(), 1, "dlv version ran again");
+    // Replaced (other size and time): asked again.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&dlv, script("1.27.10")).unwrap();
+    assert!(run().ends_with("(1.27.10)"));
+    assert_eq!(runs(), 2);
 }
