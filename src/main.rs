@@ -7,9 +7,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Will this Go breakpoint bind? Diagnoses Go binaries and VS Code launch
 /// configurations, offline.
 #[derive(Parser)]
