@@ -6,10 +6,8 @@
 //! collects functions and inlined calls (every function spec needs the full name set),
 //! while line-table rows, the bulk of the work, are decoded per unit on first use: a
 //! `FILE:LINE` spec only decodes the units whose file table names `FILE`, and a PC only
-//! the unit of the function holding it. The same DIE pass records every inlined call (one
-//! range, or where its range list is); the address ranges (which split a line's PCs
-//! between inlined copies) are expanded per unit when first needed, without walking the
-//! DIEs again.
+//! the unit of the function holding it. The address ranges of inlined calls (which split
+//! a line's PCs between inlined copies) are likewise read per unit when first needed.
 //!
 //! Units' code does not interleave, so a PC's row is found in its function's unit; a PC
 //! outside every function falls back to searching all units.
@@ -145,6 +143,9 @@ pub struct LineIndex<'a> {
     pub bodies: Vec<(u64, u64, usize)>,
     /// Per unit: its inlined calls, indexed by PC and call site.
     calls: Vec<UnitOut>,
+    /// Per unit: the address ranges of its inlined calls, sorted by (lo, seq); read on
+    /// first use (only `FILE:LINE` resolution needs them).
+    unit_ranges: Vec<OnceLock<Vec<InlRange>>>,
     /// `inl_ranges` per function, computed on first use.
     inl_by_func: Memo<usize, Arc<[InlRange]>>,
     /// Low PCs of every function's inlined instances, grouped by function:
@@ -250,42 +251,22 @@ impl<'a> LineIndex<'a> {
         v
     }
 
-    /// The inlined-call ranges of one unit, sorted by (lo, seq), built on first use from
-    /// what the one DIE walk of [`Self::build`] recorded (range lists are read here, not
-    /// during the walk: most commands never need them).
+    /// The inlined-call ranges of one unit, read on first use.
     fn ranges_of(&self, unit: u32) -> &[InlRange] {
-        let (Some(o), Some(meta)) = (self.calls.get(unit as usize), self.units.get(unit as usize))
-        else {
+        let Some(cell) = self.unit_ranges.get(unit as usize) else {
             return &[];
         };
-        o.ranges.get_or_init(|| {
-            let opened = self
-                .dwarf
-                .as_ref()
-                .and_then(|d| Some((d, super::open_unit_at(d, meta.offset)?)));
-            let mut v = Vec::with_capacity(o.inl.len());
-            for e in &o.inl {
-                let mut push = |lo, hi| {
-                    v.push(InlRange {
-                        lo,
-                        hi,
-                        depth: e.depth as isize,
-                        id: e.id as usize,
-                        seq: v.len() as u32,
-                    })
-                };
-                match (e.list, &opened) {
-                    (false, _) => push(e.a, e.b),
-                    (true, Some((d, u))) => {
-                        let offset = gimli::RangeListsOffset(e.a as usize);
-                        if let Ok(mut rs) = d.ranges(u, offset) {
-                            while let Ok(Some(r)) = rs.next() {
-                                push(r.begin, r.end);
-                            }
-                        }
-                    }
-                    (true, None) => {}
-                }
+        cell.get_or_init(|| {
+            let (Some(d), Some(meta)) = (&self.dwarf, self.units.get(unit as usize)) else {
+                return Vec::new();
+            };
+            let mut out = UnitPart::default();
+            if let Some(u) = super::open_unit_at(d, meta.offset) {
+                walk_dies(d, &u, Walk::Ranges, &mut out);
+            }
+            let mut v = out.ranges;
+            for (i, r) in v.iter_mut().enumerate() {
+                r.seq = i as u32;
             }
             v.sort_unstable_by_key(|r| (r.lo, r.seq));
             v
@@ -316,6 +297,7 @@ impl<'a> LineIndex<'a> {
         units.sort_by_key(|&u| std::cmp::Reverse(size(u)));
         units.par_iter().for_each(|&u| {
             self.rows_of(u);
+            self.ranges_of(u);
         });
     }
 
@@ -482,6 +464,7 @@ impl<'a> LineIndex<'a> {
             unit_optimized: summary.units.iter().map(|u| u.flags.optimized()).collect(),
             unit_names: summary.units.iter().map(|u| u.name.clone()).collect(),
             unit_rows: summary.units.iter().map(|_| OnceLock::new()).collect(),
+            unit_ranges: summary.units.iter().map(|_| OnceLock::new()).collect(),
             ..Default::default()
         };
         let fmaps = ix.merge_files(&mut parts);
@@ -676,11 +659,7 @@ fn unit_outputs(parts: &mut [UnitPart<'_>], globals: &[Vec<u32>]) -> Vec<UnitOut
         .zip(globals)
         .enumerate()
         .map(|(ui, (p, global))| {
-            let mut o = UnitOut {
-                inl: std::mem::take(&mut p.inl),
-                ..Default::default()
-            };
-            o.inl.shrink_to_fit();
+            let mut o = UnitOut::default();
             for s in &p.subs {
                 let Some(&idx) = global.get(s.local as usize) else {
                     continue;
@@ -719,22 +698,6 @@ struct UnitOut {
     /// (function, low, high, unit, trampoline) of concrete bodies, in reading order
     /// (emptied once bodies are assigned).
     bodies: Vec<(u32, u64, u64, u32, bool)>,
-    /// Every inlined call, in reading order.
-    inl: Vec<InlEntry>,
-    /// Every address range of every inlined call, sorted by (lo, seq); built on first use.
-    ranges: OnceLock<Vec<InlRange>>,
-}
-
-/// An inlined call as the DIE walk saw it: its code as one range `[a, b)`, or (`list`) as
-/// the range list at offset `a`.
-#[derive(Debug)]
-struct InlEntry {
-    a: u64,
-    b: u64,
-    /// .debug_info offset of the DIE.
-    id: u32,
-    depth: u16,
-    list: bool,
 }
 
 /// What one unit contributes; `call_file`s are indices into the unit's file table
@@ -746,7 +709,7 @@ struct UnitPart<'a> {
     subs: Vec<Sub<'a>>,
     /// (offset, name) of every named subprogram or inlined subroutine, in DIE order.
     named: Vec<(usize, &'a [u8])>,
-    inl: Vec<InlEntry>,
+    ranges: Vec<InlRange>,
 }
 
 /// A subprogram or inlined subroutine as read, before names are resolved across units.
@@ -804,7 +767,7 @@ fn unit_part<'a>(d: &Dwarf<'a>, su: &super::Unit) -> UnitPart<'a> {
             out.files.push(super::file_path(d, &unit, header, f));
         }
     }
-    walk_dies(d, &unit, &mut out);
+    walk_dies(d, &unit, Walk::Index, &mut out);
     // Units are read in parallel and all kept until the merge: do not keep the
     // doubling slack of their vectors too (it set the peak memory of `where`).
     out.subs.shrink_to_fit();
@@ -840,10 +803,24 @@ fn by_file_line(rows: &[Packed], files: usize) -> Vec<u32> {
     keys.into_iter().map(|k| k as u32).collect()
 }
 
-/// Walks a unit's raw DIEs once: only subprograms and inlined subroutines have their
-/// attributes decoded; everything else (variables, parameters, types: most of Go's DIEs)
-/// is skipped.
-fn walk_dies<'a>(d: &Dwarf<'a>, unit: &gimli::Unit<Reader<'a>>, out: &mut UnitPart<'a>) {
+/// What a DIE walk collects.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    /// Functions and inlined calls (their first range only), for the index.
+    Index,
+    /// Every address range of every inlined call, for one unit on demand.
+    Ranges,
+}
+
+/// Walks a unit's raw DIEs: only subprograms and inlined subroutines have their
+/// attributes decoded (in `Walk::Ranges`, only inlined subroutines); everything else
+/// (variables, parameters, types: most of Go's DIEs) is skipped.
+fn walk_dies<'a>(
+    d: &Dwarf<'a>,
+    unit: &gimli::Unit<Reader<'a>>,
+    walk: Walk,
+    out: &mut UnitPart<'a>,
+) {
     let Ok(mut raw) = unit.entries_raw(None) else {
         return;
     };
@@ -858,7 +835,8 @@ fn walk_dies<'a>(d: &Dwarf<'a>, unit: &gimli::Unit<Reader<'a>>, out: &mut UnitPa
         };
         let Some(abbrev) = abbrev else { continue };
         let tag = abbrev.tag();
-        let wanted = tag == gimli::DW_TAG_inlined_subroutine || tag == gimli::DW_TAG_subprogram;
+        let wanted = tag == gimli::DW_TAG_inlined_subroutine
+            || tag == gimli::DW_TAG_subprogram && walk == Walk::Index;
         if !wanted {
             if raw.skip_attributes(abbrev.attributes()).is_err() {
                 break;
@@ -904,13 +882,13 @@ fn walk_dies<'a>(d: &Dwarf<'a>, unit: &gimli::Unit<Reader<'a>>, out: &mut UnitPa
         if !ok {
             break;
         }
-        sub_entry(d, unit, out, a, tag, depth, off);
+        sub_entry(d, unit, out, a, tag, depth, off, walk);
     }
 }
 
 /// Records one subprogram or inlined subroutine: its name by offset (for abstract
-/// origins), its code range (the first one, as Delve picks) and, for an inlined call,
-/// every range of it (Delve's `inlRange`s).
+/// origins) and its code range; with [`Walk::Ranges`], every range of it instead.
+#[allow(clippy::too_many_arguments)]
 fn sub_entry<'a>(
     d: &Dwarf<'a>,
     unit: &gimli::Unit<Reader<'a>>,
@@ -919,33 +897,34 @@ fn sub_entry<'a>(
     tag: gimli::DwTag,
     depth: isize,
     off: Option<usize>,
+    walk: Walk,
 ) {
     let inlined = tag == gimli::DW_TAG_inlined_subroutine;
-    if let (Some(n), Some(o)) = (a.name, off) {
+    let ranges = walk == Walk::Ranges;
+    if let (Some(n), Some(o), false) = (a.name, off, ranges) {
         out.named.push((o, n));
     }
-    let low = a.low.and_then(|v| d.attr_address(unit, v).ok().flatten());
-    let list = a
-        .ranges
-        .and_then(|v| d.attr_ranges_offset(unit, v).ok().flatten());
-    let picked = match (low, list) {
-        (Some(low), _) => Some((low, high_pc(d, unit, low, a.high))),
-        (None, Some(o)) => first_range(d, unit, o),
-        (None, None) => None,
+    // With Walk::Ranges every range is kept (by the entry's offset), else only the pick.
+    let mut keep = |lo: u64, hi: u64| {
+        if let (true, Some(o)) = (ranges, off) {
+            out.ranges.push(InlRange {
+                lo,
+                hi,
+                depth,
+                id: o,
+                seq: 0,
+            });
+        }
     };
-    if let (true, Some(id), Some((lo, hi))) = (inlined, off, picked) {
-        out.inl.push(InlEntry {
-            a: if low.is_none() {
-                list.map_or(lo, |o| o.0 as u64)
-            } else {
-                lo
-            },
-            b: hi,
-            id: u32::try_from(id).unwrap_or(u32::MAX),
-            depth: depth.clamp(0, u16::MAX as isize) as u16,
-            list: low.is_none(),
-        });
-    }
+    let low = a.low.and_then(|v| d.attr_address(unit, v).ok().flatten());
+    let picked = match low {
+        Some(low) => {
+            let high = high_pc(d, unit, low, a.high);
+            keep(low, high);
+            Some((low, high))
+        }
+        None => lowest_range(d, unit, a.ranges, ranges, keep),
+    };
     let Some((low, high)) = picked else {
         // A declaration without code still names a function.
         if !inlined && a.name.is_some() {
@@ -963,6 +942,9 @@ fn sub_entry<'a>(
         }
         return;
     };
+    if ranges {
+        return;
+    }
     out.subs.push(Sub {
         origin: a.origin.map_or(NONE, |o| o as u64),
         own_name: a.name,
@@ -1000,15 +982,27 @@ fn high_pc<'a>(
     }
 }
 
-/// DW_AT_ranges: the first range (Delve uses ranges[0]).
-fn first_range<'a>(
+/// DW_AT_ranges: the first range (Delve uses ranges[0]); with `all`, every range is
+/// passed to `keep`, else the list is read no further.
+fn lowest_range<'a>(
     d: &Dwarf<'a>,
     unit: &gimli::Unit<Reader<'a>>,
-    offset: gimli::RangeListsOffset,
+    ranges: Option<gimli::AttributeValue<Reader<'a>>>,
+    all: bool,
+    mut keep: impl FnMut(u64, u64),
 ) -> Option<(u64, u64)> {
-    let mut rs = d.ranges(unit, offset).ok()?;
-    match rs.next() {
-        Ok(Some(r)) => Some((r.begin, r.end)),
-        _ => None,
+    let mut rs = ranges
+        .and_then(|v| d.attr_ranges_offset(unit, v).ok().flatten())
+        .and_then(|o| d.ranges(unit, o).ok())?;
+    let mut best = None;
+    while let Ok(Some(r)) = rs.next() {
+        if best.is_none() {
+            best = Some((r.begin, r.end));
+            if !all {
+                break;
+            }
+        }
+        keep(r.begin, r.end);
     }
+    best
 }
