@@ -14,8 +14,9 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(flatten)]
     global: cli::Global,
+    /// With no command inside a Go workspace: `doctor` on it.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -32,6 +33,8 @@ enum Command {
     Probe(cli::probe::Args),
     /// Lint a VS Code launch.json for Go, and fix it without losing comments.
     Launch(cli::launch::Args),
+    /// The whole VS Code debug chain of a workspace, and the one change that fixes it.
+    Doctor(cli::doctor::Args),
     /// Is this machine able to debug this binary (Go, Delve, gdb, ptrace)?
     Env(cli::env::Args),
     /// A drop-in for `dlv dap` in VS Code that explains every breakpoint Delve cannot bind
@@ -48,6 +51,21 @@ fn asks_for_json() -> bool {
             || a == "--format=json"
             || a == "--format" && args.get(i + 1).is_some_and(|n| n == "json")
     })
+}
+
+/// `debugdoctor` alone: `doctor` inside a Go workspace (go.mod, go.work or .vscode/
+/// here), else the help.
+fn no_command(ctx: &cli::Context) -> u8 {
+    let here = std::path::Path::new(".");
+    if ["go.mod", "go.work", ".vscode/launch.json"]
+        .iter()
+        .any(|f| here.join(f).is_file())
+    {
+        return cli::doctor::run(cli::doctor::Args::default(), ctx);
+    }
+    use clap::CommandFactory;
+    let _ = Cli::command().print_help();
+    cli::EXIT_USAGE
 }
 
 fn main() -> ExitCode {
@@ -83,7 +101,10 @@ fn main() -> ExitCode {
         }
     };
     let ctx = cli::Context::new(&cli.global);
-    let code = match cli.command {
+    let Some(command) = cli.command else {
+        return ExitCode::from(no_command(&ctx));
+    };
+    let code = match command {
         Command::Check(a) => cli::check::run(a, &ctx),
         Command::Explain(a) => cli::explain::run(a, &ctx),
         Command::Where(a) => cli::where_::run(a, &ctx),
@@ -91,6 +112,7 @@ fn main() -> ExitCode {
         Command::Probe(a) => cli::probe::run(a, &ctx),
         Command::Launch(a) => cli::launch::run(a, &ctx),
         Command::Env(a) => cli::env::run(a, &ctx),
+        Command::Doctor(a) => cli::doctor::run(a, &ctx),
         #[cfg(target_os = "linux")]
         Command::Dap(a) => cli::dap::dap(
             &a.args.into_iter().map(Into::into).collect::<Vec<_>>(),

@@ -106,6 +106,8 @@ registry! {
         DD802 => baseline::dwarf_lost,
         DD803 => baseline::optimized_packages_grown,
         DD804 => baseline::go_version_changed,
+        DD901 => doctor::rules::paths_not_mapped,
+        DD902 => doctor::rules::build_failed,
     }
 }
 

@@ -12,7 +12,6 @@
 //! lines. Either way `"diff"` holds the unified diff. A fixable finding's `"fix"` says
 //! what the edit does.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use debugdoctor::diagnostic::Severity;
@@ -143,7 +142,7 @@ fn apply_fixes(
         .header(&format!("a/{name}"), &format!("b/{name}"))
         .to_string();
     if write {
-        write_atomically(&src.path, &new_text)
+        vscode::fix::write_atomically(&src.path, &new_text)
             .map_err(|e| format!("{}: cannot write: {e}", src.path.display()))?;
     }
     let after = Source {
@@ -217,44 +216,3 @@ fn render(path: &Path, diags: &[Diagnostic], ctx: &Context) -> String {
     out
 }
 
-/// Writes through a temporary file in the same directory and renames it over `path`,
-/// so a crash never leaves a half-written launch.json; keeps the file's permissions.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    // Write where a symlinked launch.json points, so the link itself survives.
-    let resolved = std::fs::canonicalize(path)?;
-    let path = resolved.as_path();
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let perms = std::fs::metadata(path)?.permissions();
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // The loader drops a UTF-8 byte order mark before linting; put it back so that --fix
-    // changes only what it reports.
-    let bom = {
-        use std::io::Read;
-        let mut head = [0u8; 3];
-        std::fs::File::open(path)
-            .and_then(|mut f| f.read_exact(&mut head))
-            .is_ok()
-            && head == *b"\xef\xbb\xbf"
-    };
-    let tmp = dir.join(format!(".{name}.debugdoctor-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        if bom && !text.starts_with('\u{feff}') {
-            f.write_all(b"\xef\xbb\xbf")?;
-        }
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        std::fs::set_permissions(&tmp, perms)?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}

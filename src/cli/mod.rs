@@ -4,6 +4,7 @@
 pub mod check;
 #[cfg(target_os = "linux")]
 pub mod dap;
+pub mod doctor;
 pub mod env;
 pub mod explain;
 pub mod launch;

@@ -46,7 +46,8 @@ fn target(root: &CstRootNode, fix: &Fix) -> Option<(CstObject, Fix)> {
         | Fix::RemotePathToSubstitute { config: c, .. }
         | Fix::SetBuildFlags { config: c, .. }
         | Fix::SwapSubstitute { config: c, .. }
-        | Fix::StringifyEnv { config: c, .. } => Some((config(root, *c)?, fix.clone())),
+        | Fix::StringifyEnv { config: c, .. }
+        | Fix::SetSubstitutePath { config: c, .. } => Some((config(root, *c)?, fix.clone())),
     }
 }
 
@@ -72,6 +73,22 @@ fn apply(root: &CstRootNode, fix: &Fix) -> Option<()> {
             }
         }
         Fix::RemoveKey { config: c, key } => config(root, *c)?.get(key)?.remove(),
+        Fix::SetSubstitutePath { config: c, rules } => {
+            let obj = config(root, *c)?;
+            let prop = match obj.get("substitutePath") {
+                Some(p) => p,
+                None => obj.append("substitutePath", CstInputValue::String(String::new())),
+            };
+            // Raw text on one line, as for remotePath (see there).
+            let value = super::lint::substitute_path_json(rules);
+            match prop.value()? {
+                v if v.as_string_lit().is_some() => v.as_string_lit()?.set_raw_value(value),
+                _ => {
+                    prop.set_value(CstInputValue::String(String::new()));
+                    prop.value()?.as_string_lit()?.set_raw_value(value);
+                }
+            }
+        }
         Fix::RemotePathToSubstitute {
             config: c,
             from,
@@ -199,4 +216,47 @@ mod tests {
         }];
         assert_eq!(apply_fixes(TEXT, &fixes).unwrap(), TEXT);
     }
+}
+
+/// Writes through a temporary file in the same directory and renames it over `path`,
+/// so a crash never leaves a half-written launch.json; keeps the file's permissions.
+pub fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    // Write where a symlinked launch.json points, so the link itself survives.
+    let resolved = std::fs::canonicalize(path)?;
+    let path = resolved.as_path();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let perms = std::fs::metadata(path)?.permissions();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // The loader drops a UTF-8 byte order mark before linting; put it back so that --fix
+    // changes only what it reports.
+    let bom = {
+        use std::io::Read;
+        let mut head = [0u8; 3];
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_exact(&mut head))
+            .is_ok()
+            && head == *b"\xef\xbb\xbf"
+    };
+    let tmp = dir.join(format!(".{name}.debugdoctor-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        if bom && !text.starts_with('\u{feff}') {
+            f.write_all(b"\xef\xbb\xbf")?;
+        }
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::set_permissions(&tmp, perms)?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }

@@ -68,6 +68,12 @@ pub enum Fix {
         config: usize,
         key: String,
     },
+    /// Sets `substitutePath` to these (from = editor path, to = binary path) rules,
+    /// adding the attribute when it is missing.
+    SetSubstitutePath {
+        config: usize,
+        rules: Vec<(String, String)>,
+    },
     /// A fix inside the configuration's per-OS block (`windows`, `linux`, `osx`).
     InOs {
         os: String,
@@ -87,9 +93,22 @@ impl Fix {
             Fix::SetBuildFlags { .. } => "rewrite buildFlags without the flags reported".into(),
             Fix::SwapSubstitute { .. } => "swap \"from\" and \"to\"".into(),
             Fix::StringifyEnv { key, .. } => format!("write env {key:?} as a string"),
+            Fix::SetSubstitutePath { rules, .. } => {
+                format!("set \"substitutePath\": {}", substitute_path_json(rules))
+            }
             Fix::InOs { os, fix } => format!("in {os:?}: {}", fix.describe()),
         }
     }
+}
+
+/// `[{ "from": …, "to": … }, …]` on one line, as written into launch.json.
+pub fn substitute_path_json(rules: &[(String, String)]) -> String {
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let items: Vec<String> = rules
+        .iter()
+        .map(|(f, t)| format!("{{ \"from\": {}, \"to\": {} }}", q(f), q(t)))
+        .collect();
+    format!("[{}]", items.join(", "))
 }
 
 /// A new buildFlags value: a whole string, or per array element.
@@ -351,6 +370,38 @@ fn variables(s: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// Expands the variables vscode-go expands before using a path, for a workspace folder
+/// and an active editor file; `None` when the value depends on something unknown here
+/// (an active file not given, a command, an input).
+pub fn expand(s: &str, workspace: &Path, active_file: Option<&Path>) -> Option<String> {
+    let ws = workspace.to_string_lossy().into_owned();
+    let file = active_file;
+    let mut out = String::new();
+    let mut last = 0;
+    for (at, var) in variables(s) {
+        out.push_str(&s[last..at]);
+        last = at + var.len() + 3;
+        let v = match var {
+            "workspaceFolder" | "workspaceRoot" | "fileWorkspaceFolder" => ws.clone(),
+            "workspaceFolderBasename" | "workspaceRootFolderName" => workspace
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            "file" => file?.to_string_lossy().into_owned(),
+            "fileDirname" => file?.parent()?.to_string_lossy().into_owned(),
+            "fileBasename" => file?.file_name()?.to_string_lossy().into_owned(),
+            "pathSeparator" | "/" => "/".to_string(),
+            "userHome" => std::env::var("HOME").ok()?,
+            "cwd" => std::env::current_dir().ok()?.to_string_lossy().into_owned(),
+            v if v.starts_with("env:") => std::env::var(&v[4..]).unwrap_or_default(),
+            _ => return None,
+        };
+        out.push_str(&v);
+    }
+    out.push_str(&s[last..]);
+    Some(out)
+}
+
 impl Cx<'_> {
     fn push(&mut self, f: Finding, at: usize, fix: Option<Fix>) {
         let (f, fix) = match self.os {
@@ -417,36 +468,9 @@ impl Cx<'_> {
         }
     }
 
-    /// Expands the variables vscode-go expands before using a path; `None` when the value
-    /// depends on something unknown here (an active file not given, a command, an input).
+    /// Expands the variables vscode-go expands before using a path ([`expand`]).
     fn expand(&self, s: &str) -> Option<String> {
-        let ws = self.workspace.to_string_lossy().into_owned();
-        let file = self.opts.active_file.as_ref();
-        let mut out = String::new();
-        let mut last = 0;
-        for (at, var) in variables(s) {
-            out.push_str(&s[last..at]);
-            last = at + var.len() + 3;
-            let v = match var {
-                "workspaceFolder" | "workspaceRoot" | "fileWorkspaceFolder" => ws.clone(),
-                "workspaceFolderBasename" | "workspaceRootFolderName" => self
-                    .workspace
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                "file" => file?.to_string_lossy().into_owned(),
-                "fileDirname" => file?.parent()?.to_string_lossy().into_owned(),
-                "fileBasename" => file?.file_name()?.to_string_lossy().into_owned(),
-                "pathSeparator" | "/" => "/".to_string(),
-                "userHome" => std::env::var("HOME").ok()?,
-                "cwd" => std::env::current_dir().ok()?.to_string_lossy().into_owned(),
-                v if v.starts_with("env:") => std::env::var(&v[4..]).unwrap_or_default(),
-                _ => return None,
-            };
-            out.push_str(&v);
-        }
-        out.push_str(&s[last..]);
-        Some(out)
+        expand(s, &self.workspace, self.opts.active_file.as_deref())
     }
 
     /// A path as vscode-go resolves it: relative ones against the workspace folder.
