@@ -64,11 +64,20 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
         Ok(r) => r,
         Err(e) => return super::fail(args.json, super::EXIT_USAGE, e),
     };
-    let mut fixed = None;
-    if args.fix && !report.edits.is_empty() {
+    // Edits that change the build come first; the paths are derived again after them
+    // (a second round), as a user applying one fix at a time would see.
+    let mut fixed: Option<String> = None;
+    for _ in 0..3 {
+        if !args.fix || report.edits.is_empty() {
+            break;
+        }
         match apply(&report) {
-            Ok(what) => {
-                fixed = Some(what);
+            Ok(None) => break,
+            Ok(Some(what)) => {
+                fixed = Some(match fixed {
+                    Some(f) => format!("{f}; then {what}"),
+                    None => what,
+                });
                 report = match doctor::run(&opts) {
                     Ok(r) => r,
                     Err(e) => return super::fail(args.json, super::EXIT_USAGE, e),
@@ -93,8 +102,8 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
     }
 }
 
-/// Writes the report's launch.json edits; says what was written.
-fn apply(report: &Report) -> Result<String, String> {
+/// Writes the report's launch.json edits; says what was written (`None`: nothing changed).
+fn apply(report: &Report) -> Result<Option<String>, String> {
     let file = report
         .session
         .launch_file
@@ -104,12 +113,12 @@ fn apply(report: &Report) -> Result<String, String> {
     let text = debugdoctor::vscode::apply_fixes(&src.text, &report.edits)
         .map_err(|e| format!("{}: cannot apply fixes: {e}", file.display()))?;
     if text == src.text {
-        return Ok(format!("{}: nothing to change", file.display()));
+        return Ok(None);
     }
     debugdoctor::vscode::fix::write_atomically(file, &text)
         .map_err(|e| format!("{}: cannot write: {e}", file.display()))?;
     let what: Vec<String> = report.edits.iter().map(|e| e.describe()).collect();
-    Ok(format!("{}: {}", file.display(), what.join("; ")))
+    Ok(Some(format!("{}: {}", file.display(), what.join("; "))))
 }
 
 fn render(r: &Report, fixed: Option<&str>, ctx: &Context) -> String {
@@ -156,7 +165,11 @@ fn render(r: &Report, fixed: Option<&str>, ctx: &Context) -> String {
         } else {
             String::new()
         };
-        let hit = b.probe.as_deref().map(|p| format!("; probe: {p}")).unwrap_or_default();
+        let hit = b
+            .probe
+            .as_deref()
+            .map(|p| format!("; probe: {p}"))
+            .unwrap_or_default();
         out.push_str(&format!("      {}{sent}: {place}{hit}\n", b.given));
     }
     out.push_str(&format!("\nverdict: {}\n", r.verdict));

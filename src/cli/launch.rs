@@ -215,4 +215,3 @@ fn render(path: &Path, diags: &[Diagnostic], ctx: &Context) -> String {
     }
     out
 }
-

@@ -1,6 +1,6 @@
 //! `debugdoctor where`: where breakpoints bind, as Delve would place them, and why not.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn json(v: &impl serde::Serialize) {
     match serde_json::to_string_pretty(v) {
@@ -10,6 +10,7 @@ fn json(v: &impl serde::Serialize) {
 }
 
 use super::Context;
+use debugdoctor::paths::substitute::DelveRule;
 use debugdoctor::resolve::{DelveRules, Resolution, Resolver};
 use debugdoctor::target::OpenOptions;
 
@@ -36,6 +37,47 @@ pub struct Args {
     /// Also search DIR for separate debug files (laid out like /usr/lib/debug). Repeatable.
     #[arg(long, value_name = "DIR")]
     pub debug_dir: Vec<PathBuf>,
+    /// A launch.json substitutePath rule (FROM = the editor's path, TO = the binary's):
+    /// FILE:LINE specs are translated with it exactly as Delve's dap server does before
+    /// they are bound. Repeatable; the first matching rule wins.
+    #[arg(long, value_name = "FROM=TO")]
+    pub substitute_path: Vec<String>,
+    /// Take substitutePath from this launch.json (or .code-workspace) configuration.
+    #[arg(long, value_name = "FILE")]
+    pub launch: Option<PathBuf>,
+    /// The configuration of --launch [default: the only or first Go configuration].
+    #[arg(long, value_name = "NAME", requires = "launch")]
+    pub config: Option<String>,
+}
+
+/// The substitutePath rules of `--substitute-path` and `--launch`/`--config`, in order.
+fn substitute_rules(args: &Args) -> Result<Vec<DelveRule>, String> {
+    let mut rules = Vec::new();
+    for r in &args.substitute_path {
+        let (from, to) = r
+            .split_once('=')
+            .ok_or_else(|| format!("--substitute-path {r}: expected FROM=TO"))?;
+        rules.push(DelveRule {
+            from: from.to_string(),
+            to: to.to_string(),
+        });
+    }
+    if let Some(file) = &args.launch {
+        if !file.is_file() {
+            return Err(format!("--launch {}: no such file", file.display()));
+        }
+        let ws = debugdoctor::vscode::lint::effective_workspace(
+            &debugdoctor::vscode::load(file).map_err(|e| e.to_string())?,
+            &Default::default(),
+        );
+        let cw = debugdoctor::doctor::session::code_workspace(file);
+        let settings = debugdoctor::doctor::session::Settings::read(&ws, cw.as_ref())
+            .map_err(|e| e.to_string())?;
+        let s =
+            debugdoctor::doctor::session::pick(file, &ws, args.config.as_deref(), None, &settings)?;
+        rules.extend(s.substitute_path);
+    }
+    Ok(rules)
 }
 
 #[derive(serde::Serialize)]
@@ -46,6 +88,8 @@ struct Doc<'a> {
     /// Why those rules: `--delve 1.20.2`, `dlv on PATH: /usr/bin/dlv (1.20.2)`, or
     /// `newest (no dlv on PATH)`.
     delve_rules_from: &'a str,
+    /// The substitutePath rules applied (from = editor path, to = binary path).
+    substitute_path: &'a [DelveRule],
     locations: &'a [Resolution],
 }
 
@@ -150,6 +194,19 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
         Ok(x) => x,
         Err(e) => return super::fail(args.json, super::EXIT_USAGE, e),
     };
+    let subst = match substitute_rules(&args) {
+        Ok(x) => x,
+        Err(e) => return super::fail(args.json, super::EXIT_USAGE, e),
+    };
+    // FILE:LINE as the editor sends it, through substitutePath (client → server).
+    let specs: Vec<String> = if subst.is_empty() {
+        specs
+    } else {
+        specs
+            .iter()
+            .map(|s| debugdoctor::doctor::editor_spec(s, Path::new("/"), &subst))
+            .collect()
+    };
     // Asking the dlv its version (a process) overlaps with building the index.
     let (mut r, rules) = std::thread::scope(|s| {
         let rules = s.spawn(|| delve_rules(args.delve.as_deref()));
@@ -182,6 +239,7 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
             schema_version: 1,
             delve_rules: rules,
             delve_rules_from: &rules_from,
+            substitute_path: &subst,
             locations: &res,
         });
     } else {

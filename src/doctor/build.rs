@@ -43,7 +43,12 @@ pub fn split_quoted_fields(s: &str) -> Vec<String> {
 
 /// `go build`/`go test -c` arguments as Delve's `goBuildArgs2` forms them: a string's flags
 /// follow `-gcflags all=-N -l` (a `-gcflags` there overrides it), an array's precede it.
-pub fn delve_build_args(output: &Path, program: &str, flags: Option<&BuildFlags>, test: bool) -> Vec<String> {
+pub fn delve_build_args(
+    output: &Path,
+    program: &str,
+    flags: Option<&BuildFlags>,
+    test: bool,
+) -> Vec<String> {
     let mut args: Vec<String> = vec![if test { "test" } else { "build" }.into()];
     let o = output.to_string_lossy().into_owned();
     let mut rest: Vec<String> = Vec::new();
@@ -98,7 +103,12 @@ fn shell_quote(s: &str) -> String {
 }
 
 /// Runs the build Delve would run for `session` with `go`, into `out_dir`.
-pub fn run(session: &Session, go: &Path, tools_env: &[(String, String)], out_dir: &Path) -> Result<BuildResult, String> {
+pub fn run(
+    session: &Session,
+    go: &Path,
+    tools_env: &[(String, String)],
+    out_dir: &Path,
+) -> Result<BuildResult, String> {
     let program = session
         .program
         .as_ref()
@@ -114,7 +124,12 @@ pub fn run(session: &Session, go: &Path, tools_env: &[(String, String)], out_dir
         None => out_dir.join("__debug_bin"),
     };
     let test = session.mode == "test";
-    let args = delve_build_args(&output, &program.to_string_lossy(), session.build_flags.as_ref(), test);
+    let args = delve_build_args(
+        &output,
+        &program.to_string_lossy(),
+        session.build_flags.as_ref(),
+        test,
+    );
     let mut cmd = std::process::Command::new(go);
     cmd.args(&args).current_dir(&dir);
     // dlv runs with go.toolsEnvVars; Delve sets the configuration's env in its own
@@ -145,7 +160,10 @@ pub fn run(session: &Session, go: &Path, tools_env: &[(String, String)], out_dir
     })
 }
 
-fn run_with_timeout(cmd: &mut std::process::Command, limit: Duration) -> Result<std::process::Output, String> {
+fn run_with_timeout(
+    cmd: &mut std::process::Command,
+    limit: Duration,
+) -> Result<std::process::Output, String> {
     use std::process::Stdio;
     let child = cmd
         .stdin(Stdio::null())
@@ -161,8 +179,14 @@ fn run_with_timeout(cmd: &mut std::process::Command, limit: Duration) -> Result<
     match rx.recv_timeout(limit) {
         Ok(r) => r.map_err(|e| e.to_string()),
         Err(_) => {
-            let _ = std::process::Command::new("kill").arg("-9").arg(id.to_string()).status();
-            Err(format!("the build took longer than {} s and was stopped", limit.as_secs()))
+            let _ = std::process::Command::new("kill")
+                .arg("-9")
+                .arg(id.to_string())
+                .status();
+            Err(format!(
+                "the build took longer than {} s and was stopped",
+                limit.as_secs()
+            ))
         }
     }
 }
@@ -183,11 +207,59 @@ mod tests {
     #[test]
     fn string_flags_follow_delves_gcflags_and_array_flags_precede_it() {
         let o = Path::new("/t/__debug_bin");
-        let s = delve_build_args(o, "/w", Some(&BuildFlags::String("-gcflags=-l -tags=x".into())), false);
-        assert_eq!(s, ["build", "-o", "/t/__debug_bin", "-gcflags", "all=-N -l", "-gcflags=-l", "-tags=x", "/w"]);
-        let a = delve_build_args(o, "/w", Some(&BuildFlags::Array(vec!["-gcflags=-l".into()])), true);
-        assert_eq!(a, ["test", "-c", "-gcflags=-l", "-o", "/t/__debug_bin", "-gcflags", "all=-N -l", "/w"]);
+        let s = delve_build_args(
+            o,
+            "/w",
+            Some(&BuildFlags::String("-gcflags=-l -tags=x".into())),
+            false,
+        );
+        assert_eq!(
+            s,
+            [
+                "build",
+                "-o",
+                "/t/__debug_bin",
+                "-gcflags",
+                "all=-N -l",
+                "-gcflags=-l",
+                "-tags=x",
+                "/w"
+            ]
+        );
+        let a = delve_build_args(
+            o,
+            "/w",
+            Some(&BuildFlags::Array(vec!["-gcflags=-l".into()])),
+            true,
+        );
+        assert_eq!(
+            a,
+            [
+                "test",
+                "-c",
+                "-gcflags=-l",
+                "-o",
+                "/t/__debug_bin",
+                "-gcflags",
+                "all=-N -l",
+                "/w"
+            ]
+        );
         let c = delve_build_args(o, "/w", Some(&BuildFlags::String("-C sub -v".into())), true);
-        assert_eq!(c, ["test", "-c", "-C", "sub", "-o", "/t/__debug_bin", "-gcflags", "all=-N -l", "-v", "/w"]);
+        assert_eq!(
+            c,
+            [
+                "test",
+                "-c",
+                "-C",
+                "sub",
+                "-o",
+                "/t/__debug_bin",
+                "-gcflags",
+                "all=-N -l",
+                "-v",
+                "/w"
+            ]
+        );
     }
 }

@@ -127,7 +127,8 @@ pub struct Report {
     pub ok: bool,
     pub verdict: String,
     pub first_fix: Option<FirstFix>,
-    /// Every launch.json edit `--fix` would apply for this configuration.
+    /// The launch.json edits `--fix` applies now: the lint's for this configuration, or
+    /// when there are none, the substitutePath the paths step derived.
     #[serde(skip)]
     pub edits: Vec<Fix>,
 }
@@ -166,19 +167,28 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     if !ws.is_dir() {
         return Err(format!("{}: not a directory", opts.workspace.display()));
     }
-    let active = opts.active_file.as_ref().map(|f| std::path::absolute(f).unwrap_or(f.clone()));
+    let active = opts
+        .active_file
+        .as_ref()
+        .map(|f| std::path::absolute(f).unwrap_or(f.clone()));
     let mut steps = Vec::new();
     let mut edits = Vec::new();
 
     // 1. The configuration.
     let t0 = Instant::now();
-    let launch = opts.launch_file.clone().or_else(|| session::launch_file(&ws));
+    let launch = opts
+        .launch_file
+        .clone()
+        .or_else(|| session::launch_file(&ws));
     let cw = launch.as_deref().and_then(session::code_workspace);
     let settings = Settings::read(&ws, cw.as_ref()).map_err(|e| e.to_string())?;
     let session = match &launch {
         Some(f) => session::pick(f, &ws, opts.config.as_deref(), active.as_deref(), &settings)?,
         None if opts.config.is_some() => {
-            return Err(format!("{}: no .vscode/launch.json to take --config from", ws.display()))
+            return Err(format!(
+                "{}: no .vscode/launch.json to take --config from",
+                ws.display()
+            ))
         }
         None => session::default_session(&ws, active.as_deref(), &settings),
     };
@@ -205,7 +215,10 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         session.name, session.request, session.mode, session.picked
     );
     if !session.unresolved.is_empty() {
-        summary.push_str(&format!("; not expanded here: {}", session.unresolved.join(", ")));
+        summary.push_str(&format!(
+            "; not expanded here: {}",
+            session.unresolved.join(", ")
+        ));
     }
     let launch_fixes: Vec<(Finding, Option<Fix>)> = launch_findings.clone();
     steps.push(step(
@@ -222,7 +235,12 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         .go
         .clone()
         .or_else(|| alt("go"))
-        .or_else(|| settings.goroot.as_ref().map(|r| Path::new(r).join("bin/go")))
+        .or_else(|| {
+            settings
+                .goroot
+                .as_ref()
+                .map(|r| Path::new(r).join("bin/go"))
+        })
         .or_else(|| crate::toolchain::detect::which("go"));
     let env = Environment::detect(&EnvOptions {
         go: go.clone(),
@@ -254,7 +272,10 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     } else if session.builds() {
         match go.as_deref() {
             None => {
-                steps.push(skipped("build", "no go command (PATH, go.alternateTools, go.goroot)"));
+                steps.push(skipped(
+                    "build",
+                    "no go command (PATH, go.alternateTools, go.goroot)",
+                ));
                 None
             }
             Some(go) => match build::run(&session, go, &tools_env, &tmp) {
@@ -266,11 +287,19 @@ pub fn run(opts: &Options) -> Result<Report, String> {
                 Ok(b) => {
                     let mut findings = Vec::new();
                     if !b.ok {
-                        let first = b.log.lines().find(|l| !l.starts_with('#')).unwrap_or("").to_string();
+                        let first = b
+                            .log
+                            .lines()
+                            .find(|l| !l.starts_with('#'))
+                            .unwrap_or("")
+                            .to_string();
                         findings.push(
-                            Finding::new(&rules::build_failed::RULE, format!("the build fails: {first}"))
-                                .evidence(b.command.clone())
-                                .evidence(b.log.clone()),
+                            Finding::new(
+                                &rules::build_failed::RULE,
+                                format!("the build fails: {first}"),
+                            )
+                            .evidence(b.command.clone())
+                            .evidence(b.log.clone()),
                         );
                     }
                     let summary = format!("{} ({} ms, Go's time)", b.command, b.millis);
@@ -290,7 +319,10 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     } else {
         steps_skip_build(
             &mut steps,
-            format!("{} {}: nothing is built; give the running binary with --binary", session.request, session.mode),
+            format!(
+                "{} {}: nothing is built; give the running binary with --binary",
+                session.request, session.mode
+            ),
         );
         None
     };
@@ -304,7 +336,10 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         dlv_text.clone().unwrap_or_else(|| "not found".into()),
         go_text.clone().unwrap_or_else(|| "not found".into())
     );
-    steps.insert(1, step("toolchain", tsum, toolchain_findings, toolchain_start));
+    steps.insert(
+        1,
+        step("toolchain", tsum, toolchain_findings, toolchain_start),
+    );
 
     // 4. The binary's own findings.
     let t3 = Instant::now();
@@ -316,11 +351,18 @@ pub fn run(opts: &Options) -> Result<Report, String> {
                 .main_main()
                 .map(|m| format!("; main.main → {}:{}", m.file, m.line))
                 .unwrap_or_default();
-            steps.push(step("binary", format!("{}{main}", b.display()), findings, t3));
+            steps.push(step(
+                "binary",
+                format!("{}{main}", b.display()),
+                findings,
+                t3,
+            ));
             // 5. Paths through the configuration's substitutePath.
             let t4 = Instant::now();
             let (psum, pfind, pfix) = paths_step(t, &ws, go.as_deref(), &session);
-            if let Some(fx) = pfix {
+            // The substitutePath is derived from this build: a launch.json edit that
+            // changes the build comes first, and the paths are looked at again after it.
+            if let (Some(fx), true) = (pfix, edits.is_empty()) {
                 edits.push(fx);
             }
             steps.push(step("paths", psum, pfind, t4));
@@ -334,7 +376,8 @@ pub fn run(opts: &Options) -> Result<Report, String> {
                 .unwrap_or_default();
             let resolver = Resolver::with_rules(t, rules);
             let mut bfind = Vec::new();
-            for given in std::iter::once("main.main".to_string()).chain(opts.breaks.iter().cloned()) {
+            for given in std::iter::once("main.main".to_string()).chain(opts.breaks.iter().cloned())
+            {
                 let sent = editor_spec(&given, &ws, &session.substitute_path);
                 let r = resolver.resolve(&sent);
                 if let (false, Some(reason)) = (r.bound, &r.reason) {
@@ -346,7 +389,10 @@ pub fn run(opts: &Options) -> Result<Report, String> {
                                 s.from, s.to
                             ));
                         } else if let Some(n) = r.nearest.first() {
-                            f = f.fix(format!("use a line with a statement, e.g. {}:{}", n.file, n.line));
+                            f = f.fix(format!(
+                                "use a line with a statement, e.g. {}:{}",
+                                n.file, n.line
+                            ));
                         }
                         bfind.push(f.evidence(format!("sent to Delve as {sent}")));
                     }
@@ -359,7 +405,11 @@ pub fn run(opts: &Options) -> Result<Report, String> {
                 });
             }
             let bound = breakpoints.iter().filter(|b| b.resolution.bound).count();
-            let bsum = format!("{bound} of {} bind (Delve {} rules)", breakpoints.len(), rules.as_str());
+            let bsum = format!(
+                "{bound} of {} bind (Delve {} rules)",
+                breakpoints.len(),
+                rules.as_str()
+            );
             steps.push(step("breakpoints", bsum, bfind, t5));
             // 7. The proof.
             if opts.prove {
@@ -439,7 +489,10 @@ pub fn editor_spec(given: &str, ws: &Path, rules: &[DelveRule]) -> String {
     } else {
         return given.to_string();
     };
-    format!("{}:{line}", substitute::apply(&abs.to_string_lossy(), rules))
+    format!(
+        "{}:{line}",
+        substitute::apply(&abs.to_string_lossy(), rules)
+    )
 }
 
 /// The paths step: each main-module file through the configuration's substitutePath
@@ -465,7 +518,11 @@ fn paths_step(
         .map(|f| f.path.recorded.as_str())
         .collect();
     if mine.is_empty() {
-        return ("no main-module source file recorded".into(), Vec::new(), None);
+        return (
+            "no main-module source file recorded".into(),
+            Vec::new(),
+            None,
+        );
     }
     let missing: Vec<(&str, String)> = mine
         .iter()
@@ -479,7 +536,11 @@ fn paths_step(
     };
     if missing.is_empty() {
         return (
-            format!("{} of {} main-module files found in the workspace ({rules_text})", mine.len(), mine.len()),
+            format!(
+                "{} of {} main-module files found in the workspace ({rules_text})",
+                mine.len(),
+                mine.len()
+            ),
             Vec::new(),
             None,
         );
@@ -488,9 +549,13 @@ fn paths_step(
     let mut f = Finding::new(
         &rules::paths_not_mapped::RULE,
         format!(
-            "{} of {} source files of the main module are not in this workspace through the configuration's {rules_text}: Delve cannot bind a breakpoint the editor sends there",
+            "{} of {} source files of the main module are not in this workspace {}: Delve cannot bind a breakpoint the editor sends there",
             missing.len(),
-            mine.len()
+            mine.len(),
+            match session.substitute_path.len() {
+                0 => "and the configuration has no substitutePath".to_string(),
+                n => format!("through the configuration's {n} substitutePath rule{}", if n == 1 { "" } else { "s" }),
+            }
         ),
     );
     for (rec, local) in missing.iter().take(3) {
@@ -504,8 +569,15 @@ fn paths_step(
             .map(|r| (r.from.clone(), r.to.clone()))
             .collect();
         if let Some(index) = session.index {
-            let edit = Fix::SetSubstitutePath { config: index, rules };
-            f = f.fix(format!("in launch.json {:?}: {}", session.name, edit.describe()));
+            let edit = Fix::SetSubstitutePath {
+                config: index,
+                rules,
+            };
+            f = f.fix(format!(
+                "in launch.json {:?}: {}",
+                session.name,
+                edit.describe()
+            ));
             fix = Some(edit);
         } else {
             f = f.fix(format!(
@@ -517,7 +589,10 @@ fn paths_step(
         f = f.fix("open the workspace the binary was built from (debugdoctor paths BINARY --workspace DIR shows where its files are)");
     }
     (
-        format!("{found} of {} main-module files found in the workspace ({rules_text})", mine.len()),
+        format!(
+            "{found} of {} main-module files found in the workspace ({rules_text})",
+            mine.len()
+        ),
         vec![f],
         fix,
     )
@@ -548,62 +623,104 @@ fn prove(t: &Target, session: &Session, bps: &mut [Breakpoint]) -> Step {
                     );
                 }
             }
-            let hit = bps.iter().filter(|b| b.probe.as_deref() == Some("hit")).count();
-            step("probe", format!("{hit} of {} hit under ptrace ({})", bps.len(), report.end), findings, start)
+            let hit = bps
+                .iter()
+                .filter(|b| b.probe.as_deref() == Some("hit"))
+                .count();
+            step(
+                "probe",
+                format!("{hit} of {} hit under ptrace ({})", bps.len(), report.end),
+                findings,
+                start,
+            )
         }
     }
 }
 
-/// The first fix: errors before warnings, then the order a session meets the steps.
+/// Warnings of an earlier step that cause errors of a later one: a `-gcflags` in a string
+/// buildFlags (DD407) or in GOFLAGS (DD420) overrides Delve's `all=-N -l`; `-trimpath`
+/// (DD408) makes every recorded path differ from the workspace.
+const CAUSES: &[(&str, &[&str])] = &[
+    ("DD407", &["DD201", "DD202", "DD203", "DD707"]),
+    ("DD420", &["DD201", "DD202", "DD203", "DD707", "DD902"]),
+    ("DD408", &["DD901", "DD706", "DD701", "DD301"]),
+];
+
+/// The first fix: the first error (in the order a session meets the steps) that has a
+/// fix — unless an earlier warning is its known cause — else the first warning's.
 fn rank(steps: &[Step], launch: &[(Finding, Option<Fix>)], edits: &[Fix]) -> Option<FirstFix> {
-    for sev in [Severity::Error, Severity::Warning] {
-        for s in steps {
-            for f in s.findings.iter().filter(|f| f.severity == sev) {
-                let Some(text) = f.fix.clone() else { continue };
-                let edit = match s.name {
-                    "launch" => launch
-                        .iter()
-                        .find(|(lf, _)| lf.id == f.id && lf.message == f.message)
-                        .and_then(|(_, e)| e.clone()),
-                    "paths" => edits
-                        .iter()
-                        .find(|e| matches!(e, Fix::SetSubstitutePath { .. }))
-                        .cloned(),
-                    _ => None,
-                };
-                let kind = match (s.name, &edit) {
-                    (_, Some(_)) | ("launch", _) => FixKind::LaunchJson,
-                    ("toolchain", _) => FixKind::Toolchain,
-                    ("binary", _) | ("build", _) => FixKind::Build,
-                    _ => FixKind::Other,
-                };
-                return Some(FirstFix {
-                    step: s.name,
-                    id: f.id.to_string(),
-                    kind,
-                    text,
-                    edit,
-                });
-            }
+    let all: Vec<(&Step, &Finding)> = steps
+        .iter()
+        .flat_map(|s| s.findings.iter().map(move |f| (s, f)))
+        .filter(|(_, f)| f.fix.is_some())
+        .collect();
+    let first_error = all.iter().position(|(_, f)| f.severity == Severity::Error);
+    let pick = match first_error {
+        Some(e) => {
+            let err = all[e].1.id.to_string();
+            all[..e]
+                .iter()
+                .find(|(_, f)| {
+                    CAUSES.iter().any(|(c, effects)| {
+                        f.id.to_string() == *c && effects.contains(&err.as_str())
+                    })
+                })
+                .copied()
+                .unwrap_or(all[e])
         }
-    }
-    None
+        None => *all.iter().find(|(_, f)| f.severity == Severity::Warning)?,
+    };
+    let (s, f) = pick;
+    let edit = match s.name {
+        "launch" => launch
+            .iter()
+            .find(|(lf, _)| lf.id == f.id && lf.message == f.message)
+            .and_then(|(_, e)| e.clone()),
+        "paths" => edits
+            .iter()
+            .find(|e| matches!(e, Fix::SetSubstitutePath { .. }))
+            .cloned(),
+        _ => None,
+    };
+    let kind = match (s.name, &edit) {
+        (_, Some(_)) | ("launch", _) => FixKind::LaunchJson,
+        ("toolchain", _) => FixKind::Toolchain,
+        ("binary", _) | ("build", _) => FixKind::Build,
+        _ => FixKind::Other,
+    };
+    Some(FirstFix {
+        step: s.name,
+        id: f.id.to_string(),
+        kind,
+        text: f.fix.clone().unwrap_or_default(),
+        edit,
+    })
 }
 
 fn verdict(ok: bool, steps: &[Step], bps: &[Breakpoint], have_binary: bool) -> String {
     if ok {
         let b = bps.iter().filter(|b| b.resolution.bound).count();
-        return format!("Delve will bind {b} of {} breakpoints, main.main included", bps.len());
+        return format!(
+            "Delve will bind {b} of {} breakpoints, main.main included",
+            bps.len()
+        );
     }
     let first = steps
         .iter()
         .flat_map(|s| s.findings.iter().map(move |f| (s.name, f)))
         .find(|(_, f)| f.severity == Severity::Error);
     match (first, have_binary) {
-        (Some((step, f)), _) => format!("breakpoints will not bind: {step}: [{}] {}", f.id, f.message),
+        (Some((step, f)), _) => format!(
+            "breakpoints will not bind: {step}: [{}] {}",
+            f.id, f.message
+        ),
         (None, false) => "no binary to debug: see the build step".into(),
         (None, true) => {
-            let s = steps.iter().find(|s| s.status == Status::Error).map(|s| s.summary.clone()).unwrap_or_default();
+            let s = steps
+                .iter()
+                .find(|s| s.status == Status::Error)
+                .map(|s| s.summary.clone())
+                .unwrap_or_default();
             format!("breakpoints will not bind: {s}")
         }
     }

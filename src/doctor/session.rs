@@ -61,7 +61,11 @@ impl Settings {
             build_flags: v
                 .get("go.buildFlags")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default(),
             build_tags: v
                 .get("go.buildTags")
@@ -167,38 +171,61 @@ pub fn pick(
         .filter(|(_, c)| c.get("type").and_then(Value::as_str) == Some("go"))
         .collect();
     let label = |c: &serde_json::Map<String, Value>| {
-        c.get("name").and_then(Value::as_str).unwrap_or("").to_string()
+        c.get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
     };
     let (index, obj, picked) = match name {
         Some(n) => {
             let (i, c) = go.iter().find(|(_, c)| label(c) == n).ok_or_else(|| {
-                let names: Vec<String> = go.iter().map(|(_, c)| format!("{:?}", label(c))).collect();
+                let names: Vec<String> =
+                    go.iter().map(|(_, c)| format!("{:?}", label(c))).collect();
                 format!(
                     "{}: no Go configuration named {n:?} (there are: {})",
                     file.display(),
-                    if names.is_empty() { "none".into() } else { names.join(", ") }
+                    if names.is_empty() {
+                        "none".into()
+                    } else {
+                        names.join(", ")
+                    }
                 )
             })?;
             (*i, *c, format!("--config {n:?}"))
         }
         None => {
-            let (i, c) = go.first().ok_or_else(|| {
-                format!("{}: no configuration of type \"go\"", file.display())
-            })?;
+            let (i, c) = go
+                .first()
+                .ok_or_else(|| format!("{}: no configuration of type \"go\"", file.display()))?;
             let why = if go.len() == 1 {
                 "the only Go configuration".to_string()
             } else {
-                format!("the first of {} Go configurations (choose with --config NAME)", go.len())
+                format!(
+                    "the first of {} Go configurations (choose with --config NAME)",
+                    go.len()
+                )
             };
             (*i, *c, why)
         }
     };
-    Ok(resolve(obj, Some(file), Some(index), picked, workspace, active_file, settings))
+    Ok(resolve(
+        obj,
+        Some(file),
+        Some(index),
+        picked,
+        workspace,
+        active_file,
+        settings,
+    ))
 }
 
 /// The configuration VS Code uses when there is no launch.json: vscode-go's
 /// "Launch Package" on the active file's folder (here: `active_file`, else the workspace).
-pub fn default_session(workspace: &Path, active_file: Option<&Path>, settings: &Settings) -> Session {
+pub fn default_session(
+    workspace: &Path,
+    active_file: Option<&Path>,
+    settings: &Settings,
+) -> Session {
     let mut obj = serde_json::Map::new();
     obj.insert("name".into(), "Launch Package".into());
     obj.insert("request".into(), "launch".into());
@@ -230,13 +257,23 @@ fn resolve(
 ) -> Session {
     // go.delveConfig fills what the configuration does not set.
     let mut obj = obj.clone();
-    for k in ["substitutePath", "debugAdapter", "dlvFlags", "showLog", "logOutput", "backend"] {
+    for k in [
+        "substitutePath",
+        "debugAdapter",
+        "dlvFlags",
+        "showLog",
+        "logOutput",
+        "backend",
+    ] {
         if let (false, Some(v)) = (obj.contains_key(k), settings.delve_config.get(k)) {
             obj.insert(k.into(), v.clone());
         }
     }
     // Per-OS block merged over the configuration, as VS Code does.
-    if let Some(Value::Object(os)) = obj.get(std::env::consts::OS.replace("macos", "osx").as_str()).cloned() {
+    if let Some(Value::Object(os)) = obj
+        .get(std::env::consts::OS.replace("macos", "osx").as_str())
+        .cloned()
+    {
         obj.extend(os);
     }
     let mut unresolved = Vec::new();
@@ -317,7 +354,11 @@ fn resolve(
     let cwd = s("cwd", &mut text).map(abs);
     let output = s("output", &mut text).map(abs);
     let debug_adapter = s("debugAdapter", &mut text).unwrap_or_else(|| "dlv-dap".into());
-    let name = obj.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+    let name = obj
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     Session {
         launch_file: file.map(Path::to_path_buf),
         index,

@@ -1015,8 +1015,10 @@ impl Cx<'_> {
                     }
                 }
                 "trimpath" => {
+                    // Removing it changes only the recorded paths: safe in a debug build.
                     if let Some(f) = trimpath_build::check(inline.as_deref()) {
-                        pending.push((f, *at, false));
+                        drop_flag(&mut edits);
+                        pending.push((f, *at, true));
                     }
                 }
                 "o" => {

@@ -106,6 +106,10 @@ async function main() {
     const r = await dc.setBreakpointsRequest({ source: { path: f.path }, breakpoints: f.lines.map((line) => ({ line })) });
     result.breakpoints.push(r.body.breakpoints);
   }
+  if (sc.functions) {
+    const r = await dc.setFunctionBreakpointsRequest({ breakpoints: sc.functions.map((name) => ({ name })) });
+    result.functions = r.body.breakpoints;
+  }
   if (sc.intruder) result.intruder.push(await intrude());
   const stopped = () => deadline(dc.waitForEvent('stopped', 60000), 60000, 'stopped');
   const terminated = dc.waitForEvent('terminated', 120000).then(() => 'terminated');

@@ -16,13 +16,13 @@ use serde_json::{json, Value};
 
 use crate::common;
 
-fn dlv127() -> PathBuf {
+pub(crate) fn dlv127() -> PathBuf {
     let p = common::repo_root().join(".cache/bin/dlv-1.27.1");
     assert!(p.exists(), "{}: run scripts/toolchains", p.display());
     p
 }
 
-fn dlv120() -> PathBuf {
+pub(crate) fn dlv120() -> PathBuf {
     common::require_tool("/usr/bin/dlv").to_path_buf()
 }
 
@@ -77,7 +77,7 @@ fn go_env(go: &str, dir: &Path) -> Value {
 }
 
 /// Runs one scenario; `proxy` puts debugdoctor in front of `dlv`.
-fn session(dir: &Path, dlv: &Path, proxy: bool, mut sc: Value) -> Value {
+pub(crate) fn session(dir: &Path, dlv: &Path, proxy: bool, mut sc: Value) -> Value {
     let env = sc["env"].as_object_mut().unwrap();
     let trace = dir.join("delve-to-proxy.bin");
     let _ = std::fs::remove_file(&trace);

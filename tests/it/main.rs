@@ -15,6 +15,7 @@ mod check_matrix;
 mod ci;
 mod dap;
 mod delve_rpc;
+mod doctor;
 mod env;
 mod env_verdicts;
 mod hygiene;

@@ -40,6 +40,7 @@ enum Source {
     Probe,
     Where,
     Baseline,
+    Doctor,
 }
 
 /// Every case: the rule ID and the command family that produces it.
@@ -100,6 +101,8 @@ const CASES: &[(&str, Source)] = &[
     ("DD802", Source::Baseline),
     ("DD803", Source::Baseline),
     ("DD804", Source::Baseline),
+    ("DD901", Source::Doctor),
+    ("DD902", Source::Doctor),
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -161,6 +164,7 @@ impl Redact {
                 "([N] bytes stored, [N] uncompressed)",
             ),
             (r"CRC-32 [0-9a-f]{8}", "CRC-32 [CRC]"),
+            (r"debugdoctor-doctor-\d+-\d+", "debugdoctor-doctor-[N]"),
             (
                 r"\.build-id/[0-9a-f]{2}/[0-9a-f]{38}\.debug",
                 ".build-id/[BUILD-ID].debug",
@@ -191,7 +195,7 @@ fn block(out: &str, id: &str, source: Source) -> Option<String> {
     let is_head = |l: &str| -> bool {
         let words: Vec<&str> = l.split_whitespace().collect();
         match source {
-            Source::Check | Source::Env | Source::Probe | Source::Baseline => {
+            Source::Check | Source::Env | Source::Probe | Source::Baseline | Source::Doctor => {
                 words.len() >= 2
                     && matches!(words[0], "error" | "warning" | "info")
                     && words[1] == id
@@ -279,7 +283,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 #[test]
 fn every_rule_has_a_case() {
     let all: BTreeSet<String> = RULES.iter().map(|r| r.id.to_string()).collect();
-    assert_eq!(all.len(), 57, "the registry changed: {all:?}");
+    assert_eq!(all.len(), 59, "the registry changed: {all:?}");
     let cases: BTreeSet<String> = CASES.iter().map(|(id, _)| id.to_string()).collect();
     assert_eq!(cases.len(), CASES.len(), "a case is listed twice");
     let not: BTreeSet<String> = NOT_PRODUCIBLE
@@ -823,4 +827,79 @@ fn baseline_findings() {
         }
     }
     assert_eq!(done, ids_of(Source::Baseline));
+}
+
+/// DD901: an exec binary built in another folder (removed, as a container's) with no
+/// substitutePath; DD902: `-race` with `CGO_ENABLED=0` in the configuration's env.
+#[test]
+fn doctor_findings() {
+    let root = Path::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .ancestors()
+        .nth(2)
+        .unwrap()
+        .join("rule-snapshots/doctor");
+    let _ = std::fs::remove_dir_all(&root);
+    let mut redact = Redact::new();
+    redact.path(&root, "[TMP]");
+    let ws = root.join("ws");
+    let app = root.join("app");
+    for d in [&ws, &app] {
+        std::fs::create_dir_all(d.join(".vscode")).unwrap();
+        for f in ["go.mod", "main.go"] {
+            std::fs::copy(
+                common::repo_root().join("fixtures/src/hello").join(f),
+                d.join(f),
+            )
+            .unwrap();
+        }
+    }
+    let mut b = common::go_command("1.25.5");
+    b.args(["build", "-gcflags=all=-N -l", "-o"])
+        .arg(ws.join("hello"))
+        .current_dir(&app);
+    assert_eq!(common::exec(&mut b).0, 0);
+    std::fs::remove_dir_all(&app).unwrap();
+    let go_bin = common::go_tool("1.25.5").parent().unwrap().to_path_buf();
+    let path = format!(
+        "{}:{}",
+        go_bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let cache = common::repo_root().join(".cache/gocache/1.25.5");
+    let cases = [
+        (
+            "DD901",
+            r#"{"name": "Exec", "type": "go", "request": "launch", "mode": "exec", "program": "${workspaceFolder}/hello"}"#,
+            "exec of a binary built in another folder, no substitutePath",
+        ),
+        (
+            "DD902",
+            r#"{"name": "Race", "type": "go", "request": "launch", "mode": "debug", "program": "${workspaceFolder}", "buildFlags": "-race", "env": {"CGO_ENABLED": "0"}}"#,
+            "debug with buildFlags -race and env CGO_ENABLED=0",
+        ),
+    ];
+    for (id, config, what) in cases {
+        std::fs::write(
+            ws.join(".vscode/launch.json"),
+            format!("{{\"configurations\": [{config}]}}"),
+        )
+        .unwrap();
+        let out = common::dd()
+            .args(["doctor", "--color", "never"])
+            .arg(&ws)
+            .env("PATH", &path)
+            .env("GOCACHE", &cache)
+            .env("GOFLAGS", "-mod=mod")
+            .env("GOTOOLCHAIN", "local")
+            .run();
+        assert_eq!(out.code, 1, "{}", out.stdout);
+        snapshot(
+            id,
+            Source::Doctor,
+            &format!("doctor: {what}"),
+            &out,
+            &redact,
+        );
+    }
+    assert_eq!(ids_of(Source::Doctor), BTreeSet::from(["DD901", "DD902"]));
 }

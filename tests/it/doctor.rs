@@ -1,0 +1,557 @@
+//! `debugdoctor doctor` on real workspaces that reproduce what breaks in practice: each
+//! gets its expected first-ranked fix; the fix is applied (`doctor --fix`, the rebuild
+//! command, the settings change); a second run is clean; and real Delve — `dlv dap`
+//! driven by a DAP client as vscode-go drives it, with the fixed configuration — binds
+//! `main.main` and the `--break` line and stops there.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+
+use crate::common;
+use crate::dap::{dlv120, dlv127, session};
+
+const GO: &str = "1.25.5";
+
+/// A fresh copy of `fixtures/src/<fixture>` under target/doctor-tests/<name>/ws.
+fn workspace(name: &str, fixture: &str) -> PathBuf {
+    let target = Path::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .ancestors()
+        .nth(2)
+        .unwrap();
+    let root = target.join("doctor-tests").join(name);
+    let _ = std::fs::remove_dir_all(&root);
+    let ws = root.join("ws");
+    copy_dir(&common::repo_root().join("fixtures/src").join(fixture), &ws);
+    std::fs::create_dir_all(ws.join(".vscode")).unwrap();
+    ws
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// The environment vscode-go would give its tools: the pinned Go first on PATH, offline.
+fn go_env(go: &str) -> Vec<(String, String)> {
+    let bin = common::go_tool(go).parent().unwrap().to_path_buf();
+    vec![
+        (
+            "PATH".into(),
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        ),
+        ("GOTOOLCHAIN".into(), "local".into()),
+        ("GOPROXY".into(), "off".into()),
+        ("GOFLAGS".into(), "-mod=mod".into()),
+        ("GOENV".into(), "off".into()),
+        (
+            "GOCACHE".into(),
+            common::repo_root()
+                .join(".cache/gocache")
+                .join(go)
+                .display()
+                .to_string(),
+        ),
+    ]
+}
+
+fn write_launch(ws: &Path, config: Value) {
+    let text = format!(
+        "{{\n  // written by tests/it/doctor.rs\n  \"version\": \"0.2.0\",\n  \"configurations\": [\n    {}\n  ]\n}}\n",
+        serde_json::to_string_pretty(&config).unwrap().replace('\n', "\n    ")
+    );
+    std::fs::write(ws.join(".vscode/launch.json"), text).unwrap();
+}
+
+/// `doctor --json` in `ws` with `args`; (exit code, report).
+fn doctor(ws: &Path, go: &str, args: &[&str]) -> (i32, Value) {
+    let mut dd = common::dd();
+    dd.arg("doctor").arg(ws).arg("--json").args(args);
+    for (k, v) in go_env(go) {
+        dd.env(k, v);
+    }
+    let out = dd.run();
+    let v: Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", out.stdout, out.stderr));
+    (out.code, v)
+}
+
+fn first_fix(v: &Value) -> (String, String) {
+    let f = &v["first_fix"];
+    (
+        f["id"].as_str().unwrap_or("none").to_string(),
+        f["kind"].as_str().unwrap_or("none").to_string(),
+    )
+}
+
+/// The launch configuration now in `ws`'s launch.json, as VS Code sends it to Delve
+/// (`${workspaceFolder}` expanded; `name`, `type` and `request` are VS Code's).
+fn launch_args(ws: &Path) -> Value {
+    let text = std::fs::read_to_string(ws.join(".vscode/launch.json")).unwrap();
+    let text = text.replace("${workspaceFolder}", &ws.display().to_string());
+    let v: Value = jsonc_parser::parse_to_serde_value(&text, &Default::default()).unwrap();
+    let mut c = v["configurations"][0].clone();
+    for k in ["name", "type", "request"] {
+        c.as_object_mut().unwrap().remove(k);
+    }
+    c
+}
+
+/// Real Delve with that configuration: `main.main` (function breakpoint) and `file:line`
+/// (sent as the workspace path, as VS Code does) are verified, and the program stops
+/// at both.
+fn delve_binds(ws: &Path, dlv: &Path, go: &str, attach: bool, file: &str, line: u32) {
+    let dir = ws.parent().unwrap().join("dap");
+    std::fs::create_dir_all(&dir).unwrap();
+    let env: serde_json::Map<String, Value> =
+        go_env(go).into_iter().map(|(k, v)| (k, json!(v))).collect();
+    let mut sc = json!({
+        "cwd": ws.display().to_string(),
+        "env": env,
+        "launch": launch_args(ws),
+        "files": [{"path": ws.join(file).display().to_string(), "lines": [line]}],
+        "functions": ["main.main"],
+        "maxStops": 2,
+    });
+    if attach {
+        sc["attach"] = json!(true);
+    }
+    let v = session(&dir, dlv, false, sc);
+    let ctx = || format!("{}: {v:#}", ws.display());
+    assert_eq!(
+        v["functions"][0]["verified"],
+        json!(true),
+        "main.main: {}",
+        ctx()
+    );
+    assert_eq!(
+        v["breakpoints"][0][0]["verified"],
+        json!(true),
+        "{file}:{line}: {}",
+        ctx()
+    );
+    let stops: Vec<(String, u64)> = v["stops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap_or("").to_string(),
+                s["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert!(
+        stops.iter().any(|(n, _)| n == "main.main") && stops.iter().any(|(_, l)| *l == line as u64),
+        "stops {stops:?}: {}",
+        ctx()
+    );
+}
+
+/// One case: the first run finds `want` first; `fix` applies it; the second run is clean
+/// and real Delve binds.
+struct Case<'a> {
+    name: &'a str,
+    fixture: &'a str,
+    config: Value,
+    settings: Option<Value>,
+    breaks: &'a [&'a str],
+    want: (&'a str, &'a str),
+    dlv: PathBuf,
+    go: &'a str,
+}
+
+impl Case<'_> {
+    fn prepare(&self) -> PathBuf {
+        let ws = workspace(self.name, self.fixture);
+        write_launch(&ws, self.config.clone());
+        if let Some(s) = &self.settings {
+            std::fs::write(ws.join(".vscode/settings.json"), s.to_string()).unwrap();
+        }
+        ws
+    }
+
+    fn args(&self) -> Vec<String> {
+        let mut a = vec!["--dlv".to_string(), self.dlv.display().to_string()];
+        for b in self.breaks {
+            a.push("--break".into());
+            a.push(b.to_string());
+        }
+        a
+    }
+
+    /// Runs doctor, checks the first fix, applies it with `fix`, runs again.
+    fn run(&self, ws: &Path, fix: impl FnOnce(&Path, &Value)) -> Value {
+        let args = self.args();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, v) = doctor(ws, self.go, &args);
+        assert_eq!(code, 1, "{}: {v:#}", self.name);
+        assert_eq!(v["ok"], json!(false));
+        let (id, kind) = first_fix(&v);
+        assert_eq!(
+            (id.as_str(), kind.as_str()),
+            self.want,
+            "{}: {v:#}",
+            self.name
+        );
+        fix(ws, &v);
+        let (code, after) = doctor(ws, self.go, &args);
+        assert_eq!(code, 0, "{} after the fix: {after:#}", self.name);
+        assert_eq!(after["ok"], json!(true));
+        assert!(after["first_fix"].is_null() || after["first_fix"]["id"] != json!(id));
+        after
+    }
+}
+
+/// `doctor --fix` applies the launch.json edits; comments survive.
+fn apply_with_doctor_fix<'a>(case: &'a Case<'a>) -> impl FnOnce(&Path, &Value) + 'a {
+    move |ws, _| {
+        let args = case.args();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut all = vec!["--fix"];
+        all.extend(args);
+        let (_, v) = doctor(ws, case.go, &all);
+        assert!(v["fixed"].is_string(), "{v:#}");
+        let text = std::fs::read_to_string(ws.join(".vscode/launch.json")).unwrap();
+        assert!(text.contains("// written by tests/it/doctor.rs"), "{text}");
+    }
+}
+
+fn hello(name: &str, config: Value, want: (&'static str, &'static str)) -> Case<'static> {
+    Case {
+        name: Box::leak(name.to_string().into_boxed_str()),
+        fixture: "hello",
+        config,
+        settings: None,
+        breaks: &["main.go:26"],
+        want,
+        dlv: dlv127(),
+        go: GO,
+    }
+}
+
+fn launch(extra: Value) -> Value {
+    let mut c = json!({"name": "Launch", "type": "go", "request": "launch", "mode": "debug", "program": "${workspaceFolder}"});
+    c.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    c
+}
+
+/// Builds `ws` with go build ARGS into ws/bin/hello (optionally in another folder, then
+/// removed, as in a container).
+fn go_build(ws: &Path, elsewhere: Option<&Path>, args: &[&str]) -> PathBuf {
+    let src = match elsewhere {
+        Some(d) => {
+            copy_dir(ws, d);
+            d.to_path_buf()
+        }
+        None => ws.to_path_buf(),
+    };
+    let out = ws.join("bin/hello");
+    let mut c = common::go_command(GO);
+    c.arg("build")
+        .args(args)
+        .arg("-o")
+        .arg(&out)
+        .arg(".")
+        .current_dir(&src);
+    let (code, _, err) = common::exec(&mut c);
+    assert_eq!(code, 0, "{err}");
+    if let Some(d) = elsewhere {
+        std::fs::remove_dir_all(d).unwrap();
+    }
+    out
+}
+
+#[test]
+fn strip_flags_in_build_flags() {
+    let c = hello(
+        "strip",
+        launch(json!({"buildFlags": "-ldflags='-s -w'"})),
+        ("DD403", "launch-json"),
+    );
+    let ws = c.prepare();
+    c.run(&ws, apply_with_doctor_fix(&c));
+    delve_binds(&ws, &c.dlv, c.go, false, "main.go", 26);
+}
+
+#[test]
+fn gcflags_in_a_string_build_flags() {
+    // Delve puts a string's flags after its own -gcflags: this one turns optimisation on.
+    let c = hello(
+        "gcflags",
+        launch(json!({"buildFlags": "-gcflags=all=-l"})),
+        ("DD407", "launch-json"),
+    );
+    let ws = c.prepare();
+    let (_, v) = doctor(&ws, GO, &["--dlv", &c.dlv.display().to_string()]);
+    let binary = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "binary")
+        .unwrap();
+    assert!(
+        binary.to_string().contains("DD201"),
+        "the build is optimised: {binary:#}"
+    );
+    c.run(&ws, apply_with_doctor_fix(&c));
+    delve_binds(&ws, &c.dlv, c.go, false, "main.go", 26);
+}
+
+#[test]
+fn optimised_exec_binary() {
+    let c = hello(
+        "exec-optimised",
+        launch(json!({"mode": "exec", "program": "${workspaceFolder}/bin/hello"})),
+        ("DD201", "build"),
+    );
+    let ws = c.prepare();
+    go_build(&ws, None, &[]);
+    c.run(&ws, |ws, v| {
+        let text = v["first_fix"]["text"].as_str().unwrap();
+        assert!(text.contains("-gcflags=\"all=-N -l\""), "{text}");
+        go_build(ws, None, &["-gcflags=all=-N -l"]);
+    });
+    delve_binds(&ws, &c.dlv, c.go, false, "main.go", 26);
+}
+
+#[test]
+fn container_build_without_substitute_path() {
+    let c = hello(
+        "container",
+        launch(json!({"mode": "exec", "program": "${workspaceFolder}/bin/hello"})),
+        ("DD901", "launch-json"),
+    );
+    let ws = c.prepare();
+    let app = ws.parent().unwrap().join("app");
+    go_build(&ws, Some(&app), &["-gcflags=all=-N -l"]);
+    // launch and check alone see nothing wrong.
+    let lint = common::run(&[
+        "launch",
+        "--json",
+        ws.join(".vscode/launch.json").to_str().unwrap(),
+    ]);
+    assert_eq!(lint.code, 0, "{}", lint.stdout);
+    let after = c.run(&ws, apply_with_doctor_fix(&c));
+    let text = std::fs::read_to_string(ws.join(".vscode/launch.json")).unwrap();
+    assert!(
+        text.contains("substitutePath") && text.contains(&app.display().to_string()),
+        "{text}"
+    );
+    assert_eq!(
+        after["breakpoints"][1]["resolution"]["bound"],
+        json!(true),
+        "{after:#}"
+    );
+    delve_binds(&ws, &c.dlv, c.go, false, "main.go", 26);
+}
+
+#[test]
+fn reversed_substitute_path() {
+    let c = hello(
+        "reversed",
+        launch(json!({"mode": "exec", "program": "${workspaceFolder}/bin/hello"})),
+        ("DD411", "launch-json"),
+    );
+    let ws = workspace(c.name, c.fixture);
+    let app = ws.parent().unwrap().join("app");
+    let mut config = c.config.clone();
+    config["substitutePath"] =
+        json!([{"from": app.display().to_string(), "to": "${workspaceFolder}"}]);
+    write_launch(&ws, config);
+    go_build(&ws, Some(&app), &["-gcflags=all=-N -l"]);
+    c.run(&ws, apply_with_doctor_fix(&c));
+    delve_binds(&ws, &c.dlv, c.go, false, "main.go", 26);
+}
+
+#[test]
+fn trimpath_in_build_flags() {
+    let c = hello(
+        "trimpath",
+        launch(json!({"buildFlags": "-trimpath"})),
+        ("DD408", "launch-json"),
+    );
+    let ws = c.prepare();
+    c.run(&ws, apply_with_doctor_fix(&c));
+    delve_binds(&ws, &c.dlv, c.go, false, "main.go", 26);
+}
+
+#[test]
+fn dwarf5_with_an_old_dlv_in_alternate_tools() {
+    let mut c = hello("old-dlv", launch(json!({})), ("DD501", "toolchain"));
+    c.settings = Some(json!({"go.alternateTools": {"dlv": dlv120().display().to_string()}}));
+    let ws = c.prepare();
+    // vscode-go's choice, not ours: no --dlv.
+    let (code, v) = doctor(&ws, GO, &["--break", "main.go:26"]);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(first_fix(&v), ("DD501".into(), "toolchain".into()), "{v:#}");
+    assert!(v["dlv"].as_str().unwrap().contains("1.20.2"), "{v:#}");
+    // The fix: a current Delve in go.alternateTools.
+    std::fs::write(
+        ws.join(".vscode/settings.json"),
+        json!({"go.alternateTools": {"dlv": dlv127().display().to_string()}}).to_string(),
+    )
+    .unwrap();
+    let (code, v) = doctor(&ws, GO, &["--break", "main.go:26"]);
+    assert_eq!(code, 0, "{v:#}");
+    delve_binds(&ws, &dlv127(), GO, false, "main.go", 26);
+}
+
+#[test]
+fn missing_program() {
+    let mut config = launch(json!({}));
+    config.as_object_mut().unwrap().remove("program");
+    let c = hello("no-program", config, ("DD404", "launch-json"));
+    let ws = c.prepare();
+    c.run(&ws, |ws, _| write_launch(ws, launch(json!({}))));
+    delve_binds(&ws, &c.dlv, c.go, false, "main.go", 26);
+}
+
+#[test]
+fn env_value_not_a_string() {
+    let c = hello(
+        "env",
+        launch(json!({"env": {"DEBUG": true}})),
+        ("DD417", "launch-json"),
+    );
+    let ws = c.prepare();
+    c.run(&ws, apply_with_doctor_fix(&c));
+    delve_binds(&ws, &c.dlv, c.go, false, "main.go", 26);
+}
+
+#[test]
+fn test_mode_strip_flags() {
+    let c = Case {
+        name: "test-mode",
+        fixture: "testpkg",
+        config: launch(json!({"mode": "test", "buildFlags": "-ldflags=-w"})),
+        settings: None,
+        breaks: &["calc_test.go:6"],
+        want: ("DD403", "launch-json"),
+        dlv: dlv127(),
+        go: GO,
+    };
+    let ws = c.prepare();
+    c.run(&ws, apply_with_doctor_fix(&c));
+}
+
+#[test]
+fn go_work_main_in_a_second_module_built_elsewhere() {
+    let c = Case {
+        name: "go-work",
+        fixture: "workspace",
+        config: json!({"name": "Exec", "type": "go", "request": "launch", "mode": "exec", "program": "${workspaceFolder}/bin/app"}),
+        settings: None,
+        breaks: &["app/main.go:11"],
+        want: ("DD901", "launch-json"),
+        dlv: dlv127(),
+        go: GO,
+    };
+    let ws = c.prepare();
+    let elsewhere = ws.parent().unwrap().join("build");
+    copy_dir(&ws, &elsewhere);
+    let mut b = common::go_command(GO);
+    // go.work mode refuses -mod=mod.
+    b.env("GOFLAGS", "")
+        .args(["build", "-gcflags=all=-N -l", "-o"])
+        .arg(ws.join("bin/app"))
+        .arg("./app")
+        .current_dir(&elsewhere);
+    let (code, _, err) = common::exec(&mut b);
+    assert_eq!(code, 0, "{err}");
+    std::fs::remove_dir_all(&elsewhere).unwrap();
+    let after = c.run(&ws, apply_with_doctor_fix(&c));
+    assert!(
+        after["steps"]
+            .to_string()
+            .contains("found in the workspace"),
+        "{after:#}"
+    );
+}
+
+#[test]
+fn bad_input_exits_2_with_one_line() {
+    let ws = workspace("bad", "hello");
+    std::fs::write(ws.join(".vscode/launch.json"), "{ not json").unwrap();
+    let out = common::run(&["doctor", ws.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(out.stderr.trim().lines().count(), 1, "{}", out.stderr);
+    let before = std::fs::read_to_string(ws.join(".vscode/launch.json")).unwrap();
+    let out = common::run(&["doctor", ws.to_str().unwrap(), "--fix", "--json"]);
+    assert_eq!(out.code, 2);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["error"]["exit_code"], json!(2));
+    assert_eq!(
+        std::fs::read_to_string(ws.join(".vscode/launch.json")).unwrap(),
+        before
+    );
+    let out = common::run(&["doctor", "/nonexistent-dir"]);
+    assert_eq!(out.code, 2);
+    write_launch(&ws, launch(json!({})));
+    let out = common::run(&["doctor", ws.to_str().unwrap(), "--config", "Nope"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("\"Launch\""), "{}", out.stderr);
+}
+
+/// `where --substitute-path` and `where --launch` translate the editor's path as Delve does.
+#[test]
+fn where_translates_editor_paths() {
+    let ws = workspace("where-subst", "hello");
+    let app = ws.parent().unwrap().join("app");
+    let bin = go_build(&ws, Some(&app), &["-gcflags=all=-N -l"]);
+    let spec = format!("{}/main.go:26", ws.display());
+    let plain = common::run(&["where", "--json", bin.to_str().unwrap(), &spec]);
+    assert_eq!(plain.code, 1, "{}", plain.stdout);
+    let rule = format!("{}={}", ws.display(), app.display());
+    let mapped = common::run(&[
+        "where",
+        "--json",
+        bin.to_str().unwrap(),
+        "--substitute-path",
+        &rule,
+        &spec,
+    ]);
+    assert_eq!(mapped.code, 0, "{}", mapped.stdout);
+    let v: Value = serde_json::from_str(&mapped.stdout).unwrap();
+    assert_eq!(v["locations"][0]["addresses"][0]["line"], json!(26));
+    write_launch(
+        &ws,
+        launch(
+            json!({"mode": "exec", "program": "${workspaceFolder}/bin/hello",
+            "substitutePath": [{"from": "${workspaceFolder}", "to": app.display().to_string()}]}),
+        ),
+    );
+    let l = ws.join(".vscode/launch.json");
+    let via = common::run(&[
+        "where",
+        bin.to_str().unwrap(),
+        "--launch",
+        l.to_str().unwrap(),
+        "--config",
+        "Launch",
+        &spec,
+    ]);
+    assert_eq!(via.code, 0, "{}", via.stdout);
+    let bad = common::run(&[
+        "where",
+        bin.to_str().unwrap(),
+        "--substitute-path",
+        "nothing",
+        &spec,
+    ]);
+    assert_eq!(bad.code, 2);
+}
