@@ -287,20 +287,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
                 Ok(b) => {
                     let mut findings = Vec::new();
                     if !b.ok {
-                        let first = b
-                            .log
-                            .lines()
-                            .find(|l| !l.starts_with('#'))
-                            .unwrap_or("")
-                            .to_string();
-                        findings.push(
-                            Finding::new(
-                                &rules::build_failed::RULE,
-                                format!("the build fails: {first}"),
-                            )
-                            .evidence(b.command.clone())
-                            .evidence(b.log.clone()),
-                        );
+                        findings.push(build_failure(&b, &session, &tools_env));
                     }
                     let summary = format!("{} ({} ms, Go's time)", b.command, b.millis);
                     let mut s = step("build", summary, findings, t2);
@@ -453,6 +440,44 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         first_fix,
         edits,
     })
+}
+
+/// DD902 with go's first message, and the fix when the cause is known: cgo turned off by
+/// the configuration's env (or go.toolsEnvVars) for a package that needs it.
+fn build_failure(
+    b: &build::BuildResult,
+    session: &Session,
+    tools_env: &[(String, String)],
+) -> Finding {
+    let first = b
+        .log
+        .lines()
+        .find(|l| !l.starts_with('#'))
+        .unwrap_or("")
+        .to_string();
+    let mut f = Finding::new(
+        &rules::build_failed::RULE,
+        format!("the build fails: {first}"),
+    )
+    .evidence(b.command.clone())
+    .evidence(b.log.clone());
+    let needs_cgo =
+        b.log.contains("build constraints exclude all Go files") || b.log.contains("requires cgo");
+    let cgo_off = |v: &str| v.trim() == "0";
+    if needs_cgo {
+        if session.env.get("CGO_ENABLED").is_some_and(|v| cgo_off(v)) {
+            f = f.fix(format!(
+                "in launch.json {:?}: remove \"CGO_ENABLED\": \"0\" from env (this build needs cgo)",
+                session.name
+            ));
+        } else if tools_env
+            .iter()
+            .any(|(k, v)| k == "CGO_ENABLED" && cgo_off(v))
+        {
+            f = f.fix("in .vscode/settings.json: remove CGO_ENABLED=0 from go.toolsEnvVars (this build needs cgo)");
+        }
+    }
+    f
 }
 
 fn steps_skip_build(steps: &mut Vec<Step>, why: impl Into<String>) {
@@ -682,8 +707,10 @@ fn rank(steps: &[Step], launch: &[(Finding, Option<Fix>)], edits: &[Fix]) -> Opt
             .cloned(),
         _ => None,
     };
+    let text = f.fix.clone().unwrap_or_default();
     let kind = match (s.name, &edit) {
         (_, Some(_)) | ("launch", _) => FixKind::LaunchJson,
+        _ if text.starts_with("in launch.json") => FixKind::LaunchJson,
         ("toolchain", _) => FixKind::Toolchain,
         ("binary", _) | ("build", _) => FixKind::Build,
         _ => FixKind::Other,
@@ -692,7 +719,7 @@ fn rank(steps: &[Step], launch: &[(Finding, Option<Fix>)], edits: &[Fix]) -> Opt
         step: s.name,
         id: f.id.to_string(),
         kind,
-        text: f.fix.clone().unwrap_or_default(),
+        text,
         edit,
     })
 }

@@ -34,31 +34,37 @@ async function main() {
   const t0 = process.hrtime.bigint();
   const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
   const timing = {};
-  const adapter = cp.spawn(sc.adapter[0], [...sc.adapter.slice(1), 'dap', ...(sc.dlvFlags || []), '--listen=127.0.0.1:0', '--log-dest=3'], {
-    cwd: sc.cwd,
-    env: Object.assign({}, process.env, sc.env || {}),
-    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-  });
+  // `connect`: a Delve already listening (`dlv --headless`, vscode-go's remote attach);
+  // else the adapter is started here.
+  let adapter = null;
   let stderr = '';
   let stdout = '';
-  adapter.stderr.on('data', (d) => (stderr += d));
-  const addr = await deadline(
-    new Promise((resolve, reject) => {
-      const seen = (d) => {
-        const s = d.toString();
-        const m = /^DAP server listening at: (\S+)/.exec(s);
-        if (m) resolve(m[1]);
-      };
-      adapter.stdio[3].on('data', seen);
-      adapter.stdout.on('data', (d) => {
-        stdout += d;
-        seen(d);
-      });
-      adapter.on('exit', (c) => reject(new Error(`adapter exited ${c}: ${stderr}`)));
-    }),
-    20000,
-    'listening message'
-  );
+  let addr = sc.connect;
+  if (!addr) {
+    adapter = cp.spawn(sc.adapter[0], [...sc.adapter.slice(1), 'dap', ...(sc.dlvFlags || []), '--listen=127.0.0.1:0', '--log-dest=3'], {
+      cwd: sc.cwd,
+      env: Object.assign({}, process.env, sc.env || {}),
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    });
+    adapter.stderr.on('data', (d) => (stderr += d));
+    addr = await deadline(
+      new Promise((resolve, reject) => {
+        const seen = (d) => {
+          const s = d.toString();
+          const m = /^DAP server listening at: (\S+)/.exec(s);
+          if (m) resolve(m[1]);
+        };
+        adapter.stdio[3].on('data', seen);
+        adapter.stdout.on('data', (d) => {
+          stdout += d;
+          seen(d);
+        });
+        adapter.on('exit', (c) => reject(new Error(`adapter exited ${c}: ${stderr}`)));
+      }),
+      20000,
+      'listening message'
+    );
+  }
   timing.listening = ms();
   const port = Number(addr.split(':').pop());
 
@@ -141,11 +147,13 @@ async function main() {
   next.catch(() => {});
   terminated.catch(() => {});
   await deadline(dc.disconnectRequest({ terminateDebuggee: !sc.attach }), 20000, 'disconnect');
-  const code = await deadline(
-    new Promise((r) => (adapter.exitCode !== null ? r(adapter.exitCode) : adapter.on('exit', (c, s) => r(c === null ? s : c)))),
-    20000,
-    'adapter exit'
-  );
+  const code = adapter
+    ? await deadline(
+        new Promise((r) => (adapter.exitCode !== null ? r(adapter.exitCode) : adapter.on('exit', (c, s) => r(c === null ? s : c)))),
+        20000,
+        'adapter exit'
+      )
+    : null;
   relay.close();
   result.exit = code;
   result.timing = timing;

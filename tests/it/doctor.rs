@@ -113,6 +113,19 @@ fn launch_args(ws: &Path) -> Value {
 /// (sent as the workspace path, as VS Code does) are verified, and the program stops
 /// at both.
 fn delve_binds(ws: &Path, dlv: &Path, go: &str, attach: bool, file: &str, line: u32) {
+    delve_binds_at(ws, dlv, go, attach, None, file, line)
+}
+
+/// [`delve_binds`], connecting to a Delve already listening at `connect` (remote attach).
+fn delve_binds_at(
+    ws: &Path,
+    dlv: &Path,
+    go: &str,
+    attach: bool,
+    connect: Option<&str>,
+    file: &str,
+    line: u32,
+) {
     let dir = ws.parent().unwrap().join("dap");
     std::fs::create_dir_all(&dir).unwrap();
     let env: serde_json::Map<String, Value> =
@@ -127,6 +140,10 @@ fn delve_binds(ws: &Path, dlv: &Path, go: &str, attach: bool, file: &str, line: 
     });
     if attach {
         sc["attach"] = json!(true);
+    }
+    if let Some(addr) = connect {
+        sc["connect"] = json!(addr);
+        sc["launch"]["port"] = json!(addr.rsplit(':').next().unwrap().parse::<u16>().unwrap());
     }
     let v = session(&dir, dlv, false, sc);
     let ctx = || format!("{}: {v:#}", ws.display());
@@ -171,6 +188,8 @@ struct Case<'a> {
     want: (&'a str, &'a str),
     dlv: PathBuf,
     go: &'a str,
+    /// `--binary` (attach configurations).
+    binary: Option<PathBuf>,
 }
 
 impl Case<'_> {
@@ -188,6 +207,10 @@ impl Case<'_> {
         for b in self.breaks {
             a.push("--break".into());
             a.push(b.to_string());
+        }
+        if let Some(b) = &self.binary {
+            a.push("--binary".into());
+            a.push(b.display().to_string());
         }
         a
     }
@@ -239,6 +262,7 @@ fn hello(name: &str, config: Value, want: (&'static str, &'static str)) -> Case<
         want,
         dlv: dlv127(),
         go: GO,
+        binary: None,
     }
 }
 
@@ -444,9 +468,11 @@ fn test_mode_strip_flags() {
         want: ("DD403", "launch-json"),
         dlv: dlv127(),
         go: GO,
+        binary: None,
     };
     let ws = c.prepare();
     c.run(&ws, apply_with_doctor_fix(&c));
+    delve_binds(&ws, &c.dlv, c.go, false, "calc_test.go", 6);
 }
 
 #[test]
@@ -460,6 +486,7 @@ fn go_work_main_in_a_second_module_built_elsewhere() {
         want: ("DD901", "launch-json"),
         dlv: dlv127(),
         go: GO,
+        binary: None,
     };
     let ws = c.prepare();
     let elsewhere = ws.parent().unwrap().join("build");
@@ -481,6 +508,7 @@ fn go_work_main_in_a_second_module_built_elsewhere() {
             .contains("found in the workspace"),
         "{after:#}"
     );
+    delve_binds(&ws, &c.dlv, c.go, false, "app/main.go", 11);
 }
 
 #[test]
@@ -554,4 +582,144 @@ fn where_translates_editor_paths() {
         &spec,
     ]);
     assert_eq!(bad.code, 2);
+}
+
+/// A `dlv --headless` server on the binary, as on a remote host; killed on drop.
+struct Headless(std::process::Child, String);
+
+impl Headless {
+    fn start(dlv: &Path, bin: &Path) -> Headless {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(dlv)
+            .args([
+                "exec",
+                "--headless",
+                "--accept-multiclient",
+                "--api-version=2",
+                "--listen=127.0.0.1:0",
+            ])
+            .arg(bin)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("API server listening at: ")
+            .unwrap_or_else(|| panic!("dlv printed {line:?}"))
+            .to_string();
+        Headless(child, addr)
+    }
+}
+
+impl Drop for Headless {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn remote_attach_with_wrong_paths() {
+    let mut c = hello(
+        "remote",
+        json!({"name": "Remote", "type": "go", "request": "attach", "mode": "remote",
+               "host": "127.0.0.1", "port": 2345,
+               "substitutePath": [{"from": "${workspaceFolder}", "to": "/wrong/app"}]}),
+        ("DD901", "launch-json"),
+    );
+    let ws = c.prepare();
+    let app = ws.parent().unwrap().join("app");
+    let bin = go_build(&ws, Some(&app), &["-gcflags=all=-N -l"]);
+    c.binary = Some(bin.clone());
+    c.run(&ws, apply_with_doctor_fix(&c));
+    let text = std::fs::read_to_string(ws.join(".vscode/launch.json")).unwrap();
+    assert!(
+        !text.contains("/wrong/app") && text.contains(&app.display().to_string()),
+        "{text}"
+    );
+    let server = Headless::start(&c.dlv, &bin);
+    delve_binds_at(&ws, &c.dlv, c.go, true, Some(&server.1), "main.go", 26);
+}
+
+#[test]
+fn cgo_turned_off_in_env() {
+    let c = Case {
+        name: "cgo",
+        fixture: "cgo",
+        config: launch(json!({"env": {"CGO_ENABLED": "0"}})),
+        settings: None,
+        breaks: &["main.go:13"],
+        want: ("DD902", "launch-json"),
+        dlv: dlv127(),
+        go: GO,
+        binary: None,
+    };
+    let ws = c.prepare();
+    c.run(&ws, |ws, v| {
+        assert!(
+            v["first_fix"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("CGO_ENABLED"),
+            "{v:#}"
+        );
+        write_launch(ws, launch(json!({})));
+    });
+    delve_binds(&ws, &c.dlv, c.go, false, "main.go", 13);
+}
+
+#[test]
+fn output_flag_in_build_flags() {
+    let c = hello(
+        "output-flag",
+        launch(json!({"buildFlags": ["-o", "out/hello"]})),
+        ("DD419", "launch-json"),
+    );
+    let ws = c.prepare();
+    c.run(&ws, apply_with_doctor_fix(&c));
+    delve_binds(&ws, &c.dlv, c.go, false, "main.go", 26);
+}
+
+/// `-gcflags` in env GOFLAGS: Delve's own `-gcflags all=-N -l` on the command line wins,
+/// so the session works; doctor says so, with DD420 as the (warning) fix.
+#[test]
+fn gcflags_in_goflags_is_only_a_warning() {
+    let c = hello(
+        "goflags",
+        launch(json!({"env": {"GOFLAGS": "-gcflags=all=-l"}})),
+        ("DD420", "launch-json"),
+    );
+    let ws = c.prepare();
+    let (code, v) = doctor(
+        &ws,
+        GO,
+        &[
+            "--dlv",
+            &c.dlv.display().to_string(),
+            "--break",
+            "main.go:26",
+        ],
+    );
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(
+        first_fix(&v),
+        ("DD420".into(), "launch-json".into()),
+        "{v:#}"
+    );
+    let binary = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "binary")
+        .unwrap();
+    assert!(
+        !binary.to_string().contains("DD201"),
+        "not optimised: {binary:#}"
+    );
+    delve_binds(&ws, &c.dlv, c.go, false, "main.go", 26);
 }
