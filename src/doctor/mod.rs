@@ -242,24 +242,19 @@ pub fn run(opts: &Options) -> Result<Report, String> {
                 .map(|r| Path::new(r).join("bin/go"))
         })
         .or_else(|| crate::toolchain::detect::which("go"));
-    let env = Environment::detect(&EnvOptions {
+    // Asked in parallel with the build and the binary's own checks.
+    let env_opts = EnvOptions {
         go: go.clone(),
         dlv: opts.dlv.clone(),
         workspace: Some(ws.clone()),
-    });
+        quick: true,
+    };
+    let env_job = std::thread::spawn(move || Environment::detect(&env_opts));
     let tools_env: Vec<(String, String)> = settings
         .tools_env
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let dlv_text = env
-        .dlv
-        .as_ref()
-        .map(|d| format!("{} ({})", d.path, d.version.as_deref().unwrap_or("?")));
-    let go_text = env
-        .go
-        .as_ref()
-        .map(|g| format!("{} ({})", g.path, g.version.as_deref().unwrap_or("?")));
     let toolchain_start = t1;
 
     // 3. The binary: built as Delve builds it, the program, or --binary.
@@ -316,6 +311,17 @@ pub fn run(opts: &Options) -> Result<Report, String> {
 
     // Toolchain findings need the binary (its Go version, its DWARF).
     let target = binary.as_ref().map(|b| Target::open(b));
+    let env = env_job
+        .join()
+        .map_err(|_| "the toolchain check failed".to_string())?;
+    let dlv_text = env
+        .dlv
+        .as_ref()
+        .map(|d| format!("{} ({})", d.path, d.version.as_deref().unwrap_or("?")));
+    let go_text = env
+        .go
+        .as_ref()
+        .map(|g| format!("{} ({})", g.path, g.version.as_deref().unwrap_or("?")));
     let target_ok = target.as_ref().and_then(|t| t.as_ref().ok());
     let toolchain_findings = env.findings(target_ok);
     let tsum = format!(
@@ -346,7 +352,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
             ));
             // 5. Paths through the configuration's substitutePath.
             let t4 = Instant::now();
-            let (psum, pfind, pfix) = paths_step(t, &ws, go.as_deref(), &session);
+            let (psum, pfind, pfix) = paths_step(t, &ws, go.as_deref(), env.go.as_ref(), &session);
             // The substitutePath is derived from this build: a launch.json edit that
             // changes the build comes first, and the paths are looked at again after it.
             if let (Some(fx), true) = (pfix, edits.is_empty()) {
@@ -526,13 +532,20 @@ fn paths_step(
     t: &Target,
     ws: &Path,
     go: Option<&Path>,
+    go_env: Option<&crate::toolchain::detect::GoTool>,
     session: &Session,
 ) -> (String, Vec<Finding>, Option<Fix>) {
+    // GOROOT and the module cache as the toolchain step read them; no git (the chain
+    // needs only which files exist).
     let workspace = Workspace::discover(
         ws,
         &WorkspaceOptions {
             go: go.map(Path::to_path_buf),
-            ..Default::default()
+            goroot: go_env.and_then(|g| g.goroot.as_ref()).map(PathBuf::from),
+            gomodcache: go_env
+                .and_then(|g| g.gomodcache.as_ref())
+                .map(PathBuf::from),
+            no_git: true,
         },
     );
     let report = crate::paths::analyze(t, &workspace);

@@ -75,6 +75,55 @@ pub fn go(path: &Path) -> Option<GoTool> {
     })
 }
 
+/// `go env GOVERSION GOROOT GOMODCACHE GOOS GOARCH`: what a debug session needs, without
+/// the costly part of `go env -json` (it runs the C compiler to report cgo's flags).
+pub fn go_quick(path: &Path) -> Option<GoTool> {
+    let text = output(
+        path,
+        &["env", "GOVERSION", "GOROOT", "GOMODCACHE", "GOOS", "GOARCH"],
+    )?;
+    let mut l = text
+        .lines()
+        .map(|l| Some(l.trim().to_string()).filter(|l| !l.is_empty()));
+    let mut next = || l.next().flatten();
+    Some(GoTool {
+        path: path.display().to_string(),
+        version: next(),
+        goroot: next(),
+        gomodcache: next(),
+        goos: next(),
+        goarch: next(),
+        ..Default::default()
+    })
+}
+
+/// [`dlv`] without starting a released Delve: its version and the Go that built it come
+/// from its build info; a `(devel)` build's `dlv version` answer is remembered
+/// ([`dlv_version_remembered`]).
+pub fn dlv_quick(path: &Path, source: &str) -> Result<DlvTool, String> {
+    let built_with = || {
+        crate::binary::Image::open(path)
+            .ok()
+            .and_then(|img| crate::go::BuildInfo::read(&img).ok().flatten())
+            .map(|b| b.go_version)
+    };
+    if let Some(v) = dlv_version_from_build_info(path) {
+        return Ok(DlvTool {
+            path: path.display().to_string(),
+            version: Some(v),
+            built_with: built_with(),
+            source: source.to_string(),
+        });
+    }
+    let v = dlv_version_remembered(path)?;
+    Ok(DlvTool {
+        path: path.display().to_string(),
+        version: Some(v),
+        built_with: built_with(),
+        source: source.to_string(),
+    })
+}
+
 /// `dlv version` prints "Version: 1.20.2"; the Go version comes from the binary's build
 /// info (Debian's dlv is stripped, but build info survives stripping).
 /// Delve's version read from the executable's Go build info, without running it: the

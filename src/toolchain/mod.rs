@@ -23,6 +23,9 @@ pub struct EnvOptions {
     pub dlv: Option<PathBuf>,
     /// Folder with `.vscode/settings.json` (`go.alternateTools`).
     pub workspace: Option<PathBuf>,
+    /// Only what a debug session needs, fast (`doctor`): no gdb, `go env` of a few
+    /// variables, dlv's version from its build info or remembered.
+    pub quick: bool,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -60,6 +63,10 @@ impl Environment {
         };
         let (dlv, dlv_error) = match dlv_path {
             Some(p) if !p.exists() => (None, Some(format!("{}: no such file", p.display()))),
+            Some(p) if opts.quick => match detect::dlv_quick(&p, source) {
+                Ok(d) => (Some(d), None),
+                Err(e) => (None, Some(e)),
+            },
             Some(p) => match detect::dlv(&p, source) {
                 Ok(d) => (Some(d), None),
                 Err(e) => (None, Some(e)),
@@ -68,10 +75,18 @@ impl Environment {
         };
         let (os, arch) = crate::checks::foreign_platform::host_platform();
         Environment {
-            go: go_path.as_deref().and_then(detect::go),
+            go: go_path.as_deref().and_then(if opts.quick {
+                detect::go_quick
+            } else {
+                detect::go
+            }),
             dlv,
             dlv_error,
-            gdb: detect::which("gdb").as_deref().and_then(detect::gdb),
+            gdb: if opts.quick {
+                None
+            } else {
+                detect::which("gdb").as_deref().and_then(detect::gdb)
+            },
             ptrace: ptrace::diagnose(),
             host: format!("{os}/{arch}"),
         }
