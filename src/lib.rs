@@ -11,6 +11,7 @@ pub mod config;
 #[cfg(target_os = "linux")]
 pub mod dap;
 pub mod diagnostic;
+pub mod doctor;
 pub mod dwarf;
 pub mod go;
 pub(crate) mod memo;

@@ -1,0 +1,2 @@
+//! The whole-workspace chain (launch → toolchain → build → binary → paths → breakpoints).
+pub mod rebuild;
