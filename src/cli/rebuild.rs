@@ -237,7 +237,18 @@ fn print_plan(plan: &RebuildPlan, ctx: &Context) {
 fn print_run(r: &RunReport, notes: &[String], ctx: &Context) {
     let s = &ctx.style;
     outln!("ran in {}:", r.dir.display());
-    let env: Vec<String> = r.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let env: Vec<String> = r
+        .env
+        .iter()
+        .map(|(k, v)| {
+            let v = if v.is_empty() {
+                "''".to_string()
+            } else {
+                rebuild::shell_word(v)
+            };
+            format!("{k}={v}")
+        })
+        .collect();
     outln!(
         "  {} {}",
         env.join(" "),

@@ -332,6 +332,27 @@ fn recorded_gcflags_and_ldflags_are_merged_as_cmd_go_applies_them() {
         settings.get("-gcflags").map(String::as_str),
         Some("-m -N -l")
     );
+    // Without -o: a new temporary directory, never the original binary.
+    let before = std::fs::read(&main_only).unwrap();
+    let (code, v, err) = rebuild(
+        &["--run", "--workspace", ws.to_str().unwrap()],
+        &main_only,
+        "1.25.5",
+    );
+    assert_eq!(code, 0, "{err}");
+    let written = PathBuf::from(v["run"]["output"].as_str().unwrap());
+    assert!(
+        written.starts_with(std::env::temp_dir()) && written.is_file(),
+        "{}",
+        written.display()
+    );
+    assert_ne!(written, main_only);
+    assert_eq!(
+        std::fs::read(&main_only).unwrap(),
+        before,
+        "the original binary was changed"
+    );
+    std::fs::remove_dir_all(written.parent().unwrap()).unwrap();
     assert_eq!(
         settings.get("-ldflags").map(String::as_str),
         Some("-X 'main.version=a b'")
