@@ -164,16 +164,8 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
         }
         Err(RunError::Failed(m)) => return super::fail(json, super::EXIT_FINDINGS, m),
     };
-    let mut notes = Vec::new();
-    if ws.git_dirty == Some(true) {
-        notes.push(format!(
-            "the workspace {} has uncommitted changes: the rebuilt binary is built from them",
-            ws.dir.display()
-        ));
-    }
-    if std::env::var_os("GOFLAGS").is_some_and(|v| !v.is_empty()) {
-        notes.push("GOFLAGS from the environment applied to the build too".to_string());
-    }
+    let goflags = std::env::var("GOFLAGS").ok();
+    let notes = rebuild::workspace_notes(&ws, goflags.as_deref());
     if json {
         let mut doc = document(&plan, Some(&report), None);
         doc["run"]["notes"] = serde_json::json!(notes);

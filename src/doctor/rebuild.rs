@@ -332,7 +332,7 @@ pub fn plan(binary: &Path, bi: &BuildInfo, host: Option<&HostGo>) -> RebuildPlan
         let (kept, dropped) = drop_strip_flags(ld);
         if !dropped.is_empty() {
             changes.push(format!(
-                "dropped {} from -ldflags: -s omits the symbol table and, on ELF and PE, DWARF too; -w omits DWARF; without DWARF no file:line breakpoint binds",
+                "dropped {} from -ldflags: -s omits the symbol table and, on ELF and PE, DWARF too; -w omits DWARF; the external linker's -s / --strip-* remove them afterwards; without DWARF no file:line breakpoint binds",
                 dropped.join(" ")
             ));
         }
@@ -580,21 +580,42 @@ pub fn drop_strip_flags(ldflags: &str) -> (Option<String>, Vec<String>) {
     let toks = flags::split(rest);
     let mut kept = Vec::new();
     let mut dropped = Vec::new();
-    let mut skip_value = false;
+    // The value-taking flag whose value comes next.
+    let mut value_of: Option<String> = None;
     for t in toks {
-        if skip_value {
-            skip_value = false;
-            kept.push(t);
+        if let Some(name) = value_of.take() {
+            if name == "extldflags" {
+                let v = strip_extldflags(&t, &mut dropped);
+                if v.is_empty() {
+                    kept.pop(); // the -extldflags itself
+                } else {
+                    kept.push(v);
+                }
+            } else {
+                kept.push(t);
+            }
             continue;
         }
         if let Some(body) = t.strip_prefix("--").or_else(|| t.strip_prefix('-')) {
-            let name = body.split('=').next().unwrap_or("");
+            let (name, value) = match body.split_once('=') {
+                Some((n, v)) => (n, Some(v)),
+                None => (body, None),
+            };
             if name == "s" || name == "w" {
                 dropped.push(t);
                 continue;
             }
-            if !body.contains('=') && LINKER_VALUE_FLAGS.contains(&name) {
-                skip_value = true;
+            match value {
+                Some(v) if name == "extldflags" => {
+                    let dash = &t[..t.len() - body.len()];
+                    let v = strip_extldflags(v, &mut dropped);
+                    if !v.is_empty() {
+                        kept.push(format!("{dash}extldflags={v}"));
+                    }
+                    continue;
+                }
+                None if LINKER_VALUE_FLAGS.contains(&name) => value_of = Some(name.to_string()),
+                _ => {}
             }
         }
         kept.push(t);
@@ -608,6 +629,28 @@ pub fn drop_strip_flags(ldflags: &str) -> (Option<String>, Vec<String>) {
         None => joined,
     };
     (Some(value), dropped)
+}
+
+/// An `-extldflags` value without the external linker's stripping flags (`-s`,
+/// `-Wl,-s`, `-Wl,--strip-all`, `-Wl,-S`, `-Wl,--strip-debug`), which remove DWARF after
+/// cmd/link wrote it; what was removed is added to `dropped` as `-extldflags=FLAG`.
+fn strip_extldflags(value: &str, dropped: &mut Vec<String>) -> String {
+    let strips = |f: &str| {
+        matches!(f, "-s" | "--strip-all" | "-S" | "--strip-debug" | "-g0")
+            || f.strip_prefix("-Wl,").is_some_and(|rest| {
+                rest.split(',')
+                    .any(|x| matches!(x, "-s" | "--strip-all" | "-S" | "--strip-debug"))
+            })
+    };
+    let mut kept = Vec::new();
+    for f in flags::split(value) {
+        if strips(&f) {
+            dropped.push(format!("-extldflags={f}"));
+        } else {
+            kept.push(f);
+        }
+    }
+    quoted_join(&kept)
 }
 
 /// cmd/internal/quoted.Join: arguments with spaces or quotes are wrapped in the quote they
@@ -861,6 +904,24 @@ pub fn workspace_refusal(
     Ok(local.dir.clone())
 }
 
+/// Caveats about a workspace that matched: uncommitted changes, GOFLAGS from the
+/// environment (`goflags`), which the go command applies too.
+pub fn workspace_notes(ws: &Workspace, goflags: Option<&str>) -> Vec<String> {
+    let mut notes = Vec::new();
+    if ws.git_dirty == Some(true) {
+        notes.push(format!(
+            "the workspace {} has uncommitted changes: the rebuilt binary is built from them",
+            ws.dir.display()
+        ));
+    }
+    if let Some(g) = goflags.filter(|g| !g.trim().is_empty()) {
+        notes.push(format!(
+            "GOFLAGS={g} from the environment applies to the build too"
+        ));
+    }
+    notes
+}
+
 /// How to run the rebuild.
 #[derive(Clone, Debug)]
 pub struct RunOptions {
@@ -1067,6 +1128,21 @@ mod tests {
             drop_strip_flags("-X -s"),
             (Some("-X -s".into()), vec![]),
             "-s is -X's value here"
+        );
+        assert_eq!(
+            drop_strip_flags("-linkmode=external -extldflags '-static -s'"),
+            (
+                Some("-linkmode=external -extldflags -static".into()),
+                s(&["-extldflags=-s"])
+            )
+        );
+        assert_eq!(
+            drop_strip_flags("-extldflags=-Wl,--strip-all -s"),
+            (None, s(&["-extldflags=-Wl,--strip-all", "-s"]))
+        );
+        assert_eq!(
+            drop_strip_flags("-extldflags -s -X a=b"),
+            (Some("-X a=b".into()), s(&["-extldflags=-s"]))
         );
         assert_eq!(
             drop_strip_flags("-compressdwarf=false -w"),

@@ -357,6 +357,35 @@ fn recorded_gcflags_and_ldflags_are_merged_as_cmd_go_applies_them() {
         settings.get("-ldflags").map(String::as_str),
         Some("-X 'main.version=a b'")
     );
+    // The external linker's stripping flag goes too; the rest of -ldflags stays.
+    let ext = build_hello(
+        "extstrip",
+        &["-ldflags=-linkmode=external '-extldflags=-Wl,--strip-debug'"],
+        false,
+    );
+    let (_, _, recorded) = go_version_m(&ext);
+    assert_eq!(
+        recorded.get("-ldflags").map(String::as_str),
+        Some("-linkmode=external '-extldflags=-Wl,--strip-debug'")
+    );
+    let out = tmp().join("bin").join("extstrip-rebuilt");
+    let (code, v, err) = rebuild(
+        &[
+            "--run",
+            "--workspace",
+            ws.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        &ext,
+        "1.25.5",
+    );
+    assert_eq!(code, 0, "{err}\n{v:#}");
+    assert_eq!(
+        strs(&v["rebuild"]["args"]),
+        ["-gcflags=all=-N -l", "-ldflags=-linkmode=external"]
+    );
+    assert_eq!(v["run"]["proven"], true);
     // Built from files: not reproducible, said so, refused by --run.
     let files = build_hello("files", &[], true);
     let (code, v, _) = rebuild(&[], &files, "1.25.5");
@@ -641,6 +670,23 @@ fn refuses_another_module_another_revision_another_go() {
     let why = v["refused"].as_str().unwrap();
     assert!(
         why.contains(new_head.trim()) && why.contains(&rev) && why.contains("vcs.revision"),
+        "{why}"
+    );
+    // Not a git work tree at all (outside any repository): the revision cannot be matched.
+    let nogit =
+        std::env::temp_dir().join(format!("debugdoctor-rebuild-nogit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&nogit);
+    copy_dir(&common::repo_root().join("fixtures/src/hello"), &nogit);
+    let (code, v, err) = rebuild(
+        &["--run", "--workspace", nogit.to_str().unwrap()],
+        &f.path,
+        "1.25.5",
+    );
+    std::fs::remove_dir_all(&nogit).unwrap();
+    assert_eq!(code, REFUSED, "{err}");
+    let why = v["refused"].as_str().unwrap();
+    assert!(
+        why.contains("not a git work tree") && why.contains(&rev),
         "{why}"
     );
     // Another Go: printed with GOTOOLCHAIN, refused by --run.
