@@ -245,8 +245,10 @@ fn printed_command_keeps_and_drops_the_right_flags() {
 
 /// Builds a real binary from a copy of fixtures/src/hello with extra flags (no VCS stamp).
 fn build_hello(name: &str, flags: &[&str], files: bool) -> PathBuf {
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _g = LOCK.lock().unwrap();
     let dir = tmp().join("src-hello");
-    if !dir.join("go.mod").exists() {
+    if !dir.join("main.go").exists() {
         std::fs::create_dir_all(&dir).unwrap();
         for f in ["go.mod", "main.go"] {
             std::fs::copy(
@@ -760,4 +762,28 @@ fn bad_inputs_exit_2_with_one_line() {
         .run();
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert_eq!(out.stderr.lines().count(), 1);
+}
+
+#[test]
+fn a_failed_build_exits_1_with_the_go_command_output() {
+    let bin = build_hello("for-broken", &[], false);
+    let ws = tmp().join("broken-hello");
+    let _ = std::fs::remove_dir_all(&ws);
+    copy_dir(&tmp().join("src-hello"), &ws);
+    std::fs::write(
+        ws.join("main.go"),
+        "package main\n\nfunc main() { undefinedName() }\n",
+    )
+    .unwrap();
+    let (code, v, err) = rebuild(
+        &["--run", "--workspace", ws.to_str().unwrap()],
+        &bin,
+        "1.25.5",
+    );
+    assert_eq!(code, 1, "{err}\n{v:#}");
+    assert_eq!(v["run"]["build_ok"], false);
+    assert_eq!(v["run"]["proven"], false);
+    assert!(v["run"]["probe"].is_null());
+    let log = v["run"]["build_log"].as_str().unwrap();
+    assert!(log.contains("undefined: undefinedName"), "{log}");
 }
