@@ -827,10 +827,7 @@ pub fn plan_refusal(plan: &RebuildPlan) -> Option<String> {
             "no go command found to build with: pass --go with a {} toolchain",
             plan.go_version
         )),
-        (Some(g), Some(true)) => {
-            let _ = g;
-            None
-        }
+        (Some(_), Some(true)) => None,
         (Some(g), _) => Some(format!(
             "{} is {}, the binary was built by {}: this machine has no network to fetch it (GOTOOLCHAIN), pass --go with a local {} toolchain",
             g.display(),
