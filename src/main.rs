@@ -31,6 +31,8 @@ enum Command {
     Paths(cli::paths::Args),
     /// Run the binary under ptrace and report whether each breakpoint is really hit.
     Probe(cli::probe::Args),
+    /// The exact go command that rebuilds this binary debuggable; `--run` builds and proves it.
+    Rebuild(cli::rebuild::Args),
     /// Lint a VS Code launch.json for Go, and fix it without losing comments.
     Launch(cli::launch::Args),
     /// The whole VS Code debug chain of a workspace, and the one change that fixes it.
@@ -110,6 +112,7 @@ fn main() -> ExitCode {
         Command::Where(a) => cli::where_::run(a, &ctx),
         Command::Paths(a) => cli::paths::run(a, &ctx),
         Command::Probe(a) => cli::probe::run(a, &ctx),
+        Command::Rebuild(a) => cli::rebuild::run(a, &ctx),
         Command::Launch(a) => cli::launch::run(a, &ctx),
         Command::Env(a) => cli::env::run(a, &ctx),
         Command::Doctor(a) => cli::doctor::run(a, &ctx),

@@ -10,6 +10,7 @@ pub mod explain;
 pub mod launch;
 pub mod paths;
 pub mod probe;
+pub mod rebuild;
 pub mod where_;
 
 use clap::ValueEnum;

@@ -4,6 +4,7 @@
 //! the CLI, `--json` and any editor integration.
 
 pub mod build;
+pub mod rebuild;
 pub mod rules;
 pub mod session;
 

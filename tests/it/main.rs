@@ -28,6 +28,7 @@ mod pclntab;
 mod probe;
 mod qa;
 mod readme;
+mod rebuild;
 mod robustness;
 mod rule_snapshots;
 mod r#where;
