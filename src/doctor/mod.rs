@@ -429,7 +429,22 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     }
     let _ = std::fs::remove_dir_all(&tmp);
 
-    let first_fix = rank(&steps, &launch_fixes, &edits);
+    let mut first_fix = rank(&steps, &launch_fixes, &edits);
+    // A binary built elsewhere (exec, --binary) is fixed by rebuilding it: the exact
+    // command, from its own build info.
+    if let (Some(f), Some(Some(Ok(t)))) =
+        (first_fix.as_mut(), binary.as_ref().map(|_| target.as_ref()))
+    {
+        if f.step == "binary" && f.kind == FixKind::Build {
+            if let Some(plan) = rebuild::plan_target(t, None).filter(|p| p.reproducible) {
+                f.text = format!(
+                    "rebuild it debuggable in the module root: {}   (debugdoctor rebuild {} --run proves it)",
+                    plan.shell_command(Some(t.path())),
+                    t.path().display()
+                );
+            }
+        }
+    }
     let ok = steps.iter().all(|s| s.status != Status::Error) && binary.is_some();
     let verdict = verdict(ok, &steps, &breakpoints, binary.is_some());
     Ok(Report {
@@ -750,7 +765,22 @@ fn verdict(ok: bool, steps: &[Step], bps: &[Breakpoint], have_binary: bool) -> S
         .iter()
         .flat_map(|s| s.findings.iter().map(move |f| (s.name, f)))
         .find(|(_, f)| f.severity == Severity::Error);
+    let bound_all = steps
+        .iter()
+        .any(|s| s.name == "breakpoints" && s.status != Status::Error);
     match (first, have_binary) {
+        // Only the binary's own errors (optimised, no variables) leave binding intact;
+        // a configuration, toolchain or build error stops the session before it.
+        (Some((step, f)), _) if bound_all && step == "binary" => format!(
+            "Delve binds {}, but the session will mislead: {step}: [{}] {}",
+            if bps.len() == 1 {
+                "main.main".to_string()
+            } else {
+                format!("all {} breakpoints", bps.len())
+            },
+            f.id,
+            f.message
+        ),
         (Some((step, f)), _) => format!(
             "breakpoints will not bind: {step}: [{}] {}",
             f.id, f.message

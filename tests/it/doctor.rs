@@ -346,9 +346,23 @@ fn optimised_exec_binary() {
     let ws = c.prepare();
     go_build(&ws, None, &[]);
     c.run(&ws, |ws, v| {
+        // The printed command, run as printed in the module root.
         let text = v["first_fix"]["text"].as_str().unwrap();
-        assert!(text.contains("-gcflags=\"all=-N -l\""), "{text}");
-        go_build(ws, None, &["-gcflags=all=-N -l"]);
+        let cmd = text
+            .split_once(": ")
+            .and_then(|(_, c)| c.split("   (").next())
+            .unwrap();
+        assert!(
+            cmd.contains("all=-N -l") && cmd.contains("bin/hello"),
+            "{text}"
+        );
+        let mut sh = std::process::Command::new("sh");
+        sh.arg("-c").arg(cmd).current_dir(ws);
+        for (k, v) in go_env(GO) {
+            sh.env(k, v);
+        }
+        let (code, _, err) = common::exec(&mut sh);
+        assert_eq!(code, 0, "{cmd}: {err}");
     });
     delve_binds(&ws, &c.dlv, c.go, false, "main.go", 26);
 }
