@@ -737,3 +737,101 @@ fn gcflags_in_goflags_is_only_a_warning() {
     );
     delve_binds(&ws, &c.dlv, c.go, false, "main.go", 26);
 }
+
+/// `--prove` runs the built binary under ptrace: main.main and the line are really hit.
+#[test]
+fn prove_hits_the_breakpoints() {
+    let c = hello("prove", launch(json!({})), ("none", "none"));
+    let ws = c.prepare();
+    let (code, v) = doctor(
+        &ws,
+        GO,
+        &[
+            "--dlv",
+            &c.dlv.display().to_string(),
+            "--break",
+            "main.go:26",
+            "--prove",
+        ],
+    );
+    assert_eq!(code, 0, "{v:#}");
+    let probe = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "probe")
+        .unwrap();
+    assert_eq!(probe["status"], json!("ok"), "{probe:#}");
+    for b in v["breakpoints"].as_array().unwrap() {
+        assert_eq!(b["probe"], json!("hit"), "{b:#}");
+    }
+    // A line that is bound but never runs: the probe says so.
+    let (_, v) = doctor(
+        &ws,
+        GO,
+        &[
+            "--dlv",
+            &c.dlv.display().to_string(),
+            "--break",
+            "main.go:35",
+            "--prove",
+        ],
+    );
+    assert_eq!(v["breakpoints"][1]["probe"], json!("not-hit"), "{v:#}");
+}
+
+/// A `.code-workspace` file instead of .vscode/launch.json, with `go.delveConfig`'s
+/// substitutePath in its settings (vscode-go uses it when the configuration has none).
+#[test]
+fn code_workspace_and_delve_config_substitute_path() {
+    let ws = workspace("code-workspace", "hello");
+    std::fs::remove_dir_all(ws.join(".vscode")).unwrap();
+    let app = ws.parent().unwrap().join("app");
+    go_build(&ws, Some(&app), &["-gcflags=all=-N -l"]);
+    let file = |rules: Value| {
+        json!({
+            "folders": [{"path": "."}],
+            "settings": {"go.delveConfig": {"substitutePath": rules}},
+            "launch": {"configurations": [{"name": "Exec", "type": "go", "request": "launch", "mode": "exec", "program": "${workspaceFolder}/bin/hello"}]}
+        })
+        .to_string()
+    };
+    std::fs::write(ws.join("hello.code-workspace"), file(json!([]))).unwrap();
+    let dlv = dlv127().display().to_string();
+    let (code, v) = doctor(&ws, GO, &["--dlv", &dlv, "--break", "main.go:26"]);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(first_fix(&v).0, "DD901", "{v:#}");
+    assert!(v["session"]["launch_file"]
+        .as_str()
+        .unwrap()
+        .ends_with("hello.code-workspace"));
+    let rules = json!([{"from": "${workspaceFolder}", "to": app.display().to_string()}]);
+    std::fs::write(ws.join("hello.code-workspace"), file(rules)).unwrap();
+    let (code, v) = doctor(&ws, GO, &["--dlv", &dlv, "--break", "main.go:26"]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(
+        v["breakpoints"][1]["sent"],
+        json!(format!("{}/main.go:26", app.display()))
+    );
+}
+
+/// `debugdoctor` alone inside a Go workspace runs doctor on it; without launch.json it
+/// uses vscode-go's default "Launch Package" and says so.
+#[test]
+fn no_command_in_a_workspace_is_doctor() {
+    let ws = workspace("no-command", "hello");
+    let mut dd = common::dd();
+    dd.current_dir(&ws).arg("--color").arg("never");
+    for (k, v) in go_env(GO) {
+        dd.env(k, v);
+    }
+    let out = dd.run();
+    assert!(
+        out.stdout.contains("Launch Package") && out.stdout.contains("verdict:"),
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
+    let out = common::dd().current_dir(std::env::temp_dir()).run();
+    assert_eq!(out.code, 2, "{}", out.stdout);
+}
