@@ -340,7 +340,11 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     let mut breakpoints = Vec::new();
     match (&binary, &target) {
         (Some(b), Some(Ok(t))) => {
-            let findings = crate::registry::check(t);
+            let mut findings = crate::registry::check(t);
+            // Trimmed paths the configuration's substitutePath already maps are fine.
+            if vscode::lint::trimmed_paths_mapped(t, &session.substitute_path) {
+                findings.retain(|f| !f.is(&crate::checks::trimpath_paths::RULE));
+            }
             let main = t
                 .main_main()
                 .map(|m| format!("; main.main → {}:{}", m.file, m.line))
@@ -586,7 +590,10 @@ fn paths_step(
     let rules_text = if session.substitute_path.is_empty() {
         "no substitutePath".to_string()
     } else {
-        format!("{} substitutePath rule(s)", session.substitute_path.len())
+        match session.substitute_path.len() {
+            1 => "1 substitutePath rule".to_string(),
+            n => format!("{n} substitutePath rules"),
+        }
     };
     if missing.is_empty() {
         return (

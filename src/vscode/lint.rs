@@ -179,6 +179,7 @@ pub fn lint(src: &Source, opts: &LintOptions) -> Result<Vec<Diagnostic>, LoadErr
         config: 0,
         name: None,
         os: None,
+        substitute: Vec::new(),
     };
     let mut names: Vec<(String, usize)> = Vec::new();
     for (i, c) in configs.elements.iter().enumerate() {
@@ -267,6 +268,8 @@ struct Cx<'t> {
     /// While checking a per-OS block: its key and byte range (findings outside it belong
     /// to the base configuration and were reported already).
     os: Option<(&'static str, (usize, usize))>,
+    /// The configuration's substitutePath (from = editor, to = binary), expanded.
+    substitute: Vec<crate::paths::substitute::DelveRule>,
 }
 
 /// The per-OS keys VS Code merges over a configuration, and this host's one.
@@ -402,6 +405,35 @@ pub fn expand(s: &str, workspace: &Path, active_file: Option<&Path>) -> Option<S
     Some(out)
 }
 
+/// True when `t` records its main module's files trimmed (`example.com/m/main.go`) and
+/// `rules` map every one of them (binary → editor, as Delve does) to an existing file.
+pub fn trimmed_paths_mapped(
+    t: &crate::Target,
+    rules: &[crate::paths::substitute::DelveRule],
+) -> bool {
+    if rules.is_empty() {
+        return false;
+    }
+    let Some(module) = t
+        .buildinfo()
+        .and_then(|b| b.main.as_ref())
+        .map(|m| format!("{}/", m.path))
+    else {
+        return false;
+    };
+    let (_, units) = crate::paths::recorded_files(t);
+    let mine: Vec<&String> = units
+        .iter()
+        .flat_map(|(_, f)| f)
+        .filter(|f| f.starts_with(&module))
+        .collect();
+    !mine.is_empty()
+        && mine.iter().all(|f| {
+            let local = crate::paths::substitute::apply_reverse(f, rules);
+            Path::new(&local).is_absolute() && Path::new(&local).is_file()
+        })
+}
+
 impl Cx<'_> {
     fn push(&mut self, f: Finding, at: usize, fix: Option<Fix>) {
         let (f, fix) = match self.os {
@@ -486,6 +518,21 @@ impl Cx<'_> {
 
     fn check_configuration(&mut self, obj: &Object<'_>) {
         let cfg = self.config;
+        self.substitute = obj
+            .get_array("substitutePath")
+            .map(|a| {
+                a.elements
+                    .iter()
+                    .filter_map(|e| {
+                        let Value::Object(o) = e else { return None };
+                        Some(crate::paths::substitute::DelveRule {
+                            from: self.expand(&o.get_string("from")?.value)?,
+                            to: self.expand(&o.get_string("to")?.value)?,
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let request = match wrong_type::request(obj) {
             Ok(r) => r,
             Err(e) => {
@@ -845,7 +892,13 @@ impl Cx<'_> {
         }
         match crate::Target::open(path) {
             Ok(t) => {
+                let mapped = trimmed_paths_mapped(&t, &self.substitute);
                 for f in check(&t) {
+                    // Trimmed paths this configuration's substitutePath already maps
+                    // are not a problem of this configuration.
+                    if mapped && f.is(&crate::checks::trimpath_paths::RULE) {
+                        continue;
+                    }
                     let f = f.evidence(format!("binary {}", path.display()));
                     self.push(f, at, None);
                 }
