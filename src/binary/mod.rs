@@ -4,6 +4,7 @@ pub mod bytes;
 pub mod debugfile;
 pub mod error;
 pub mod image;
+pub mod layout;
 pub mod packer;
 
 pub use error::ImageError;
