@@ -2,6 +2,7 @@
 
 pub mod bytes;
 pub mod debugfile;
+pub mod debuginfod;
 pub mod error;
 pub mod image;
 pub mod layout;

@@ -198,6 +198,8 @@ fn mutate(b: &Base, seed: u64) -> (Vec<u8>, String) {
 
 /// Everything debugdoctor does with a binary, forced.
 fn exercise(path: &Path, data: Vec<u8>, full: bool) {
+    // A developer's DEBUGINFOD_URLS must not send a mutant's build-id to a server.
+    debugdoctor::binary::debuginfod::disable();
     let Ok(img) = Image::from_bytes(path, data) else {
         return;
     };
