@@ -77,7 +77,10 @@ pub fn fetch(build_id: &[u8]) -> Option<Attempt> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     // The user's own limits win; ours apply when they set none.
+    // Without DEBUGINFOD_RETRY_LIMIT=0 a server that accepts and never answers costs
+    // three times the timeout (0.188 retries twice): measured 15.7 s for 5.
     for (key, value) in [
+        ("DEBUGINFOD_RETRY_LIMIT", 0),
         ("DEBUGINFOD_TIMEOUT", CONNECT_SECONDS),
         ("DEBUGINFOD_MAXTIME", MAX_SECONDS),
         ("DEBUGINFOD_MAXSIZE", MAX_BYTES),

@@ -251,6 +251,35 @@ fn missing_debug_file_is_fetched_from_debuginfod_as_delve_does() {
         evidence.contains(&format!("asked debuginfod (DEBUGINFOD_URLS={down})")),
         "{evidence}"
     );
+
+    // A server that accepts and never answers: given up after the 5 s timeout (not
+    // debuginfod-find's default 90 s, nor three tries of 5 s).
+    let hang = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", hang.local_addr().unwrap());
+    let held = std::thread::spawn(move || {
+        // Hold the first connection open, unanswered, until the listener is dropped.
+        let c = hang.accept();
+        std::thread::sleep(Duration::from_secs(12));
+        drop(c);
+    });
+    let start = Instant::now();
+    let out = common::dd()
+        .args(["check", "--json", missing.path.to_str().unwrap()])
+        .env("DEBUGINFOD_URLS", &url)
+        .env("XDG_CACHE_HOME", tmp.path().join("hang-cache"))
+        .run();
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let dd105 = finding(&json(&out)["binaries"][0], "DD105").clone();
+    assert!(
+        dd105["message"]
+            .as_str()
+            .unwrap()
+            .contains("did not answer"),
+        "{dd105}"
+    );
+    held.join().unwrap();
 }
 
 /// Debian's /usr/bin/dlv: stripped, .gnu_debuglink and build-id, owned by the package
