@@ -124,7 +124,34 @@ impl Target {
             if dwarf::info_section(&self.image).is_some() {
                 return (debugfile::DebugFileSearch::default(), None);
             }
-            let search = debugfile::search(&self.image, &self.options.debug_dirs);
+            let mut search = debugfile::search(&self.image, &self.options.debug_dirs);
+            // Not found locally: debuginfod, as Delve asks it (only with DEBUGINFOD_URLS).
+            if search.found.is_none() {
+                if let Some(id) = self.image.build_id() {
+                    search.debuginfod = crate::binary::debuginfod::fetch(id);
+                    let fetched = search.debuginfod.as_mut().and_then(|a| {
+                        let p = a.found.clone()?;
+                        match Image::open(&p) {
+                            Ok(img) if img.build_id() == Some(id) => Some((p, img)),
+                            Ok(_) => {
+                                a.outcome.push_str("; rejected: its build-id differs");
+                                a.found = None;
+                                None
+                            }
+                            Err(e) => {
+                                a.outcome.push_str(&format!("; rejected: {e}"));
+                                a.found = None;
+                                None
+                            }
+                        }
+                    });
+                    if let Some((p, img)) = fetched {
+                        search.found = Some(p);
+                        search.matched_by = Some("debuginfod (build-id)");
+                        return (search, Some(Ok(img)));
+                    }
+                }
+            }
             let image = search.found.as_ref().map(|p| Image::open(p));
             (search, image)
         })

@@ -18,6 +18,8 @@ pub struct DebugFileSearch {
     pub tried: Vec<PathBuf>,
     /// Candidates that existed but did not match (path, reason).
     pub rejected: Vec<(PathBuf, String)>,
+    /// debuginfod, when `DEBUGINFOD_URLS` is set and no local file matched.
+    pub debuginfod: Option<super::debuginfod::Attempt>,
 }
 
 /// CRC-32 (IEEE) of a file, as `.gnu_debuglink` records it; read in chunks, since a

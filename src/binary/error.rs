@@ -19,6 +19,12 @@ pub enum ImageError {
     Format { path: PathBuf, reason: String },
     /// A limit protecting against hostile input was hit.
     Limit { path: PathBuf, reason: String },
+    /// A part the headers declare (a section, a header table, the symbol table) runs
+    /// past the end of the file: a cut-off download or copy, or corrupt headers.
+    Truncated {
+        path: PathBuf,
+        truncation: super::layout::Truncation,
+    },
 }
 
 impl ImageError {
@@ -34,7 +40,8 @@ impl ImageError {
             | ImageError::IsDirectory { path }
             | ImageError::Empty { path }
             | ImageError::Format { path, .. }
-            | ImageError::Limit { path, .. } => path,
+            | ImageError::Limit { path, .. }
+            | ImageError::Truncated { path, .. } => path,
         }
     }
 }
@@ -52,6 +59,9 @@ impl std::fmt::Display for ImageError {
             ImageError::Empty { path } => write!(f, "{}: empty file, not a binary", path.display()),
             ImageError::Format { path, reason } => write!(f, "{}: {reason}", path.display()),
             ImageError::Limit { path, reason } => write!(f, "{}: {reason}", path.display()),
+            ImageError::Truncated { path, truncation } => {
+                write!(f, "{}: {truncation}", path.display())
+            }
         }
     }
 }

@@ -714,12 +714,34 @@ fn parse<'d, R: object::ReadRef<'d>>(
     file_len: u64,
 ) -> Result<Parsed, ImageError> {
     let kind = object::FileKind::parse(data).map_err(|_| {
+        // The magic is there but the headers are cut: say which and where.
+        let format = match head.get(..4) {
+            Some([0x7f, b'E', b'L', b'F']) => Some(Format::Elf),
+            Some([b'M', b'Z', _, _]) => Some(Format::Pe),
+            Some([0xfe, 0xed, 0xfa, 0xce | 0xcf] | [0xce | 0xcf, 0xfa, 0xed, 0xfe]) => {
+                Some(Format::MachO)
+            }
+            _ => None,
+        };
+        if let Some(Err(truncation)) = format.map(|f| super::layout::check(data, f, file_len)) {
+            return ImageError::Truncated {
+                path: path.to_path_buf(),
+                truncation,
+            };
+        }
         ImageError::format(
             path,
             format!("not an executable (ELF, PE or Mach-O): {}", sniff(head)),
         )
     })?;
     let format = format_of(kind, path, head)?;
+    // Extents first: a cut-off file is named by its first part past the end, not by the
+    // parser message of whichever table `object` happened to read first (or not at all:
+    // a lost section name table reads as "no DWARF").
+    super::layout::check(data, format, file_len).map_err(|truncation| ImageError::Truncated {
+        path: path.to_path_buf(),
+        truncation,
+    })?;
     let file = object::File::parse(data)
         .map_err(|e| ImageError::format(path, format!("corrupt {} file: {e}", format.as_str())))?;
     let inside = |(off, size): (u64, u64)| off.checked_add(size).is_some_and(|end| end <= file_len);

@@ -2,8 +2,10 @@
 
 pub mod bytes;
 pub mod debugfile;
+pub mod debuginfod;
 pub mod error;
 pub mod image;
+pub mod layout;
 pub mod packer;
 
 pub use error::ImageError;

@@ -14,7 +14,11 @@ What it does
   CRC-32) or has a GNU build-id, looks for that file where gdb does: the binary's
   directory, its .debug/ subdirectory, /usr/lib/debug/<dir>/, and
   /usr/lib/debug/.build-id/ab/cdef.debug, plus every --debug-dir given. A candidate must
-  match the CRC or the build-id.
+  match the CRC or the build-id. When none does and DEBUGINFOD_URLS is set, asks
+  debuginfod by build-id as Delve does (`debuginfod-find debuginfo BUILD-ID`, bounded to
+  a few seconds, cached in debuginfod-find's cache); a server that is down or lacks the
+  file is reported in the evidence, never fatal. For a binary a Debian package owns
+  (dpkg-query -S), the fix names the package's -dbgsym and Debian's debuginfod.
 
 Why it matters for debugging
   gdb follows debuglinks; Delve looks in the build-id and debuglink places too, but only
@@ -31,8 +35,16 @@ Fix
   `config debug-info-directories -add DIR/.build-id` (`config debug-info-directories DIR`
   is rejected: "unsupported type for configuration key").
 
+  debuginfod: Delve 1.27.1 runs `debuginfod-find debuginfo BUILD-ID` when no local file
+  matches, so DEBUGINFOD_URLS in the environment dlv starts in (for vscode-go:
+  go.toolsEnvVars, or the launch configuration's env) is the whole fix; verified with
+  Debian's debuginfod 0.188 serving the split fixtures. A packaged binary (Debian's
+  /usr/bin/dlv from `delve`): apt-get install delve-dbgsym from the debian-debug archive,
+  or DEBUGINFOD_URLS=https://debuginfod.debian.net.
+
 How to verify by hand
   readelf --string-dump=.gnu_debuglink app ; readelf -n app | grep 'Build ID'
+  DEBUGINFOD_URLS=... debuginfod-find debuginfo BUILD-ID ; dpkg -S /path/to/app
 "#,
 };
 
@@ -53,7 +65,26 @@ pub fn run(t: &Target) -> Vec<Finding> {
     if let Some(id) = &build_id {
         evidence.push(format!("GNU build-id {id}"));
     }
+    if let Some(a) = &search.debuginfod {
+        evidence.push(format!(
+            "asked debuginfod (DEBUGINFOD_URLS={}) for build-id {}: {}",
+            a.urls, a.build_id, a.outcome
+        ));
+    }
     match (&search.found, t.dwarf_image()) {
+        (Some(path), Some(_)) if search.matched_by == Some("debuginfod (build-id)") => {
+            let mut f = Finding::new(
+                &RULE,
+                format!(
+                    "DWARF read from separate debug file {} (fetched from debuginfod)",
+                    path.display()
+                ),
+            );
+            f.evidence = evidence;
+            vec![f.fix(
+                "none needed for Delve with the same DEBUGINFOD_URLS: Delve runs `debuginfod-find debuginfo BUILD-ID` when no local file matches, and finds this cache (set DEBUGINFOD_URLS in the environment vscode-go starts dlv in: go.toolsEnvVars or the launch configuration's env); gdb asks debuginfod itself",
+            )]
+        }
         (Some(path), Some(_)) => {
             let mut f = Finding::new(
                 &RULE,
@@ -63,10 +94,22 @@ pub fn run(t: &Target) -> Vec<Finding> {
             f = f.evidence(format!("matched by {}", search.matched_by.unwrap_or("?")));
             vec![f.fix(delve_fix(path, search.matched_by))]
         }
-        _ if link.is_some() => {
+        _ if link.is_some() || search.debuginfod.is_some() => {
+            let asked = match &search.debuginfod {
+                Some(a) if a.outcome.starts_with("the server did not answer") => {
+                    " (debuginfod was asked and did not answer)"
+                }
+                Some(a) if a.outcome.starts_with("not asked") => {
+                    " (DEBUGINFOD_URLS is set but debuginfod-find is not installed)"
+                }
+                Some(_) => " (debuginfod was asked and has no such file)",
+                None => "",
+            };
             let mut f = Finding::new(
                 &RULE,
-                "separate debug file not found: breakpoints by file:line cannot bind",
+                format!(
+                    "separate debug file not found{asked}: breakpoints by file:line cannot bind"
+                ),
             )
             .severity(Severity::Error);
             f.evidence = evidence;
@@ -88,7 +131,31 @@ pub fn run(t: &Target) -> Vec<Finding> {
                 }
                 _ => "DIR/.build-id/ab/cdef.debug (named by its build-id)".to_string(),
             };
-            vec![f.fix(format!("place {name} beside the binary (Delve and gdb follow .gnu_debuglink there), or keep it as {as_build_id} and add DIR/.build-id to debug-info-directories in ~/.config/dlv/config.yml (read by dlv exec and by the dlv dap vscode-go starts; /usr/lib/debug/.build-id is searched by default); `debugdoctor check --debug-dir DIR` confirms it matches"))]
+            // A binary a package manager installed: its debug file is a package of its
+            // own, and the distribution's debuginfod serves it by build-id.
+            if let Some(pkg) = crate::binary::debuginfod::debian_owner(img.path()) {
+                f = f.evidence(format!(
+                    "installed by the Debian package {pkg} (dpkg-query -S)"
+                ));
+                let suite = std::fs::read_to_string("/etc/os-release")
+                    .ok()
+                    .and_then(|t| {
+                        t.lines()
+                            .find_map(|l| l.strip_prefix("VERSION_CODENAME="))
+                            .map(|c| c.trim_matches('"').to_string())
+                    })
+                    .filter(|c| !c.is_empty())
+                    .unwrap_or_else(|| "SUITE".into());
+                return vec![f.fix(format!(
+                    "install the debug package {pkg}-dbgsym from the debian-debug archive (add its {suite}-debug suite to the apt sources, then apt-get install {pkg}-dbgsym: it puts the file in /usr/lib/debug/.build-id/, where Delve and gdb look), or let Delve fetch it: DEBUGINFOD_URLS=https://debuginfod.debian.net with debuginfod-find installed (apt-get install debuginfod)"
+                ))];
+            }
+            let fix = if name.is_empty() {
+                format!("keep the debug file as {as_build_id} and add DIR/.build-id to debug-info-directories in ~/.config/dlv/config.yml (/usr/lib/debug/.build-id is searched by default), or serve it with debuginfod and set DEBUGINFOD_URLS (Delve runs debuginfod-find); `debugdoctor check --debug-dir DIR` confirms it matches")
+            } else {
+                format!("place {name} beside the binary (Delve and gdb follow .gnu_debuglink there), or keep it as {as_build_id} and add DIR/.build-id to debug-info-directories in ~/.config/dlv/config.yml (read by dlv exec and by the dlv dap vscode-go starts; /usr/lib/debug/.build-id is searched by default); `debugdoctor check --debug-dir DIR` confirms it matches")
+            };
+            vec![f.fix(fix)]
         }
         _ => Vec::new(),
     }

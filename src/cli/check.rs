@@ -591,6 +591,10 @@ fn render(r: &BinaryReport, ctx: &Context, with_baseline: bool, filtered: bool) 
         out.push_str(&format!("{}\n", s.good(text)));
     }
     match &r.main_main {
+        Some(m) if m.from == "pclntab" => out.push_str(&format!(
+            "main.main → {}:{} ({}, function entry, from the pclntab: no DWARF)\n",
+            m.file, m.line, m.pc,
+        )),
         Some(m) => out.push_str(&format!(
             "main.main → {}:{} ({}, {})\n",
             m.file,
@@ -601,6 +605,10 @@ fn render(r: &BinaryReport, ctx: &Context, with_baseline: bool, filtered: bool) 
             } else {
                 "first statement"
             }
+        )),
+        None if r.main_main_unbound.is_some() => out.push_str(&format!(
+            "main.main → not bound: {}\n",
+            r.main_main_unbound.as_deref().unwrap_or("")
         )),
         None if r.go_version.is_some() && r.dwarf.present => out.push_str(
             "main.main → not found in DWARF (no main package: a library or test binary?)\n",

@@ -2,7 +2,8 @@
 //! JSON shape (schema_version 1), documented in README.md:
 //! `{"path","format","arch","goos","goarch","go_version","module","build_settings":{..},
 //!   "dwarf":{"present","version","compressed","units","file"},"functions",
-//!   "main_main":{"pc","entry","file","line","after_prologue"}|null,"findings":[..]}`
+//!   "main_main":{"pc","entry","file","line","after_prologue","from"}|null,
+//!   "main_main_unbound":"reason"|absent,"findings":[..]}`
 
 use serde::Serialize;
 
@@ -24,6 +25,10 @@ pub struct BinaryReport {
     /// Functions in the pclntab (null when there is none).
     pub functions: Option<usize>,
     pub main_main: Option<MainMain>,
+    /// Why `break main.main` cannot bind in a binary without DWARF (Delve cannot load its
+    /// function table, or there is no main.main); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub main_main_unbound: Option<String>,
     pub findings: Vec<Finding>,
 }
 
@@ -47,6 +52,10 @@ pub struct MainMain {
     pub file: String,
     pub line: u64,
     pub after_prologue: bool,
+    /// Where the answer was read: `dwarf`, or `pclntab` for a binary without DWARF (the
+    /// function's entry, file and line from the Go runtime's table, as Delve 1.25+ binds
+    /// it; `where main.main` gives the same answer).
+    pub from: &'static str,
 }
 
 impl BinaryReport {
@@ -62,6 +71,7 @@ impl BinaryReport {
                 _ => Some("zlib"),
             });
         let d = t.dwarf();
+        let (main_main, main_main_unbound) = main_main(t);
         BinaryReport {
             path: t.path().display().to_string(),
             format: img.format().as_str(),
@@ -92,13 +102,8 @@ impl BinaryReport {
                     .map(|i| i.path().display().to_string()),
             },
             functions: t.pclntab().map(|p| p.funcs.len()),
-            main_main: t.main_main().map(|m| MainMain {
-                pc: format!("{:#x}", m.pc),
-                entry: format!("{:#x}", m.entry),
-                file: m.file.clone(),
-                line: m.line,
-                after_prologue: m.after_prologue,
-            }),
+            main_main,
+            main_main_unbound,
             findings,
         }
     }
@@ -124,5 +129,44 @@ impl BinaryReport {
             parts.push(format!("{} functions", super::human::thousands(n)));
         }
         parts.join(" · ")
+    }
+}
+
+/// Where `break main.main` lands: from DWARF when there is any (the unit's DIEs, the
+/// same rule `where` applies to its whole index), else the answer `where main.main`
+/// gives under the newest Delve's rules: the pclntab entry, file and line, or why it
+/// cannot bind.
+fn main_main(t: &Target) -> (Option<MainMain>, Option<String>) {
+    if t.dwarf().is_some() {
+        let m = t.main_main().map(|m| MainMain {
+            pc: format!("{:#x}", m.pc),
+            entry: format!("{:#x}", m.entry),
+            file: m.file.clone(),
+            line: m.line,
+            after_prologue: m.after_prologue,
+            from: "dwarf",
+        });
+        return (m, None);
+    }
+    if !t.is_go() || t.pclntab().is_none() {
+        return (None, None);
+    }
+    let r = crate::resolve::Resolver::new(t).resolve("main.main");
+    match r.addresses.first() {
+        Some(a) if r.bound => (
+            Some(MainMain {
+                pc: format!("{:#x}", a.pc),
+                entry: format!("{:#x}", a.pc),
+                file: a.file.clone(),
+                line: a.line,
+                after_prologue: false,
+                from: "pclntab",
+            }),
+            None,
+        ),
+        _ => (
+            None,
+            r.reason.map(|why| format!("[{}] {}", why.id, why.message)),
+        ),
     }
 }

@@ -756,9 +756,17 @@ impl<'t> Resolver<'t> {
         }
         if !looks_file && line.is_none() {
             if let Some(p) = self.target.pclntab() {
-                if let Some(f) = p.func_by_name(base) {
+                if let Some(i) = p.funcs.iter().position(|f| f.name == base) {
+                    let f = &p.funcs[i];
                     let mut r = self.bound(spec, vec![f.entry]);
-                    r.addresses[0].function = f.name.clone();
+                    let a = &mut r.addresses[0];
+                    a.function = f.name.clone();
+                    // Delve prints the pcln table's file and line at the entry
+                    // (`pcToLine` without line info: gosym `PCToLine`).
+                    if let Some(src) = p.source(i) {
+                        a.file = src.file.to_string();
+                        a.line = src.entry_line.map_or(0, u64::from);
+                    }
                     return r;
                 }
                 return unbound(

@@ -194,17 +194,43 @@ fn version_cache_entry(path: &Path) -> Option<PathBuf> {
 }
 
 pub fn dlv(path: &Path, source: &str) -> Result<DlvTool, String> {
-    let text = output(path, &["version"])
-        .ok_or_else(|| format!("{}: `dlv version` failed: not Delve?", path.display()))?;
+    // What it answered, for the error when it is not Delve: its exit and first line.
+    let not_delve = |answer: String| {
+        format!(
+            "{}: not Delve: `{} version` {answer} (Delve prints \"Delve Debugger\" and a \"Version:\" line)",
+            path.display(),
+            path.display()
+        )
+    };
+    let out = Command::new(path)
+        .arg("version")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| not_delve(format!("could not run: {e}")))?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let version = text
         .lines()
         .find_map(|l| l.strip_prefix("Version:"))
         .map(|v| v.trim().to_string());
-    if version.is_none() {
-        return Err(format!(
-            "{}: `dlv version` printed no \"Version:\" line: not Delve?",
-            path.display()
-        ));
+    if !out.status.success() || version.is_none() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let first = text
+            .lines()
+            .chain(stderr.lines())
+            .map(str::trim)
+            .find(|l| !l.is_empty());
+        let status = match out.status.code() {
+            Some(c) => format!("exited {c}"),
+            None => "was killed by a signal".to_string(),
+        };
+        let said = match first {
+            Some(l) => {
+                let l: String = l.chars().take(120).collect();
+                format!("{status} and printed {l:?}")
+            }
+            None => format!("{status} and printed nothing"),
+        };
+        return Err(not_delve(said));
     }
     let built_with = crate::binary::Image::open(path)
         .ok()

@@ -34,6 +34,9 @@ pub struct Environment {
     pub dlv: Option<detect::DlvTool>,
     /// Why dlv could not be used, when a path was given but is not Delve.
     pub dlv_error: Option<String>,
+    /// Who named the dlv that could not be used: `--dlv`, `go.alternateTools` or `PATH`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dlv_error_source: Option<String>,
     pub gdb: Option<detect::GdbTool>,
     pub ptrace: ptrace::PtraceStatus,
     pub host: String,
@@ -73,6 +76,7 @@ impl Environment {
             },
             None => (None, None),
         };
+        let dlv_error_source = dlv_error.as_ref().map(|_| source.to_string());
         let (os, arch) = crate::checks::foreign_platform::host_platform();
         Environment {
             go: go_path.as_deref().and_then(if opts.quick {
@@ -82,6 +86,7 @@ impl Environment {
             }),
             dlv,
             dlv_error,
+            dlv_error_source,
             gdb: if opts.quick {
                 None
             } else {

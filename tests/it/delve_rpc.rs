@@ -36,7 +36,13 @@ pub struct Dlv {
 impl Dlv {
     /// Starts `dlv exec BIN` headless and connects to it.
     pub fn launch(dlv: &Path, bin: &Path) -> Result<Dlv, String> {
+        Dlv::launch_with_env(dlv, bin, &[])
+    }
+
+    /// [`Dlv::launch`] with extra environment variables (DEBUGINFOD_URLS, XDG_CACHE_HOME).
+    pub fn launch_with_env(dlv: &Path, bin: &Path, env: &[(&str, &str)]) -> Result<Dlv, String> {
         let mut child = Command::new(dlv)
+            .envs(env.iter().copied())
             .arg("exec")
             .arg(bin)
             .args([

@@ -144,6 +144,78 @@ fn tools_are_found_where_told() {
     assert_eq!(v["environment"]["dlv"]["source"], "go.alternateTools");
 }
 
+/// `--dlv X` where X is not Delve: the user asked for that dlv, so it is an error (exit 1)
+/// saying what X answered to `X version`; so is a go.alternateTools entry (what vscode-go
+/// starts). A dlv on PATH that is not Delve stays info.
+#[test]
+fn a_dlv_asked_for_that_is_not_delve_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("dlv");
+    std::fs::write(&script, "#!/bin/sh\necho 'hello from a script'\nexit 3\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let s = script.to_str().unwrap();
+    for (dlv, answered) in [
+        ("/bin/true", "exited 0 and printed nothing"),
+        (s, "exited 3 and printed \"hello from a script\""),
+    ] {
+        let (code, v) = env_json(&["--dlv", dlv]);
+        assert_eq!(code, 1, "{v}");
+        let f = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == "DD507" && f["message"].as_str().unwrap().contains(dlv))
+            .unwrap_or_else(|| panic!("no DD507 for {dlv}: {v}"));
+        assert_eq!(f["severity"], "error", "{f}");
+        let msg = f["message"].as_str().unwrap();
+        assert!(
+            msg.starts_with(&format!(
+                "--dlv {dlv}: not Delve: `{dlv} version` {answered}"
+            )),
+            "{msg}"
+        );
+        assert_eq!(v["environment"]["dlv_error_source"], "--dlv");
+        // In words too, with the same exit code.
+        let out = common::run(&["env", "--dlv", dlv]);
+        assert_eq!(out.code, 1);
+        assert!(out.stdout.contains("error   DD507"), "{}", out.stdout);
+    }
+    // go.alternateTools naming it: an error as well.
+    std::fs::create_dir(dir.path().join(".vscode")).unwrap();
+    std::fs::write(
+        dir.path().join(".vscode/settings.json"),
+        format!("{{\"go.alternateTools\": {{\"dlv\": {s:?}}}}}"),
+    )
+    .unwrap();
+    let (code, v) = env_json(&["--workspace", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{v}");
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["id"] == "DD507"
+            && f["severity"] == "error"
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("go.alternateTools ")));
+    // The same script found on PATH, not asked for: info, exit 0.
+    let out = common::dd()
+        .args(["env", "--json"])
+        .env("PATH", dir.path())
+        .run();
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "DD507" && f["message"].as_str().unwrap().contains("not Delve"))
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(f["severity"], "info");
+    assert_eq!(out.code, 0, "{v}");
+}
+
 #[test]
 fn ptrace_facts_are_this_machines() {
     let (_, v) = env_json(&[]);

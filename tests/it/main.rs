@@ -14,6 +14,7 @@ mod check_human;
 mod check_matrix;
 mod ci;
 mod dap;
+mod debuginfod;
 mod delve_rpc;
 mod doctor;
 mod env;

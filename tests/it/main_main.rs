@@ -40,11 +40,15 @@ fn gdb_info_line(bin: &std::path::Path) -> Option<(String, u64, u64)> {
 
 /// Delve: `Breakpoint 1 set at 0x480fc6 for main.main() ./main.go:5`
 fn dlv_break(bin: &std::path::Path) -> Result<(u64, String, u64), String> {
+    dlv_break_with("dlv", bin)
+}
+
+fn dlv_break_with(dlv: &str, bin: &std::path::Path) -> Result<(u64, String, u64), String> {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("init");
     std::fs::write(&script, "break main.main\nexit\n").unwrap();
     let (_, out, err) = common::exec(
-        Command::new("dlv")
+        Command::new(dlv)
             .arg("exec")
             .arg(bin)
             .args([
@@ -168,4 +172,88 @@ fn check_and_where_agree_on_main_main() {
         compared += 1;
     }
     assert!(compared >= 40, "only {compared} fixtures compared");
+}
+
+/// Binaries without DWARF (stripped, split with the debug file missing or not looked
+/// for): `check` prints the `main.main` that `where main.main` binds, from the pclntab
+/// (its entry, file and line), in JSON and in words; where `where` cannot bind, check
+/// says why. Delve 1.27.1 binds the same pc, file and line (Go 1.25+ builds it accepts).
+#[test]
+fn check_main_main_without_dwarf_is_wheres_answer() {
+    let mut compared = 0;
+    let mut by_delve = 0;
+    for f in common::fixtures() {
+        if f.go.is_none() || !f.path.is_file() {
+            continue;
+        }
+        let path = f.path.to_str().unwrap();
+        let check = common::run(&["check", "--json", path]);
+        let doc: serde_json::Value = serde_json::from_str(&check.stdout)
+            .unwrap_or_else(|e| panic!("{}: {e}: {}", f.label(), check.stdout));
+        let b = &doc["binaries"][0];
+        if b["dwarf"]["present"] != false {
+            continue;
+        }
+        let w = common::run(&["where", "--json", "--delve", "newest", path, "main.main"]);
+        let wdoc: serde_json::Value = serde_json::from_str(&w.stdout).unwrap();
+        let loc = &wdoc["locations"][0];
+        let m = &b["main_main"];
+        if loc["bound"] == true {
+            let a = &loc["addresses"][0];
+            assert_eq!(m["from"], "pclntab", "{}", f.label());
+            assert_eq!(
+                m["pc"].as_str().unwrap(),
+                format!("{:#x}", a["pc"].as_u64().unwrap()),
+                "{}: pc",
+                f.label()
+            );
+            assert_eq!(m["file"], a["file"], "{}: file", f.label());
+            assert_eq!(m["line"], a["line"], "{}: line", f.label());
+            assert!(
+                m["file"].as_str().unwrap().ends_with(".go") && m["line"].as_u64().unwrap() > 0,
+                "{}: {m}",
+                f.label()
+            );
+            let human = common::run(&["check", path]).stdout;
+            let want = format!(
+                "main.main → {}:{} ({}, function entry, from the pclntab: no DWARF)",
+                m["file"].as_str().unwrap(),
+                m["line"],
+                m["pc"].as_str().unwrap()
+            );
+            assert!(
+                human.contains(&want),
+                "{}: {want} not in\n{human}",
+                f.label()
+            );
+            if f.is_host_platform() && f.go_at_least(25) && f.variant == "sw" {
+                let dlv = common::repo_root().join(".cache/bin/dlv-1.27.1");
+                let (pc, file, line) = dlv_break_with(dlv.to_str().unwrap(), &f.path)
+                    .unwrap_or_else(|e| panic!("{}: {e}", f.label()));
+                assert_eq!(
+                    (format!("{pc:#x}"), file.as_str(), line),
+                    (
+                        m["pc"].as_str().unwrap().to_string(),
+                        m["file"].as_str().unwrap(),
+                        m["line"].as_u64().unwrap()
+                    ),
+                    "{}: Delve 1.27.1",
+                    f.label()
+                );
+                by_delve += 1;
+            }
+        } else {
+            assert!(m.is_null(), "{}: {m}", f.label());
+            let why = b["main_main_unbound"].as_str().unwrap_or("");
+            assert!(
+                why.contains(loc["reason"]["message"].as_str().unwrap()),
+                "{}: {why} vs {}",
+                f.label(),
+                loc["reason"]
+            );
+        }
+        compared += 1;
+    }
+    assert!(compared >= 20, "only {compared} fixtures without DWARF");
+    assert!(by_delve >= 2, "only {by_delve} compared with Delve 1.27.1");
 }

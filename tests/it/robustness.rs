@@ -198,6 +198,8 @@ fn mutate(b: &Base, seed: u64) -> (Vec<u8>, String) {
 
 /// Everything debugdoctor does with a binary, forced.
 fn exercise(path: &Path, data: Vec<u8>, full: bool) {
+    // A developer's DEBUGINFOD_URLS must not send a mutant's build-id to a server.
+    debugdoctor::binary::debuginfod::disable();
     let Ok(img) = Image::from_bytes(path, data) else {
         return;
     };
@@ -534,6 +536,144 @@ fn file_truncated_after_open() {
     assert!(t.pclntab_result().is_err());
     let _ = debugdoctor::registry::check(&t);
     exercise_more(&t);
+}
+
+/// A binary cut short is refused with the part that is cut and where: "section X ends at
+/// byte N, file is M bytes", for ELF, PE and Mach-O, at several points, never the object
+/// parser's "Invalid ELF symbol table data" nor a misdiagnosis ("no DWARF", "not a Go
+/// binary") from a section table whose names were cut off. The sections and their extents
+/// come from the whole file: readelf's section table for ELF, the parsed image for PE and
+/// Mach-O.
+#[test]
+fn truncated_binaries_name_the_part_and_both_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cut_file = dir.path().join("cut");
+    let mut checked = 0;
+    // (fixture variant, sections to cut in the middle of)
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "default",
+            &[".text", ".gopclntab", ".debug_info", ".symtab"],
+        ),
+        ("pie", &[".rodata", ".debug_line"]),
+        ("windows", &[".text", ".rdata", ".symtab"]),
+        ("darwin-arm64", &["__text", "__gopclntab", "__zdebug_info"]),
+    ];
+    for &(variant, sections) in cases {
+        let f = common::fixture("1.25.5", "hello", variant);
+        let whole = std::fs::read(&f.path).unwrap();
+        let img = Image::open(&f.path).unwrap();
+        // ELF: readelf's `[Nr] Name Type Address Off Size`.
+        let readelf = (img.format() == debugdoctor::binary::Format::Elf).then(|| {
+            let (code, out, err) = common::exec(
+                std::process::Command::new("readelf")
+                    .args(["-S", "-W"])
+                    .arg(&f.path),
+            );
+            assert_eq!(code, 0, "{err}");
+            out
+        });
+        for &name in sections {
+            // (how the message names it, start, end)
+            let (named, start, end) = match &readelf {
+                Some(table) => {
+                    let line = table
+                        .lines()
+                        .find(|l| {
+                            l.split_whitespace().nth(2) == Some(name)
+                                || l.split_whitespace().nth(1) == Some(name)
+                        })
+                        .unwrap_or_else(|| panic!("{}: no {name} in readelf -S", f.label()));
+                    let nr = line
+                        .trim_start()
+                        .trim_start_matches('[')
+                        .split(']')
+                        .next()
+                        .unwrap()
+                        .trim();
+                    let cols: Vec<&str> =
+                        line.split(']').nth(1).unwrap().split_whitespace().collect();
+                    let off = u64::from_str_radix(cols[3], 16).unwrap();
+                    let size = u64::from_str_radix(cols[4], 16).unwrap();
+                    (format!("section [{nr}]"), off, off + size)
+                }
+                None => {
+                    let s = img
+                        .section(name)
+                        .unwrap_or_else(|| panic!("{}: no {name}", f.label()));
+                    let (off, size) = s.stored_range.unwrap();
+                    let named = if s.segment.is_empty() {
+                        format!("section {name}")
+                    } else {
+                        format!("section {},{name}", s.segment)
+                    };
+                    (named, off, off + size)
+                }
+            };
+            let cut = start + (end - start) / 2;
+            std::fs::write(&cut_file, &whole[..cut as usize]).unwrap();
+            for json in [false, true] {
+                let mut cmd = common::dd();
+                cmd.arg("check");
+                if json {
+                    cmd.arg("--json");
+                }
+                let out = cmd.arg(&cut_file).run();
+                assert_eq!(out.code, 2, "{}: {name}: {}", f.label(), out.stdout);
+                let msg = if json {
+                    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+                    doc["binaries"][0]["error"].as_str().unwrap().to_string()
+                } else {
+                    out.stderr.clone()
+                };
+                let want = format!("{named} ends at byte {end}, file is {cut} bytes");
+                assert!(
+                    msg.contains(&want),
+                    "{} cut in {name} at {cut}: want {want:?} in {msg}",
+                    f.label()
+                );
+                assert!(!msg.contains("Invalid"), "{msg}");
+            }
+            checked += 1;
+        }
+        // Cut inside the header tables: the table is named, with both sizes.
+        let head_cut = match img.format() {
+            debugdoctor::binary::Format::Elf => 100,
+            debugdoctor::binary::Format::Pe => 500,
+            debugdoctor::binary::Format::MachO => 100,
+        };
+        std::fs::write(&cut_file, &whole[..head_cut]).unwrap();
+        let out = common::run(&["check", cut_file.to_str().unwrap()]);
+        assert_eq!(out.code, 2, "{}", out.stdout);
+        let want_table = match img.format() {
+            debugdoctor::binary::Format::Elf => "the program header table",
+            debugdoctor::binary::Format::Pe => "the section table",
+            debugdoctor::binary::Format::MachO => "the load command area",
+        };
+        assert!(
+            out.stderr.contains(want_table)
+                && out.stderr.contains(&format!("file is {head_cut} bytes")),
+            "{}: {}",
+            f.label(),
+            out.stderr
+        );
+        // One byte short: still named (the last part in the file). Not PE: Go's last PE
+        // section ends in file-alignment padding past its virtual size, which no reader
+        // (nor the loader) needs.
+        if img.format() == debugdoctor::binary::Format::Pe {
+            continue;
+        }
+        std::fs::write(&cut_file, &whole[..whole.len() - 1]).unwrap();
+        let out = common::run(&["check", cut_file.to_str().unwrap()]);
+        assert_eq!(out.code, 2, "{}: one byte short: {}", f.label(), out.stdout);
+        assert!(
+            out.stderr
+                .contains(&format!("file is {} bytes", whole.len() - 1)),
+            "{}",
+            out.stderr
+        );
+    }
+    assert_eq!(checked, 12);
 }
 
 /// Inputs that once failed, kept as recipes (fixture, section, offset in the section's

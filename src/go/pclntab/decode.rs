@@ -103,6 +103,23 @@ pub(super) fn func_source(
     } else {
         None
     };
+    // The first value of a pc-value table (gosym `pcvalue` / `step`: the value starts at
+    // -1, the first delta zig-zag encoded) is its value at the entry PC.
+    let first_value = |table: u32| -> Option<i32> {
+        if table == 0 {
+            return None;
+        }
+        let mut at = (h.pctab_off as usize).checked_add(table as usize)?;
+        let uv = read_varint(r.data, &mut at)?;
+        let delta = if uv & 1 != 0 { !(uv >> 1) } else { uv >> 1 } as i32;
+        Some((-1i32).wrapping_add(delta))
+    };
+    // pcln: the line at the entry, what Delve prints for a breakpoint on a function of a
+    // binary without DWARF (`pcToLine` through gosym's `PCToLine`).
+    let entry_line = field(6)
+        .and_then(first_value)
+        .filter(|&l| l > 0)
+        .map(|l| l as u32);
     let file = (|| {
         // The first value of the pcfile table is the file at the entry PC (gosym
         // `pcvalue` / `step`: value starts at -1, first delta zig-zag encoded).
@@ -127,7 +144,11 @@ pub(super) fn func_source(
             }
         }
     })();
-    RawSource { file, start_line }
+    RawSource {
+        file,
+        start_line,
+        entry_line,
+    }
 }
 
 /// gosym `readvarint`: little-endian base-128, at most 5 bytes for a u32.

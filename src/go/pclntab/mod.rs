@@ -155,6 +155,7 @@ impl Pclntab {
         Some(FuncSource {
             file,
             start_line: raw.start_line,
+            entry_line: raw.entry_line,
         })
     }
 
@@ -170,6 +171,8 @@ pub struct FuncSource<'a> {
     pub file: &'a str,
     /// Go 1.20+ only (earlier tables do not record it).
     pub start_line: Option<u32>,
+    /// The line at the entry PC (the pcln table's first value), every Go version.
+    pub entry_line: Option<u32>,
 }
 
 /// Per-function source, as indexes into `files`.
@@ -177,6 +180,7 @@ pub struct FuncSource<'a> {
 struct RawSource {
     file: Option<u32>,
     start_line: Option<u32>,
+    entry_line: Option<u32>,
 }
 
 /// The table's bytes and where they were found.
