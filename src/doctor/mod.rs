@@ -311,7 +311,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     };
 
     // Toolchain findings need the binary (its Go version, its DWARF).
-    let target = binary.as_ref().map(|b| Target::open(b));
+    let target = binary.as_ref().map(Target::open);
     let env = env_job
         .join()
         .map_err(|_| "the toolchain check failed".to_string())?;

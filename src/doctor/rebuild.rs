@@ -148,41 +148,6 @@ pub struct RebuildPlan {
     pub vcs_revision: Option<String>,
 }
 
-/// The `-s`/`-w` style linker booleans, and linker flags that take a separate value (so
-/// `-X main.v=-s` keeps its value): cmd/link's flag table.
-const LINKER_VALUE_FLAGS: &[&str] = &[
-    "X",
-    "B",
-    "E",
-    "H",
-    "I",
-    "L",
-    "R",
-    "T",
-    "buildid",
-    "buildmode",
-    "extar",
-    "extld",
-    "extldflags",
-    "installsuffix",
-    "linkmode",
-    "o",
-    "r",
-    "tmpdir",
-    "libgcc",
-    "k",
-    "pluginpath",
-    "importcfg",
-    "cpuprofile",
-    "memprofile",
-    "memprofilerate",
-    "benchmark",
-    "benchmarkprofile",
-    "capturehostobjs",
-    "strictdups",
-    "fipso",
-];
-
 /// Builds the rebuild plan for a binary from its build info. `host` is what the local `go`
 /// reports ([`host_go`]); `None` assumes a native build's defaults and says so.
 pub fn plan(binary: &Path, bi: &BuildInfo, host: Option<&HostGo>) -> RebuildPlan {
@@ -614,7 +579,9 @@ pub fn drop_strip_flags(ldflags: &str) -> (Option<String>, Vec<String>) {
                     }
                     continue;
                 }
-                None if LINKER_VALUE_FLAGS.contains(&name) => value_of = Some(name.to_string()),
+                None if crate::vscode::rules::invalid_build_flag::linker_flag_takes_value(name) => {
+                    value_of = Some(name.to_string())
+                }
                 _ => {}
             }
         }

@@ -165,6 +165,49 @@ fn apply(root: &CstRootNode, fix: &Fix) -> Option<()> {
     Some(())
 }
 
+/// Writes through a temporary file in the same directory and renames it over `path`,
+/// so a crash never leaves a half-written launch.json; keeps the file's permissions.
+pub fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    // Write where a symlinked launch.json points, so the link itself survives.
+    let resolved = std::fs::canonicalize(path)?;
+    let path = resolved.as_path();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let perms = std::fs::metadata(path)?.permissions();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // The loader drops a UTF-8 byte order mark before linting; put it back so that --fix
+    // changes only what it reports.
+    let bom = {
+        use std::io::Read;
+        let mut head = [0u8; 3];
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_exact(&mut head))
+            .is_ok()
+            && head == *b"\xef\xbb\xbf"
+    };
+    let tmp = dir.join(format!(".{name}.debugdoctor-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        if bom && !text.starts_with('\u{feff}') {
+            f.write_all(b"\xef\xbb\xbf")?;
+        }
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::set_permissions(&tmp, perms)?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,47 +259,4 @@ mod tests {
         }];
         assert_eq!(apply_fixes(TEXT, &fixes).unwrap(), TEXT);
     }
-}
-
-/// Writes through a temporary file in the same directory and renames it over `path`,
-/// so a crash never leaves a half-written launch.json; keeps the file's permissions.
-pub fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    // Write where a symlinked launch.json points, so the link itself survives.
-    let resolved = std::fs::canonicalize(path)?;
-    let path = resolved.as_path();
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let perms = std::fs::metadata(path)?.permissions();
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // The loader drops a UTF-8 byte order mark before linting; put it back so that --fix
-    // changes only what it reports.
-    let bom = {
-        use std::io::Read;
-        let mut head = [0u8; 3];
-        std::fs::File::open(path)
-            .and_then(|mut f| f.read_exact(&mut head))
-            .is_ok()
-            && head == *b"\xef\xbb\xbf"
-    };
-    let tmp = dir.join(format!(".{name}.debugdoctor-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        if bom && !text.starts_with('\u{feff}') {
-            f.write_all(b"\xef\xbb\xbf")?;
-        }
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        std::fs::set_permissions(&tmp, perms)?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

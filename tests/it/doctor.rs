@@ -300,16 +300,18 @@ fn go_build(ws: &Path, elsewhere: Option<&Path>, args: &[&str]) -> PathBuf {
     out
 }
 
-#[test]
-fn strip_flags_in_build_flags() {
-    let c = hello(
-        "strip",
-        launch(json!({"buildFlags": "-ldflags='-s -w'"})),
-        ("DD403", "launch-json"),
-    );
+/// A debug configuration of hello with `extra`: doctor's first fix is the `id` launch.json
+/// edit, `doctor --fix` applies it, and real Delve then binds main.main and main.go:26.
+fn fixed_by_doctor_fix(name: &str, extra: Value, id: &'static str) {
+    let c = hello(name, launch(extra), (id, "launch-json"));
     let ws = c.prepare();
     c.run(&ws, apply_with_doctor_fix(&c));
     delve_binds(&ws, &c.dlv, c.go, false, "main.go", 26);
+}
+
+#[test]
+fn strip_flags_in_build_flags() {
+    fixed_by_doctor_fix("strip", json!({"buildFlags": "-ldflags='-s -w'"}), "DD403");
 }
 
 #[test]
@@ -418,14 +420,7 @@ fn reversed_substitute_path() {
 
 #[test]
 fn trimpath_in_build_flags() {
-    let c = hello(
-        "trimpath",
-        launch(json!({"buildFlags": "-trimpath"})),
-        ("DD408", "launch-json"),
-    );
-    let ws = c.prepare();
-    c.run(&ws, apply_with_doctor_fix(&c));
-    delve_binds(&ws, &c.dlv, c.go, false, "main.go", 26);
+    fixed_by_doctor_fix("trimpath", json!({"buildFlags": "-trimpath"}), "DD408");
 }
 
 #[test]
@@ -461,14 +456,7 @@ fn missing_program() {
 
 #[test]
 fn env_value_not_a_string() {
-    let c = hello(
-        "env",
-        launch(json!({"env": {"DEBUG": true}})),
-        ("DD417", "launch-json"),
-    );
-    let ws = c.prepare();
-    c.run(&ws, apply_with_doctor_fix(&c));
-    delve_binds(&ws, &c.dlv, c.go, false, "main.go", 26);
+    fixed_by_doctor_fix("env", json!({"env": {"DEBUG": true}}), "DD417");
 }
 
 #[test]
@@ -689,14 +677,11 @@ fn cgo_turned_off_in_env() {
 
 #[test]
 fn output_flag_in_build_flags() {
-    let c = hello(
+    fixed_by_doctor_fix(
         "output-flag",
-        launch(json!({"buildFlags": ["-o", "out/hello"]})),
-        ("DD419", "launch-json"),
+        json!({"buildFlags": ["-o", "out/hello"]}),
+        "DD419",
     );
-    let ws = c.prepare();
-    c.run(&ws, apply_with_doctor_fix(&c));
-    delve_binds(&ws, &c.dlv, c.go, false, "main.go", 26);
 }
 
 /// `-gcflags` in env GOFLAGS: Delve's own `-gcflags all=-N -l` on the command line wins,

@@ -243,6 +243,11 @@ const LINK_BOOL: &[&str] = &[
     "w",
 ];
 
+/// True for a linker flag that takes the next field as its value (`-X main.v=-s`).
+pub fn linker_flag_takes_value(name: &str) -> bool {
+    LINK_FLAGS.contains(&name) && !LINK_BOOL.contains(&name)
+}
+
 /// A flag's name: `--tags=x` → `tags`.
 pub fn flag_name(field: &str) -> Option<&str> {
     let rest = field.strip_prefix('-')?;
