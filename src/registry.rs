@@ -212,7 +212,7 @@ mod tests {
         let s = RuleSet::parse(&["dd2".into(), " DD101 ".into(), "".into()]).unwrap();
         assert!(s.contains(RuleId::parse("DD203")) && s.contains(RuleId::parse("DD101")));
         assert!(!s.contains(RuleId::parse("DD102")));
-        assert!(RuleSet::parse(&["DD9".into()]).is_err());
+        assert!(RuleSet::parse(&["DD0".into()]).is_err());
         assert!(RuleSet::parse(&["XX".into()]).is_err());
     }
 

@@ -351,9 +351,9 @@ fn select_and_ignore_take_ids_and_prefixes() {
         "DD103 and DD201 were there to ignore: {all:?}"
     );
     // A typo is a usage error, not a silently empty gate.
-    let (code, _, err) = dd_check().args(["--select", "DD9", MATRIX]).run().parts();
+    let (code, _, err) = dd_check().args(["--select", "DD0", MATRIX]).run().parts();
     assert_eq!(code, 2);
-    assert!(err.contains("DD9"), "{err}");
+    assert!(err.contains("DD0"), "{err}");
 }
 
 #[test]
