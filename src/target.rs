@@ -27,7 +27,6 @@ pub struct Target {
     buildinfo: OnceLock<std::result::Result<Option<BuildInfo>, BuildInfoError>>,
     pclntab: OnceLock<std::result::Result<Option<Pclntab>, PclntabError>>,
     dwarf_summary: OnceLock<std::result::Result<Option<dwarf::Summary>, dwarf::DwarfError>>,
-    main_main: OnceLock<Option<dwarf::FunctionLocation>>,
 }
 
 impl Target {
@@ -47,7 +46,6 @@ impl Target {
             buildinfo: OnceLock::new(),
             pclntab: OnceLock::new(),
             dwarf_summary: OnceLock::new(),
-            main_main: OnceLock::new(),
         }
     }
 
@@ -192,14 +190,11 @@ impl Target {
         })
     }
 
-    /// Where `break main.main` lands, read from DWARF.
-    pub fn main_main(&self) -> Option<&dwarf::FunctionLocation> {
-        self.main_main
-            .get_or_init(|| {
-                let summary = self.dwarf()?;
-                let d = self.gimli()?;
-                dwarf::function_location(&d, summary, "main.main")
-            })
-            .as_ref()
+    /// Where `break main.main` lands under a Delve version's prologue `rules`, read
+    /// from DWARF.
+    pub fn main_main(&self, rules: dwarf::prologue::Rules) -> Option<dwarf::FunctionLocation> {
+        let summary = self.dwarf()?;
+        let d = self.gimli()?;
+        dwarf::function_location(&d, summary, "main.main", rules)
     }
 }

@@ -15,6 +15,7 @@ use debugdoctor::registry::{self, RuleSet};
 use debugdoctor::report::binary::BinaryReport;
 use debugdoctor::report::sarif;
 use debugdoctor::target::OpenOptions;
+use debugdoctor::toolchain::binding_rules::{self, BindingRules};
 use debugdoctor::Target;
 
 use super::{out, outln, Context};
@@ -90,6 +91,11 @@ pub struct Args {
     /// DD601 main-not-reached / DD602 ptrace-denied.
     #[arg(long)]
     pub probe: bool,
+    /// Answer `break main.main` as this Delve does where versions differ: a version
+    /// (`1.20.2`, `newest`), the path of a dlv, or `auto` [default: auto, the dlv on PATH;
+    /// the newest Delve's rules when there is none]. The same choice as `where --delve`.
+    #[arg(long, value_name = "PATH|VERSION")]
+    pub delve: Option<String>,
 }
 
 /// Settings after merging debugdoctor.toml and the command line (the command line wins).
@@ -101,6 +107,8 @@ struct Settings {
     jobs: usize,
     baseline: Option<PathBuf>,
     debug_dirs: Vec<PathBuf>,
+    /// Whose rules answer `break main.main`.
+    delve: BindingRules,
 }
 
 fn settings(args: &Args) -> Result<Settings, String> {
@@ -151,6 +159,7 @@ fn settings(args: &Args) -> Result<Settings, String> {
         jobs: args.jobs.or(c.jobs).unwrap_or(0),
         baseline: args.baseline.clone().or(c.baseline),
         debug_dirs,
+        delve: binding_rules::select(args.delve.as_deref())?,
     })
 }
 
@@ -230,7 +239,13 @@ enum Outcome {
     Skipped,
 }
 
-fn analyse(input: &Input, options: &OpenOptions, want_facts: bool, probe: bool) -> Outcome {
+fn analyse(
+    input: &Input,
+    options: &OpenOptions,
+    want_facts: bool,
+    probe: bool,
+    rules: &BindingRules,
+) -> Outcome {
     match Target::open_with(&input.path, options.clone()) {
         Ok(t) => {
             let mut findings = registry::check(&t);
@@ -245,7 +260,7 @@ fn analyse(input: &Input, options: &OpenOptions, want_facts: bool, probe: bool) 
             }
             let facts = want_facts.then(|| Box::new(BuildFacts::of(&t)));
             Outcome::Report {
-                report: Box::new(BinaryReport::new(&t, findings)),
+                report: Box::new(BinaryReport::new(&t, findings, rules)),
                 facts,
                 explicit: input.explicit,
             }
@@ -324,7 +339,7 @@ fn analyse_all(args: &Args, s: &Settings, want_facts: bool) -> Vec<Outcome> {
     let inputs = collect_inputs(&args.paths);
     let progress = progress_bar(s.format, inputs.len());
     let analyse_one = |i: &Input| {
-        let o = analyse(i, &options, want_facts, args.probe);
+        let o = analyse(i, &options, want_facts, args.probe, &s.delve);
         if let Some(p) = &progress {
             p.inc(1);
         }
@@ -614,6 +629,9 @@ fn render(r: &BinaryReport, ctx: &Context, with_baseline: bool, filtered: bool) 
             "main.main → not found in DWARF (no main package: a library or test binary?)\n",
         ),
         None => {}
+    }
+    if let Some(newest) = &r.main_main_newest {
+        out.push_str(&format!("        ({newest})\n"));
     }
     out
 }

@@ -36,6 +36,7 @@ pub fn run(args: Args, ctx: &Context) -> u8 {
         go: args.go.clone(),
         dlv: args.dlv.clone(),
         workspace: Some(args.workspace.clone()),
+        alternate_tools: None,
         quick: false,
     });
     let findings = env.findings(target.as_ref());

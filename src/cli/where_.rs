@@ -13,6 +13,7 @@ use super::Context;
 use debugdoctor::paths::substitute::DelveRule;
 use debugdoctor::resolve::{DelveRules, Resolution, Resolver};
 use debugdoctor::target::OpenOptions;
+use debugdoctor::toolchain::binding_rules;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -93,77 +94,6 @@ struct Doc<'a> {
     locations: &'a [Resolution],
 }
 
-/// The rules `--delve` names: a version, `newest`, a dlv executable, or `auto` (the dlv
-/// on PATH, else the newest rules); and why, in words.
-fn delve_rules(arg: Option<&str>) -> Result<(DelveRules, String), String> {
-    let arg = arg.unwrap_or("auto");
-    if arg == "newest" {
-        return Ok((DelveRules::default(), "--delve newest".into()));
-    }
-    if let Some(r) = DelveRules::for_version(arg) {
-        return Ok((r, format!("--delve {arg}")));
-    }
-    let path = match arg {
-        "auto" => match debugdoctor::toolchain::detect::which("dlv") {
-            Some(p) => p,
-            None => return Ok((DelveRules::default(), "newest (no dlv on PATH)".into())),
-        },
-        p => PathBuf::from(p),
-    };
-    if !path.is_file() {
-        return Err(format!(
-            "--delve {arg}: neither a Delve version (1.27.1) nor a dlv executable"
-        ));
-    }
-    // A released Delve says its version in its build info: no process to start (it
-    // would compete with the index for the CPU). Else `dlv version`, remembered.
-    let fast = debugdoctor::toolchain::detect::dlv_version_from_build_info(&path)
-        .and_then(|v| Some((DelveRules::for_version(&v)?, v)));
-    let found = match fast {
-        Some(x) => Ok(x),
-        None => debugdoctor::toolchain::detect::dlv_version_remembered(&path).and_then(|version| {
-            DelveRules::for_version(&version)
-                .map(|r| (r, version))
-                .ok_or_else(|| format!("--delve {arg}: `dlv version` printed no version"))
-        }),
-    };
-    let (rules, version) = match (found, arg) {
-        (Ok(x), _) => x,
-        // The default must not fail on an unusable dlv: `env` reports that one.
-        (Err(e), "auto") => {
-            return Ok((
-                DelveRules::default(),
-                format!("newest (the dlv on PATH is unusable: {e})"),
-            ));
-        }
-        (Err(e), _) => return Err(e),
-    };
-    let from = match arg {
-        "auto" => format!("dlv on PATH: {} ({version})", path.display()),
-        _ => format!("--delve {} ({version})", path.display()),
-    };
-    Ok((rules, from))
-}
-
-/// `, which refuses go1.25 binaries ...` when the Delve named in `from` (`... (1.20.2)`)
-/// does not support the binary's Go version; else nothing.
-fn refusal(from: &str, go: Option<&str>) -> String {
-    let minor = |v: &str| v.split('.').nth(1).and_then(|m| m.parse::<u32>().ok());
-    let delve = from
-        .rsplit_once('(')
-        .and_then(|(_, v)| minor(v.trim_end_matches(')').trim_start_matches('v')));
-    let go_minor = go.and_then(|g| minor(g.trim_start_matches("go")));
-    match (delve, go_minor) {
-        (Some(d), Some(g)) => match debugdoctor::toolchain::compat::supported(d) {
-            Some((lo, hi, _)) if g < lo || g > hi => {
-                format!(", which refuses go1.{g} binaries unless run with --check-go-version=false")
-            }
-            _ => String::new(),
-        },
-        _ => String::new(),
-    }
-}
-
 fn ranges(lines: &[u32]) -> String {
     let mut out: Vec<String> = Vec::new();
     let mut i = 0;
@@ -209,18 +139,18 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
     };
     // Asking the dlv its version (a process) overlaps with building the index.
     let (mut r, rules) = std::thread::scope(|s| {
-        let rules = s.spawn(|| delve_rules(args.delve.as_deref()));
+        let rules = s.spawn(|| binding_rules::select(args.delve.as_deref()));
         let r = Resolver::new(&target);
         let rules = rules
             .join()
             .unwrap_or_else(|_| Err("--delve: the version check failed".into()));
         (r, rules)
     });
-    let (rules, rules_from) = match rules {
+    let chosen = match rules {
         Ok(x) => x,
         Err(e) => return super::fail(args.json, super::EXIT_USAGE, e),
     };
-    r.set_rules(rules);
+    r.set_rules(chosen.rules);
     if let Some(file) = &args.breakable {
         if !print_breakable(&r, file, args.json) {
             return super::fail(
@@ -237,20 +167,16 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
     if args.json {
         json(&Doc {
             schema_version: 1,
-            delve_rules: rules,
-            delve_rules_from: &rules_from,
+            delve_rules: chosen.rules,
+            delve_rules_from: &chosen.from,
             substitute_path: &subst,
             locations: &res,
         });
     } else {
         let mut text = render(&res, target.image().is_pie());
         // Say whose rules decided only when they are not the newest Delve's.
-        if rules != DelveRules::default() {
-            text.push_str(&format!(
-                "(bound as Delve {} binds: {rules_from}{}; --delve newest for Delve 1.25+)\n",
-                rules.as_str(),
-                refusal(&rules_from, target.go_version().as_deref()),
-            ));
+        if let Some(caveat) = chosen.caveat(target.go_version().as_deref()) {
+            text.push_str(&format!("({caveat})\n"));
         }
         super::write_stdout(&text);
     }

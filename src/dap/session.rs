@@ -36,21 +36,8 @@ pub struct LaunchArgs {
 impl LaunchArgs {
     fn from_json(command: &str, a: &serde_json::Value) -> LaunchArgs {
         let s = |k: &str| a.get(k).and_then(|v| v.as_str()).map(String::from);
-        let to_server = a
-            .get("substitutePath")
-            .and_then(|v| v.as_array())
-            .map(|rules| {
-                rules
-                    .iter()
-                    .filter_map(|r| {
-                        Some(DelveRule {
-                            from: r.get("from")?.as_str()?.to_string(),
-                            to: r.get("to")?.as_str()?.to_string(),
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let to_server =
+            DelveRule::from_launch_json(a.get("substitutePath"), |v| v.as_str().map(String::from));
         LaunchArgs {
             request: command.to_string(),
             mode: s("mode").unwrap_or_else(|| {

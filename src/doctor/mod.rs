@@ -248,6 +248,13 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         go: go.clone(),
         dlv: opts.dlv.clone(),
         workspace: Some(ws.clone()),
+        alternate_tools: Some(
+            settings
+                .alternate_tools
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
         quick: true,
     };
     let env_job = std::thread::spawn(move || Environment::detect(&env_opts));
@@ -345,8 +352,15 @@ pub fn run(opts: &Options) -> Result<Report, String> {
             if vscode::lint::trimmed_paths_mapped(t, &session.substitute_path) {
                 findings.retain(|f| !f.is(&crate::checks::trimpath_paths::RULE));
             }
+            // The dlv vscode-go starts decides where breakpoints bind.
+            let rules = env
+                .dlv
+                .as_ref()
+                .and_then(|d| d.version.as_deref())
+                .and_then(DelveRules::for_version)
+                .unwrap_or_default();
             let main = t
-                .main_main()
+                .main_main(rules.prologue())
                 .map(|m| format!("; main.main → {}:{}", m.file, m.line))
                 .unwrap_or_default();
             steps.push(step(
@@ -366,12 +380,6 @@ pub fn run(opts: &Options) -> Result<Report, String> {
             steps.push(step("paths", psum, pfind, t4));
             // 6. Breakpoints as the editor sends them.
             let t5 = Instant::now();
-            let rules = env
-                .dlv
-                .as_ref()
-                .and_then(|d| d.version.as_deref())
-                .and_then(DelveRules::for_version)
-                .unwrap_or_default();
             let resolver = Resolver::with_rules(t, rules);
             let mut bfind = Vec::new();
             for given in std::iter::once("main.main".to_string()).chain(opts.breaks.iter().cloned())

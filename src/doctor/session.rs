@@ -337,20 +337,7 @@ fn resolve(
                 .collect()
         })
         .unwrap_or_default();
-    let substitute_path = obj
-        .get("substitutePath")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|r| {
-                    Some(DelveRule {
-                        from: text(r.get("from")?)?,
-                        to: text(r.get("to")?)?,
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let substitute_path = DelveRule::from_launch_json(obj.get("substitutePath"), &mut text);
     let cwd = s("cwd", &mut text).map(abs);
     let output = s("output", &mut text).map(abs);
     let debug_adapter = s("debugAdapter", &mut text).unwrap_or_else(|| "dlv-dap".into());

@@ -267,6 +267,7 @@ pub fn function_location(
     dwarf: &Dwarf<'_>,
     summary: &Summary,
     name: &str,
+    rules: prologue::Rules,
 ) -> Option<FunctionLocation> {
     // Go names the unit after the package; try the owning package's unit first.
     let pkg = name.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
@@ -305,7 +306,7 @@ pub fn function_location(
                     .unwrap_or(low.saturating_add(1)),
                 None => low.saturating_add(1),
             };
-            return locate_in_lines(dwarf, &unit, name, low, high);
+            return locate_in_lines(dwarf, &unit, name, (low, high), rules);
         }
     }
     None
@@ -315,8 +316,8 @@ fn locate_in_lines<'a>(
     dwarf: &Dwarf<'a>,
     unit: &gimli::Unit<Reader<'a>>,
     name: &str,
-    low: u64,
-    high: u64,
+    (low, high): (u64, u64),
+    rules: prologue::Rules,
 ) -> Option<FunctionLocation> {
     let program = unit.line_program.clone()?;
     let mut rows = program.rows();
@@ -343,8 +344,7 @@ fn locate_in_lines<'a>(
         }
     }
     body.sort_by_key(|r| r.addr);
-    // `check` speaks for the newest Delve (the one Go 1.25+ users run).
-    let picked = prologue::break_row(&body, low, false, prologue::DELVE_1_27);
+    let picked = prologue::break_row(&body, low, false, rules);
     let (pc, after) = match picked {
         Some((i, after)) => (body[i].addr, after),
         None => (low, false),

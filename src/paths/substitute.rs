@@ -44,6 +44,29 @@ pub struct DelveRule {
     pub to: String,
 }
 
+impl DelveRule {
+    /// A launch configuration's `substitutePath` value as Delve's dap server takes it:
+    /// the entries with a string `from` and `to` (each passed through `text`, e.g. to
+    /// expand VS Code variables), in order; nothing when it is absent or not an array.
+    pub fn from_launch_json(
+        value: Option<&serde_json::Value>,
+        mut text: impl FnMut(&serde_json::Value) -> Option<String>,
+    ) -> Vec<DelveRule> {
+        let Some(entries) = value.and_then(serde_json::Value::as_array) else {
+            return Vec::new();
+        };
+        entries
+            .iter()
+            .filter_map(|r| {
+                Some(DelveRule {
+                    from: text(r.get("from")?)?,
+                    to: text(r.get("to")?)?,
+                })
+            })
+            .collect()
+    }
+}
+
 /// The rules in launch.json form. With `workspace_folder`, a local path equal to or under
 /// it is written with `${workspaceFolder}`, as vscode-go expands it.
 pub fn launch_json(rules: &[Rule], workspace_folder: Option<&str>) -> Vec<LaunchJsonRule> {

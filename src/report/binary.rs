@@ -3,11 +3,14 @@
 //! `{"path","format","arch","goos","goarch","go_version","module","build_settings":{..},
 //!   "dwarf":{"present","version","compressed","units","file"},"functions",
 //!   "main_main":{"pc","entry","file","line","after_prologue","from"}|null,
-//!   "main_main_unbound":"reason"|absent,"findings":[..]}`
+//!   "main_main_unbound":"reason"|absent,"main_main_newest":"answer"|absent,
+//!   "findings":[..]}`
 
 use serde::Serialize;
 
 use crate::diagnostic::Finding;
+use crate::resolve::DelveRules;
+use crate::toolchain::binding_rules::BindingRules;
 use crate::Target;
 
 #[derive(Clone, Debug, Serialize)]
@@ -29,6 +32,11 @@ pub struct BinaryReport {
     /// function table, or there is no main.main); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub main_main_unbound: Option<String>,
+    /// When the Delve whose rules were applied (`check --delve`, by default the dlv on
+    /// PATH) answers `break main.main` differently from Delve 1.25+: whose rules, and
+    /// Delve 1.25+'s answer (`/src/main.go:11`, or `not bound`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub main_main_newest: Option<String>,
     pub findings: Vec<Finding>,
 }
 
@@ -59,7 +67,9 @@ pub struct MainMain {
 }
 
 impl BinaryReport {
-    pub fn new(t: &Target, findings: Vec<Finding>) -> BinaryReport {
+    /// The report on `t` with its `findings`; `break main.main` answered as the Delve of
+    /// `rules` binds it.
+    pub fn new(t: &Target, findings: Vec<Finding>, rules: &BindingRules) -> BinaryReport {
         let img = t.image();
         let bi = t.buildinfo();
         let dwarf_img = t.dwarf_image();
@@ -71,7 +81,20 @@ impl BinaryReport {
                 _ => Some("zlib"),
             });
         let d = t.dwarf();
-        let (main_main, main_main_unbound) = main_main(t);
+        let (main_main, main_main_unbound) = locate_main_main(t, rules.rules);
+        let main_main_newest = (rules.rules != DelveRules::default())
+            .then(|| locate_main_main(t, DelveRules::default()))
+            .map(|(newest, _)| newest)
+            .filter(|newest| !same_place(newest.as_ref(), main_main.as_ref()))
+            .map(|newest| {
+                let answer = newest
+                    .map(|m| format!("{}:{} ({})", m.file, m.line, m.pc))
+                    .unwrap_or_else(|| "not bound".into());
+                format!(
+                    "answered as {}; Delve 1.25+: {answer} (--delve newest)",
+                    rules.whose(t.go_version().as_deref())
+                )
+            });
         BinaryReport {
             path: t.path().display().to_string(),
             format: img.format().as_str(),
@@ -104,6 +127,7 @@ impl BinaryReport {
             functions: t.pclntab().map(|p| p.funcs.len()),
             main_main,
             main_main_unbound,
+            main_main_newest,
             findings,
         }
     }
@@ -136,9 +160,9 @@ impl BinaryReport {
 /// same rule `where` applies to its whole index), else the answer `where main.main`
 /// gives under the newest Delve's rules: the pclntab entry, file and line, or why it
 /// cannot bind.
-fn main_main(t: &Target) -> (Option<MainMain>, Option<String>) {
+fn locate_main_main(t: &Target, rules: DelveRules) -> (Option<MainMain>, Option<String>) {
     if t.dwarf().is_some() {
-        let m = t.main_main().map(|m| MainMain {
+        let m = t.main_main(rules.prologue()).map(|m| MainMain {
             pc: format!("{:#x}", m.pc),
             entry: format!("{:#x}", m.entry),
             file: m.file.clone(),
@@ -151,7 +175,7 @@ fn main_main(t: &Target) -> (Option<MainMain>, Option<String>) {
     if !t.is_go() || t.pclntab().is_none() {
         return (None, None);
     }
-    let r = crate::resolve::Resolver::new(t).resolve("main.main");
+    let r = crate::resolve::Resolver::with_rules(t, rules).resolve("main.main");
     match r.addresses.first() {
         Some(a) if r.bound => (
             Some(MainMain {
@@ -168,5 +192,14 @@ fn main_main(t: &Target) -> (Option<MainMain>, Option<String>) {
             None,
             r.reason.map(|why| format!("[{}] {}", why.id, why.message)),
         ),
+    }
+}
+
+/// Whether two `main.main` answers bind at the same place (or both do not bind).
+fn same_place(a: Option<&MainMain>, b: Option<&MainMain>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => (&x.pc, &x.file, x.line) == (&y.pc, &y.file, y.line),
+        (None, None) => true,
+        _ => false,
     }
 }

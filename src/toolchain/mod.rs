@@ -3,6 +3,7 @@
 //! Go version gate, DWARF 5, DWARF missing, platform). Each verdict is checked against
 //! the real `dlv exec` of Delve 1.20.2 and 1.27.1 by tests/it/env_verdicts.rs.
 
+pub mod binding_rules;
 pub mod compat;
 pub mod detect;
 pub mod ptrace;
@@ -23,6 +24,9 @@ pub struct EnvOptions {
     pub dlv: Option<PathBuf>,
     /// Folder with `.vscode/settings.json` (`go.alternateTools`).
     pub workspace: Option<PathBuf>,
+    /// `go.alternateTools` already read by the caller (`doctor`, which also reads a
+    /// `.code-workspace`'s settings): used instead of reading `workspace`'s again.
+    pub alternate_tools: Option<Vec<(String, String)>>,
     /// Only what a debug session needs, fast (`doctor`): no gdb, `go env` of a few
     /// variables, dlv's version from its build info or remembered.
     pub quick: bool,
@@ -44,11 +48,11 @@ pub struct Environment {
 
 impl Environment {
     pub fn detect(opts: &EnvOptions) -> Environment {
-        let alt = opts
-            .workspace
-            .as_deref()
-            .map(detect::alternate_tools)
-            .unwrap_or_default();
+        let alt = match (&opts.alternate_tools, opts.workspace.as_deref()) {
+            (Some(read), _) => read.clone(),
+            (None, Some(ws)) => detect::alternate_tools(ws),
+            (None, None) => Vec::new(),
+        };
         let alt_path = |k: &str| {
             alt.iter()
                 .find(|(n, _)| n == k)

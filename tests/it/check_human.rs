@@ -15,9 +15,19 @@ fn release_sample() {
     insta::assert_snapshot!(out);
 }
 
+/// `--delve` pins whose rules answer main.main: the default is the dlv on PATH.
 #[test]
 fn stripped_sample() {
-    let (code, out, _) = human(&["check", "examples/hello-stripped"]);
+    let (code, out, _) = human(&["check", "--delve", "newest", "examples/hello-stripped"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+}
+
+/// Delve 1.20 binds no function of a binary without DWARF; check says so and gives
+/// Delve 1.25+'s answer.
+#[test]
+fn stripped_sample_as_delve_1_20() {
+    let (code, out, _) = human(&["check", "--delve", "1.20.2", "examples/hello-stripped"]);
     assert_eq!(code, 1);
     insta::assert_snapshot!(out);
 }

@@ -2,6 +2,7 @@
 //! Delve (`break main.main`: after the prologue) on every fixture they can read.
 
 use crate::common::{self, Fixture};
+use debugdoctor::resolve::DelveRules;
 
 use std::process::Command;
 
@@ -81,9 +82,8 @@ fn dlv_break_with(dlv: &str, bin: &std::path::Path) -> Result<(u64, String, u64)
 
 fn ours(f: &Fixture) -> debugdoctor::dwarf::FunctionLocation {
     let t = debugdoctor::Target::open(&f.path).unwrap();
-    t.main_main()
+    t.main_main(debugdoctor::resolve::DelveRules::default().prologue())
         .unwrap_or_else(|| panic!("{}: main.main not found", f.label()))
-        .clone()
 }
 
 #[test]
@@ -157,44 +157,53 @@ fn check_and_where_agree_on_main_main() {
     let mut compared = 0;
     for f in readable_fixtures() {
         let t = debugdoctor::Target::open(&f.path).unwrap();
-        let Some(m) = t.main_main().cloned() else {
-            panic!("{}: main.main not found", f.label())
-        };
-        let r = debugdoctor::resolve::Resolver::new(&t).resolve("main.main");
-        assert!(r.bound, "{}: where main.main not bound", f.label());
-        let a = &r.addresses[0];
-        assert_eq!(
-            (a.pc, a.file.as_str(), a.line),
-            (m.pc, m.file.as_str(), m.line),
-            "{}: where vs check",
-            f.label()
-        );
-        compared += 1;
+        // Under each Delve's rules: check's answer is where's.
+        for rules in [DelveRules::V1_20, DelveRules::V1_27] {
+            let Some(m) = t.main_main(rules.prologue()) else {
+                panic!("{}: main.main not found", f.label())
+            };
+            let r = debugdoctor::resolve::Resolver::with_rules(&t, rules).resolve("main.main");
+            assert!(r.bound, "{}: where main.main not bound", f.label());
+            let a = &r.addresses[0];
+            assert_eq!(
+                (a.pc, a.file.as_str(), a.line),
+                (m.pc, m.file.as_str(), m.line),
+                "{}: where vs check, {rules:?}",
+                f.label()
+            );
+            compared += 1;
+        }
     }
-    assert!(compared >= 40, "only {compared} fixtures compared");
+    assert!(compared >= 80, "only {compared} answers compared");
 }
 
 /// Binaries without DWARF (stripped, split with the debug file missing or not looked
 /// for): `check` prints the `main.main` that `where main.main` binds, from the pclntab
 /// (its entry, file and line), in JSON and in words; where `where` cannot bind, check
 /// says why. Delve 1.27.1 binds the same pc, file and line (Go 1.25+ builds it accepts).
+/// Both commands answer under the same `--delve` rules; under Delve 1.20's, which bind no
+/// function of a binary without DWARF, check also gives Delve 1.25+'s answer.
 #[test]
 fn check_main_main_without_dwarf_is_wheres_answer() {
     let mut compared = 0;
     let mut by_delve = 0;
-    for f in common::fixtures() {
+    let mut newest_given = 0;
+    for (f, rules) in common::fixtures()
+        .into_iter()
+        .flat_map(|f| [(f.clone(), "newest"), (f, "1.20.2")])
+    {
         if f.go.is_none() || !f.path.is_file() {
             continue;
         }
         let path = f.path.to_str().unwrap();
-        let check = common::run(&["check", "--json", path]);
+        let check = common::run(&["check", "--json", "--delve", rules, path]);
         let doc: serde_json::Value = serde_json::from_str(&check.stdout)
             .unwrap_or_else(|e| panic!("{}: {e}: {}", f.label(), check.stdout));
         let b = &doc["binaries"][0];
         if b["dwarf"]["present"] != false {
             continue;
         }
-        let w = common::run(&["where", "--json", "--delve", "newest", path, "main.main"]);
+        let w = common::run(&["where", "--json", "--delve", rules, path, "main.main"]);
         let wdoc: serde_json::Value = serde_json::from_str(&w.stdout).unwrap();
         let loc = &wdoc["locations"][0];
         let m = &b["main_main"];
@@ -214,7 +223,7 @@ fn check_main_main_without_dwarf_is_wheres_answer() {
                 "{}: {m}",
                 f.label()
             );
-            let human = common::run(&["check", path]).stdout;
+            let human = common::run(&["check", "--delve", rules, path]).stdout;
             let want = format!(
                 "main.main → {}:{} ({}, function entry, from the pclntab: no DWARF)",
                 m["file"].as_str().unwrap(),
@@ -226,7 +235,7 @@ fn check_main_main_without_dwarf_is_wheres_answer() {
                 "{}: {want} not in\n{human}",
                 f.label()
             );
-            if f.is_host_platform() && f.go_at_least(25) && f.variant == "sw" {
+            if rules == "newest" && f.is_host_platform() && f.go_at_least(25) && f.variant == "sw" {
                 let dlv = common::repo_root().join(".cache/bin/dlv-1.27.1");
                 let (pc, file, line) = dlv_break_with(dlv.to_str().unwrap(), &f.path)
                     .unwrap_or_else(|e| panic!("{}: {e}", f.label()));
@@ -251,9 +260,24 @@ fn check_main_main_without_dwarf_is_wheres_answer() {
                 f.label(),
                 loc["reason"]
             );
+            // Delve 1.20's rules bind no function here; Delve 1.25+'s answer is given too.
+            if rules == "1.20.2" && b["functions"].as_u64().unwrap_or(0) > 0 {
+                let newest = b["main_main_newest"].as_str().unwrap_or("");
+                if newest.contains("Delve 1.25+: /") {
+                    assert!(newest.contains("answered as Delve 1.20 binds: --delve 1.20.2"));
+                    newest_given += 1;
+                }
+            }
         }
         compared += 1;
     }
-    assert!(compared >= 20, "only {compared} fixtures without DWARF");
+    assert!(
+        compared >= 40,
+        "only {compared} answers for fixtures without DWARF"
+    );
+    assert!(
+        newest_given >= 5,
+        "Delve 1.25+'s answer given {newest_given} times"
+    );
     assert!(by_delve >= 2, "only {by_delve} compared with Delve 1.27.1");
 }

@@ -54,7 +54,10 @@ fn main_main_is_hit_where_where_says() {
                 || f.program == "cgo" && f.variant == "default")
     }) {
         let t = Target::open(&f.path).unwrap();
-        let want = t.main_main().unwrap().pc;
+        let want = t
+            .main_main(debugdoctor::resolve::DelveRules::default().prologue())
+            .unwrap()
+            .pc;
         let opts = ProbeOptions {
             quiet: true,
             ..Default::default()

@@ -208,10 +208,17 @@ fn exercise(path: &Path, data: Vec<u8>, full: bool) {
     let _ = t.pclntab_result();
     let _ = t.debug_file_search();
     let _ = t.dwarf_result();
-    let _ = t.main_main();
+    let _ = t.main_main(debugdoctor::resolve::DelveRules::V1_20.prologue());
     let _ = t.go_version();
     let _ = debugdoctor::registry::check(&t);
-    let _ = debugdoctor::report::binary::BinaryReport::new(&t, Vec::new());
+    let _ = debugdoctor::report::binary::BinaryReport::new(
+        &t,
+        Vec::new(),
+        &debugdoctor::toolchain::binding_rules::BindingRules {
+            rules: debugdoctor::resolve::DelveRules::V1_20,
+            from: "--delve 1.20.2".into(),
+        },
+    );
     if full {
         exercise_more(&t);
     }
