@@ -128,3 +128,351 @@ fn sh_command(line: &str, dir: &Path) -> std::process::Command {
     }
     sh
 }
+
+// ---- The rest of issue 18 item 2: DD105, DD108, the env (DD5xx), where (DD7xx) and
+// launch.json (DD4xx) fixes, each applied as printed; and the fixes that cannot be
+// applied on this machine, which say so in their explain text.
+
+/// A fresh directory target/fix-proofs-more/NAME.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let d = Path::new(env!("CARGO_BIN_EXE_debugdoctor"))
+        .ancestors()
+        .nth(2)
+        .unwrap()
+        .join("fix-proofs-more")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn dlv127() -> std::path::PathBuf {
+    common::repo_root().join(".cache/bin/dlv-1.27.1")
+}
+
+fn dlv120() -> std::path::PathBuf {
+    common::require_tool("/usr/bin/dlv").to_path_buf()
+}
+
+/// Real `dlv exec BIN` as a user runs it (its Go version check on, unless `flags` turn
+/// it off), its config read from `xdg`/dlv/config.yml, with `break SPEC` for each spec:
+/// whether each was set, and what dlv printed.
+fn dlv_breaks(
+    dlv: &Path,
+    bin: &Path,
+    xdg: &Path,
+    flags: &[&str],
+    specs: &[&str],
+) -> (Vec<bool>, String) {
+    std::fs::create_dir_all(xdg).unwrap();
+    let init = xdg.join("init.dlv");
+    let mut script: String = specs.iter().map(|s| format!("break {s}\n")).collect();
+    script.push_str("exit\n");
+    std::fs::write(&init, script).unwrap();
+    let mut c = std::process::Command::new(dlv);
+    c.arg("exec")
+        .arg(bin)
+        .arg("--allow-non-terminal-interactive=true")
+        .arg("--init")
+        .arg(&init)
+        .args(flags)
+        .env("XDG_CONFIG_HOME", xdg)
+        .stdin(std::process::Stdio::null());
+    let (_, out, err) = common::exec(&mut c);
+    let all = format!("{out}{err}");
+    let started = all.contains("Type 'help'");
+    let set: Vec<bool> = (1..=specs.len())
+        .map(|i| started && !all.contains(&format!("{}:{i}: ", init.display())))
+        .collect();
+    assert_eq!(
+        all.matches("Breakpoint ").count(),
+        set.iter().filter(|b| **b).count(),
+        "{all}"
+    );
+    (set, all)
+}
+
+/// main.main and `line` (absolute file:line) bound by `dlv exec` of `bin`.
+fn assert_delve_binds(dlv: &Path, bin: &Path, xdg: &Path, flags: &[&str], line: &str, ctx: &str) {
+    let (set, out) = dlv_breaks(dlv, bin, xdg, flags, &["main.main", line]);
+    assert_eq!(
+        set,
+        [true, true],
+        "{ctx}: {} on {}: {out}",
+        dlv.display(),
+        bin.display()
+    );
+}
+
+/// Where the fixtures' main.go was when they were built (the path their DWARF records).
+fn recorded_line(bin: &Path, line: u32) -> String {
+    let out = common::run(&[
+        "where",
+        "--json",
+        "--delve",
+        "newest",
+        bin.to_str().unwrap(),
+        "main.main",
+    ]);
+    let v: Value =
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout));
+    let file = v["locations"][0]["addresses"][0]["file"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    format!("{file}:{line}")
+}
+
+/// `go build` run as printed (with `-o` added) in a fresh copy of fixtures/src/hello.
+fn run_printed_build(name: &str, command: &str, extra_env: &[(&str, &str)]) -> std::path::PathBuf {
+    let ws = scratch(name);
+    for f in ["go.mod", "main.go"] {
+        std::fs::copy(
+            common::repo_root().join("fixtures/src/hello").join(f),
+            ws.join(f),
+        )
+        .unwrap();
+    }
+    let out = ws.join("hello");
+    let line = command.replacen(
+        "go build",
+        &format!(
+            "{} build -o {}",
+            common::go_tool(GO).display(),
+            out.display()
+        ),
+        1,
+    );
+    assert_ne!(line, command, "{name}: not a go build: {command}");
+    let mut sh = sh_command(&line, &ws);
+    sh.envs(extra_env.iter().copied());
+    let (code, _, err) = common::exec(&mut sh);
+    assert_eq!(code, 0, "{name}: {line}: {err}");
+    out
+}
+
+fn finding<'a>(findings: &'a Value, id: &str) -> Option<&'a Value> {
+    findings.as_array().unwrap().iter().find(|f| f["id"] == id)
+}
+
+/// The text after `after` in `text`, up to `until` (or the end).
+fn between<'a>(text: &'a str, after: &str, until: &str) -> &'a str {
+    let rest = text
+        .split_once(after)
+        .unwrap_or_else(|| panic!("no {after:?} in {text:?}"))
+        .1;
+    rest.split(until).next().unwrap()
+}
+
+/// DD105: the debug file kept elsewhere. The printed fix's second half (Delve's own
+/// setting: the file at DIR/.build-id/xx/yyyy.debug, DIR/.build-id in
+/// debug-info-directories) is applied as printed; `check --debug-dir DIR` then finds it,
+/// and Delve 1.27.1 and 1.20.2 bind main.main and main.go:26, which they do not without
+/// the setting. The first half (the file beside the binary) is applied too.
+#[test]
+fn split_debug_file_is_found_through_delves_setting() {
+    let split = common::fixture(GO, "hello", "split");
+    let d = scratch("dd105");
+    let bin = d.join("bin/hello");
+    std::fs::create_dir_all(bin.parent().unwrap()).unwrap();
+    std::fs::copy(&split.path, &bin).unwrap();
+    let debug = split.path.with_file_name("hello.debug");
+    let c = check_json(&bin);
+    let f = finding(&c["binaries"][0]["findings"], "DD105").unwrap_or_else(|| panic!("{c:#}"));
+    assert_eq!(f["severity"], "error", "{f:#}");
+    let fix = f["fix"].as_str().unwrap();
+    let line = recorded_line(&split.path, 26);
+    // Without the fix Delve binds main.main only (1.27.1) or refuses (1.20.2).
+    let none = d.join("xdg-none");
+    assert_eq!(
+        dlv_breaks(&dlv127(), &bin, &none, &[], &["main.main", &line]).0,
+        [true, false]
+    );
+    // "keep it as DIR/.build-id/53/….debug and add DIR/.build-id to debug-info-directories"
+    let keep = between(fix, "keep it as ", " ");
+    let setting = between(fix, "and add ", " to debug-info-directories");
+    let dir = d.join("debug");
+    let dir = dir.to_str().unwrap();
+    let kept = Path::new(&keep.replacen("DIR", dir, 1)).to_path_buf();
+    std::fs::create_dir_all(kept.parent().unwrap()).unwrap();
+    std::fs::copy(&debug, &kept).unwrap();
+    let xdg = d.join("xdg");
+    std::fs::create_dir_all(xdg.join("dlv")).unwrap();
+    std::fs::write(
+        xdg.join("dlv/config.yml"),
+        format!(
+            "debug-info-directories: [{:?}]\n",
+            setting.replacen("DIR", dir, 1)
+        ),
+    )
+    .unwrap();
+    // "`debugdoctor check --debug-dir DIR` confirms it matches"
+    assert!(
+        fix.contains("`debugdoctor check --debug-dir DIR` confirms it matches"),
+        "{fix}"
+    );
+    let out = common::run(&[
+        "check",
+        "--json",
+        "--no-config",
+        "--debug-dir",
+        dir,
+        bin.to_str().unwrap(),
+    ]);
+    let after: Value = serde_json::from_str(&out.stdout).unwrap();
+    let f = finding(&after["binaries"][0]["findings"], "DD105").unwrap();
+    assert_eq!(f["severity"], "info", "{f:#}");
+    assert_delve_binds(
+        &dlv127(),
+        &bin,
+        &xdg,
+        &[],
+        &line,
+        "DD105 debug-info-directories",
+    );
+    assert_delve_binds(
+        &dlv120(),
+        &bin,
+        &xdg,
+        &["--check-go-version=false"],
+        &line,
+        "DD105 debug-info-directories",
+    );
+    // "place hello.debug beside the binary"
+    let name = between(fix, "place ", " beside the binary");
+    std::fs::copy(&debug, bin.with_file_name(name)).unwrap();
+    let f = finding(&check_json(&bin)["binaries"][0]["findings"], "DD105")
+        .cloned()
+        .unwrap();
+    assert_eq!(f["severity"], "info", "{f:#}");
+    assert_delve_binds(
+        &dlv127(),
+        &bin,
+        &none,
+        &[],
+        &line,
+        "DD105 beside the binary",
+    );
+}
+
+/// DD108 and DD508: the printed rebuild command, run as printed, removes the finding and
+/// Delve 1.27.1 binds. (DD108's other half, debugging on the target platform, cannot be
+/// run here: see `fixes_that_cannot_be_applied_here`.)
+#[test]
+fn printed_build_commands_of_check_and_env() {
+    // DD108: "… or rebuild for this machine: GOOS=linux GOARCH=amd64 go build -gcflags=…"
+    let win = common::fixture(GO, "hello", "windows").path;
+    let c = check_json(&win);
+    let f = finding(&c["binaries"][0]["findings"], "DD108").unwrap_or_else(|| panic!("{c:#}"));
+    let cmd = between(
+        f["fix"].as_str().unwrap(),
+        "rebuild for this machine: ",
+        "\n",
+    );
+    let bin = run_printed_build("dd108", cmd, &[]);
+    assert!(!ids(&check_json(&bin)).contains(&"DD108".to_string()));
+    let none = scratch("dd108-xdg");
+    assert_delve_binds(
+        &dlv127(),
+        &bin,
+        &none,
+        &[],
+        &format!("{}:26", bin.with_file_name("main.go").display()),
+        "DD108",
+    );
+    // DD508: "rebuild without -ldflags=\"-s -w\" (go build -gcflags=\"all=-N -l\"), or …"
+    let sw = common::fixture(GO, "hello", "sw").path;
+    let dlv = dlv127();
+    let v = env_json(&dlv, &sw);
+    let f = finding(&v["findings"], "DD508").unwrap_or_else(|| panic!("{v:#}"));
+    let cmd = between(f["fix"].as_str().unwrap(), "(", ")");
+    let bin = run_printed_build("dd508", cmd, &[]);
+    let v = env_json(&dlv, &bin);
+    assert!(finding(&v["findings"], "DD508").is_none(), "{v:#}");
+    assert_delve_binds(
+        &dlv,
+        &bin,
+        &none,
+        &[],
+        &format!("{}:26", bin.with_file_name("main.go").display()),
+        "DD508",
+    );
+}
+
+/// `env --json --dlv DLV BIN` with the pinned Go on PATH.
+fn env_json(dlv: &Path, bin: &Path) -> Value {
+    let go_bin = common::go_tool(GO).parent().unwrap().to_path_buf();
+    let path = format!(
+        "{}:{}",
+        go_bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = common::dd()
+        .args(["env", "--json", "--dlv"])
+        .arg(dlv)
+        .arg(bin)
+        .env("PATH", path)
+        .run();
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout))
+}
+
+/// DD502 and DD504: the fix names another Delve, or (DD502) a DWARF 4 build; env's
+/// finding is gone with it and that Delve binds.
+#[test]
+fn env_fixes_another_delve_or_dwarf4() {
+    let none = scratch("env-xdg");
+    // DD502: Go 1.25 build, Delve 1.20.2 (built with go1.19.8).
+    let bin = common::fixture(GO, "hello", "default").path;
+    let line = recorded_line(&bin, 26);
+    let v = env_json(&dlv120(), &bin);
+    let fix = finding(&v["findings"], "DD502").unwrap_or_else(|| panic!("{v:#}"))["fix"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // "go install …/dlv@latest with Go >= 1.25": Delve 1.27.1, built with go1.25.5.
+    assert!(fix.contains("dlv@latest with Go >= 1.25"), "{fix}");
+    let v = env_json(&dlv127(), &bin);
+    assert!(finding(&v["findings"], "DD502").is_none(), "{v:#}");
+    assert_delve_binds(&dlv127(), &bin, &none, &[], &line, "DD502 newer Delve");
+    // "or build the program with GOEXPERIMENT=nodwarf5"
+    let exp = fix
+        .split_whitespace()
+        .find(|w| w.starts_with("GOEXPERIMENT="))
+        .unwrap();
+    let rebuilt = run_printed_build("dd502", &format!("{exp} go build"), &[]);
+    let v = env_json(&dlv120(), &rebuilt);
+    assert!(finding(&v["findings"], "DD502").is_none(), "{v:#}");
+    // Delve 1.20.2 still refuses Go 1.25 without --check-go-version=false (DD501).
+    assert!(finding(&v["findings"], "DD501").is_some(), "{v:#}");
+    let line = format!("{}:26", rebuilt.with_file_name("main.go").display());
+    assert_delve_binds(
+        &dlv120(),
+        &rebuilt,
+        &none,
+        &["--check-go-version=false"],
+        &line,
+        "DD502 nodwarf5",
+    );
+
+    // DD504: Go 1.19 build, Delve 1.27.1: "… or use an older Delve" (1.20.2), which
+    // binds with its version check on.
+    let old = common::fixture("1.19.8", "hello", "default").path;
+    let line = recorded_line(&old, 26);
+    let v = env_json(&dlv127(), &old);
+    let f = finding(&v["findings"], "DD504").unwrap_or_else(|| panic!("{v:#}"));
+    assert!(
+        f["fix"].as_str().unwrap().contains("use an older Delve"),
+        "{f:#}"
+    );
+    assert!(!dlv_breaks(&dlv127(), &old, &none, &[], &["main.main"]).0[0]);
+    let v = env_json(&dlv120(), &old);
+    assert!(
+        !v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["severity"] == "error"),
+        "{v:#}"
+    );
+    assert_delve_binds(&dlv120(), &old, &none, &[], &line, "DD504 older Delve");
+}
