@@ -117,7 +117,7 @@ pub(crate) fn delve_binds(ws: &Path, dlv: &Path, go: &str, attach: bool, file: &
 }
 
 /// [`delve_binds`], connecting to a Delve already listening at `connect` (remote attach).
-fn delve_binds_at(
+pub(crate) fn delve_binds_at(
     ws: &Path,
     dlv: &Path,
     go: &str,
@@ -280,7 +280,7 @@ pub(crate) fn launch(extra: Value) -> Value {
 
 /// Builds `ws` with go build ARGS into ws/bin/hello (optionally in another folder, then
 /// removed, as in a container).
-fn go_build(ws: &Path, elsewhere: Option<&Path>, args: &[&str]) -> PathBuf {
+pub(crate) fn go_build(ws: &Path, elsewhere: Option<&Path>, args: &[&str]) -> PathBuf {
     let src = match elsewhere {
         Some(d) => {
             copy_dir(ws, d);
@@ -591,10 +591,10 @@ fn where_translates_editor_paths() {
 }
 
 /// A `dlv --headless` server on the binary, as on a remote host; killed on drop.
-struct Headless(std::process::Child, String);
+pub(crate) struct Headless(std::process::Child, pub(crate) String);
 
 impl Headless {
-    fn start(dlv: &Path, bin: &Path) -> Headless {
+    pub(crate) fn start(dlv: &Path, bin: &Path) -> Headless {
         use std::io::BufRead;
         let mut child = std::process::Command::new(dlv)
             .args([

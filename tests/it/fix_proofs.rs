@@ -654,3 +654,125 @@ fn where_suggestions_bind_in_delve() {
     );
     doctor::delve_binds(&ws, &dlv127(), GO, false, "main.go", 26);
 }
+
+/// The DD4xx launch.json fixes not proven in doctor.rs: doctor's first fix is the
+/// finding; it is applied (`doctor --fix` where it edits launch.json, else the printed
+/// `remove "KEY" [and "KEY"]` done by hand); doctor then no longer reports it, and real
+/// `dlv dap` 1.27.1 with the fixed configuration binds main.main and the line and stops
+/// at both.
+#[test]
+fn launch_json_fixes_bind_in_dlv_dap() {
+    struct Row {
+        id: &'static str,
+        fixture: &'static str,
+        extra: Value,
+        file: &'static str,
+        line: u32,
+    }
+    let rows = [
+        // A misspelt buildFlags: the file behind the build tag is not built.
+        Row {
+            id: "DD401",
+            fixture: "buildtags",
+            extra: json!({"buildflags": "-tags=extra"}),
+            file: "extra.go",
+            line: 10,
+        },
+        Row {
+            id: "DD421",
+            fixture: "hello",
+            extra: json!({"buildFlags": "-frobnicate"}),
+            file: "main.go",
+            line: 26,
+        },
+        Row {
+            id: "DD413",
+            fixture: "hello",
+            extra: json!({"noDebug": true}),
+            file: "main.go",
+            line: 26,
+        },
+        Row {
+            id: "DD418",
+            fixture: "hello",
+            extra: json!({"port": 2345, "host": "127.0.0.1"}),
+            file: "main.go",
+            line: 26,
+        },
+    ];
+    let dlv = dlv127().display().to_string();
+    for r in rows {
+        let ws = doctor::workspace(&format!("fixp-{}", r.id), r.fixture);
+        doctor::write_launch(&ws, doctor::launch(r.extra.clone()));
+        let brk = format!("{}:{}", r.file, r.line);
+        let args = ["--dlv", &dlv, "--break", &brk];
+        let (_, v) = doctor::doctor(&ws, GO, &args);
+        assert_eq!(
+            doctor::first_fix(&v),
+            (r.id.into(), "launch-json".into()),
+            "{v:#}"
+        );
+        let text = v["first_fix"]["text"].as_str().unwrap().to_string();
+        let mut fix_args = vec!["--fix"];
+        fix_args.extend(args);
+        let (_, fixed) = doctor::doctor(&ws, GO, &fix_args);
+        if !fixed["fixed"].is_string() {
+            // A fix doctor prints but does not apply: `remove "noDebug"`, or
+            // `remove -frobnicate from buildFlags`.
+            let mut c = doctor::launch(r.extra.clone());
+            let what = text
+                .strip_prefix("remove ")
+                .unwrap_or_else(|| panic!("{}: {text}", r.id));
+            if let Some(flag) = what.strip_suffix(" from buildFlags") {
+                let flags = c["buildFlags"].as_str().unwrap();
+                let kept: Vec<&str> = flags.split_whitespace().filter(|f| *f != flag).collect();
+                assert_ne!(kept.len(), flags.split_whitespace().count(), "{text}");
+                c["buildFlags"] = json!(kept.join(" "));
+            } else {
+                for k in what.split('"').skip(1).step_by(2) {
+                    assert!(
+                        c.as_object_mut().unwrap().remove(k).is_some(),
+                        "{}: {k}",
+                        r.id
+                    );
+                }
+            }
+            doctor::write_launch(&ws, c);
+        }
+        let (code, after) = doctor::doctor(&ws, GO, &args);
+        assert_eq!(code, 0, "{} after `{text}`: {after:#}", r.id);
+        assert!(
+            !after.to_string().contains(&format!("\"{}\"", r.id)),
+            "{after:#}"
+        );
+        doctor::delve_binds(&ws, &dlv127(), GO, false, r.file, r.line);
+    }
+    // DD402: remotePath, which dlv-dap ignores, on a remote attach to a binary built in
+    // another folder; `launch --fix` turns it into substitutePath; a headless Delve
+    // serves the binary and `dlv dap`'s client binds through it.
+    let ws = doctor::workspace("fixp-DD402", "hello");
+    let app = ws.parent().unwrap().join("app");
+    let bin = doctor::go_build(&ws, Some(&app), &["-gcflags=all=-N -l"]);
+    doctor::write_launch(
+        &ws,
+        json!({"name": "Remote", "type": "go", "request": "attach", "mode": "remote",
+               "host": "127.0.0.1", "port": 2345, "remotePath": app.display().to_string()}),
+    );
+    let b = bin.display().to_string();
+    let args = ["--dlv", &dlv, "--break", "main.go:26", "--binary", &b];
+    let (_, v) = doctor::doctor(&ws, GO, &args);
+    // doctor ranks DD901 (paths not mapped) first; DD402 says why.
+    assert!(v.to_string().contains("\"DD402\""), "{v:#}");
+    let lj = ws.join(".vscode/launch.json");
+    common::run(&["launch", "--fix", lj.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&lj).unwrap();
+    assert!(
+        text.contains("substitutePath") && !text.contains("remotePath"),
+        "{text}"
+    );
+    let (code, after) = doctor::doctor(&ws, GO, &args);
+    assert_eq!(code, 0, "{after:#}");
+    assert!(!after.to_string().contains("\"DD402\""), "{after:#}");
+    let server = doctor::Headless::start(&dlv127(), &bin);
+    doctor::delve_binds_at(&ws, &dlv127(), GO, true, Some(&server.1), "main.go", 26);
+}
