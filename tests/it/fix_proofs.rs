@@ -693,6 +693,13 @@ fn launch_json_fixes_bind_in_dlv_dap() {
             line: 26,
         },
         Row {
+            id: "DD406",
+            fixture: "hello",
+            extra: json!({"remotePath": "/srv/app"}),
+            file: "main.go",
+            line: 26,
+        },
+        Row {
             id: "DD418",
             fixture: "hello",
             extra: json!({"port": 2345, "host": "127.0.0.1"}),
@@ -774,5 +781,32 @@ fn launch_json_fixes_bind_in_dlv_dap() {
     assert_eq!(code, 0, "{after:#}");
     assert!(!after.to_string().contains("\"DD402\""), "{after:#}");
     let server = doctor::Headless::start(&dlv127(), &bin);
+    doctor::delve_binds_at(&ws, &dlv127(), GO, true, Some(&server.1), "main.go", 26);
+    drop(server);
+    // DD414: a remote attach without a port. The fix, `add "port": 2345 (and "host")
+    // matching dlv --headless --listen`, is applied with the port the headless Delve
+    // listens on.
+    let ws = doctor::workspace("fixp-DD414", "hello");
+    let bin = doctor::go_build(&ws, None, &["-gcflags=all=-N -l"]);
+    let mut config = json!({"name": "Remote", "type": "go", "request": "attach", "mode": "remote"});
+    doctor::write_launch(&ws, config.clone());
+    let b = bin.display().to_string();
+    let args = ["--dlv", &dlv, "--break", "main.go:26", "--binary", &b];
+    let (_, v) = doctor::doctor(&ws, GO, &args);
+    assert_eq!(doctor::first_fix(&v).0, "DD414", "{v:#}");
+    let text = v["first_fix"]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("add \"port\": ")
+            && text.contains("(and \"host\") matching dlv --headless --listen"),
+        "{text}"
+    );
+    let server = doctor::Headless::start(&dlv127(), &bin);
+    let (host, port) = server.1.rsplit_once(':').unwrap();
+    config["port"] = json!(port.parse::<u16>().unwrap());
+    config["host"] = json!(host);
+    doctor::write_launch(&ws, config);
+    let (code, after) = doctor::doctor(&ws, GO, &args);
+    assert_eq!(code, 0, "{after:#}");
+    assert!(!after.to_string().contains("\"DD414\""), "{after:#}");
     doctor::delve_binds_at(&ws, &dlv127(), GO, true, Some(&server.1), "main.go", 26);
 }
