@@ -810,3 +810,58 @@ fn launch_json_fixes_bind_in_dlv_dap() {
     assert!(!after.to_string().contains("\"DD414\""), "{after:#}");
     doctor::delve_binds_at(&ws, &dlv127(), GO, true, Some(&server.1), "main.go", 26);
 }
+
+/// `explain ID` with its lines joined (the texts wrap at 90 columns).
+fn explain_flat(id: &str) -> String {
+    let out = common::run(&["explain", id]);
+    out.stdout.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The fixes that cannot be applied on this machine (no UPX in Debian 12, no other
+/// platform, no Go module proxy): each finding is raised on a real binary, its printed
+/// fix names that step, and its explain text says it was not applied here.
+#[test]
+fn fixes_that_cannot_be_applied_here() {
+    let d = scratch("not-here");
+    let packed = d.join("hello");
+    std::fs::copy(common::fixture(GO, "hello", "default").path, &packed).unwrap();
+    common::mark_upx(&packed);
+    let win = common::fixture(GO, "hello", "windows").path;
+    let c = check_json(&packed);
+    let upx = finding(&c["binaries"][0]["findings"], "DD106").cloned();
+    let c = check_json(&win);
+    let foreign = finding(&c["binaries"][0]["findings"], "DD108").cloned();
+    let v = env_json(&dlv127(), &win);
+    let remote = finding(&v["findings"], "DD506").cloned();
+    let no_dlv = common::dd()
+        .args(["env", "--json"])
+        .arg(common::fixture(GO, "hello", "default").path)
+        .env("PATH", "/nonexistent")
+        .run();
+    let v: Value = serde_json::from_str(&no_dlv.stdout).unwrap();
+    let missing = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "DD507" && f["message"].as_str().unwrap().contains("dlv"))
+        .cloned();
+    let rows = [
+        ("DD106", upx, "upx -d", "Not applied on the machine debugdoctor's tests run on: upx is not packaged for Debian 12"),
+        ("DD108", foreign, "dlv exec --headless", "Debugging on the target platform cannot be run on the machine debugdoctor's tests run on (linux/amd64 only)"),
+        ("DD506", remote, "dlv --headless", "The remote fix cannot be run on the machine debugdoctor's tests run on (linux/amd64 only)"),
+        ("DD507", missing, "go install github.com/go-delve/delve/cmd/dlv@latest", "Not applied on the machine debugdoctor's tests run on: `go install ...dlv@latest`, for no Go module proxy is reachable there"),
+    ];
+    for (id, f, step, sentence) in rows {
+        let f = f.unwrap_or_else(|| panic!("{id} not raised"));
+        assert!(f["fix"].as_str().unwrap().contains(step), "{id}: {f:#}");
+        let text = explain_flat(id);
+        assert!(text.contains(sentence), "{id}: {text}");
+    }
+    // DD507's other fixes are applied: a --dlv that is Delve, and Go on PATH.
+    let bin = common::fixture(GO, "hello", "default").path;
+    let v = env_json(Path::new("/bin/true"), &bin);
+    let f = finding(&v["findings"], "DD507").unwrap_or_else(|| panic!("{v:#}"));
+    assert_eq!(f["severity"], "error", "{f:#}");
+    let v = env_json(&dlv127(), &bin);
+    assert!(finding(&v["findings"], "DD507").is_none(), "{v:#}");
+}

@@ -359,18 +359,7 @@ fn check_findings() {
     // DD106: no UPX here; its mark ("UPX!" in the first 4 KiB) written into the zero
     // padding after the ELF program headers of a copy of a real fixture.
     let packed = copy_to(&fixture(go, "hello", "default"), tmp.path(), "hello-upx");
-    {
-        let mut bytes = std::fs::read(&packed).unwrap();
-        let phoff = u64::from_le_bytes(bytes[0x20..0x28].try_into().unwrap()) as usize;
-        let phnum = u16::from_le_bytes(bytes[0x38..0x3a].try_into().unwrap()) as usize;
-        let at = phoff + phnum * 56 + 16;
-        assert!(
-            bytes[at..at + 4].iter().all(|&b| b == 0),
-            "no padding to mark"
-        );
-        bytes[at..at + 4].copy_from_slice(b"UPX!");
-        std::fs::write(&packed, bytes).unwrap();
-    }
+    common::mark_upx(&packed);
     case(
         "DD106",
         format!("check go{go}/hello/default with \"UPX!\" written after its program headers"),

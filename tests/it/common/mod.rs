@@ -217,3 +217,19 @@ pub fn require_tool(path: &str) -> &Path {
 pub fn exists(p: &Path) -> bool {
     p.exists()
 }
+
+/// Writes UPX's mark ("UPX!" in the first 4 KiB) into the zero padding after the ELF
+/// program headers of `bin`, a copy of a real fixture: what DD106 recognises, without
+/// UPX (which Debian 12 does not package).
+pub fn mark_upx(bin: &Path) {
+    let mut bytes = std::fs::read(bin).unwrap();
+    let phoff = u64::from_le_bytes(bytes[0x20..0x28].try_into().unwrap()) as usize;
+    let phnum = u16::from_le_bytes(bytes[0x38..0x3a].try_into().unwrap()) as usize;
+    let at = phoff + phnum * 56 + 16;
+    assert!(
+        bytes[at..at + 4].iter().all(|&b| b == 0),
+        "no padding to mark"
+    );
+    bytes[at..at + 4].copy_from_slice(b"UPX!");
+    std::fs::write(bin, bytes).unwrap();
+}
