@@ -529,6 +529,9 @@ fn closest(l: &Value) -> String {
     between(m, "closest: ", ",").trim().to_string()
 }
 
+/// A substitutePath rule, (from, to) as launch.json writes it.
+type Rule = (String, String);
+
 /// DD701, DD702, DD703, DD704, DD706: `where`'s suggestion (the closest file or
 /// function, a longer path, the nearest line, the substitutePath rule) applied as
 /// printed; `where` then binds it and so does real Delve 1.27.1 (`dlv exec`, the rule
@@ -540,7 +543,7 @@ fn where_suggestions_bind_in_delve() {
         spec: &'static str,
         id: &'static str,
         /// The spec the printed suggestion gives, and a substitutePath rule.
-        fix: fn(&Value) -> (String, Option<(String, String)>),
+        fix: fn(&Value) -> (String, Option<Rule>),
     }
     let rows = [
         Row {
