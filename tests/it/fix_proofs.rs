@@ -1,8 +1,18 @@
-//! Issue 18 item 2 for the binary's findings: for each fixture variant that raises a
-//! fixable finding, the fix (`rebuild`'s printed command, run as printed in a copy of the
-//! workspace) is applied; the finding is gone from `check`; and real Delve 1.27.1 binds
-//! `main.main` and a line of main.go in the rebuilt binary. The launch.json, toolchain
-//! and substitutePath fixes are proven the same way in `doctor.rs`.
+//! Issue 18 item 2: every fix is proven. For each finding that has a fix and a fixture
+//! that raises it, the fix is applied as debugdoctor prints it (parsed from its output,
+//! never written here): `rebuild`'s and `check`'s/`env`'s printed build commands, run as
+//! printed in a copy of the workspace (DD101-DD109, DD2xx, DD301, DD508, and `where`'s
+//! DD705/DD707); Delve's own settings (DD105's debug-info-directories, DD706's
+//! substitute-path in dlv's config.yml); another Delve (DD502, DD504); `where`'s
+//! suggestions (DD701-DD704); launch.json edits by `doctor --fix`/`launch --fix` or the
+//! printed removal (DD401, DD402, DD406, DD413, DD414, DD418, DD421). Then the finding is
+//! gone and real Delve (`dlv exec` 1.27.1, and 1.20.2 where it is the fix or the setting
+//! is Delve's; `dlv dap` for launch.json) binds `main.main` and a line of main.go (or the
+//! line the finding was about), which it did not before where the fix is about binding.
+//! The other launch.json, toolchain and path fixes are proven the same way in
+//! `doctor.rs`. Fixes that cannot be applied on this machine (UPX, another platform,
+//! `go install`) say so in their explain text, asserted by
+//! `fixes_that_cannot_be_applied_here`.
 
 use std::path::Path;
 
@@ -52,21 +62,12 @@ fn rebuild_fixes_are_proven_by_delve() {
         ("trimpath", &["DD301"], None),
         ("gorun", &["DD109"], None),
     ];
-    let root = Path::new(env!("CARGO_BIN_EXE_debugdoctor"))
-        .ancestors()
-        .nth(2)
-        .unwrap()
-        .join("fix-proofs");
-    let _ = std::fs::remove_dir_all(&root);
-    let go = common::go_tool(GO);
     for (variant, want, where_id) in cases {
         let bin = common::fixture(GO, "hello", variant).path;
         let before = ids(&check_json(&bin));
         if let Some(id) = where_id {
             assert!(
-                where_ids(&bin, "main.go:26", &[])
-                    .1
-                    .contains(&id.to_string()),
+                where_ids(&bin, "main.go:26").1.contains(&id.to_string()),
                 "{variant}: where main.go:26 does not say {id}"
             );
         }
@@ -80,24 +81,8 @@ fn rebuild_fixes_are_proven_by_delve() {
         let out = common::run(&["rebuild", "--json", bin.to_str().unwrap()]);
         let v: Value = serde_json::from_str(&out.stdout).unwrap();
         let command = v["command"].as_str().unwrap().to_string();
-        let ws = root.join(variant);
-        std::fs::create_dir_all(&ws).unwrap();
-        for f in ["go.mod", "main.go"] {
-            std::fs::copy(
-                common::repo_root().join("fixtures/src/hello").join(f),
-                ws.join(f),
-            )
-            .unwrap();
-        }
-        let rebuilt = ws.join("hello");
-        let line = command.replacen(
-            "go build ",
-            &format!("{} build -o {} ", go.display(), rebuilt.display()),
-            1,
-        );
-        assert_ne!(line, command, "{variant}: {command}");
-        let (code, _, err) = common::exec(&mut sh_command(&line, &ws));
-        assert_eq!(code, 0, "{variant}: {line}: {err}");
+        let rebuilt = run_printed_build(&format!("rebuild-{variant}"), &command);
+        let ws = rebuilt.parent().unwrap();
         // The finding is gone, and no error is left.
         let after = check_json(&rebuilt);
         let left = ids(&after);
@@ -114,7 +99,7 @@ fn rebuild_fixes_are_proven_by_delve() {
             .filter(|f| f["severity"] == "error")
             .collect();
         assert!(errors.is_empty(), "{variant}: {errors:?}");
-        let (bound, left) = where_ids(&rebuilt, "main.go:26", &[]);
+        let (bound, left) = where_ids(&rebuilt, "main.go:26");
         assert!(
             bound && left.is_empty(),
             "{variant}: where main.go:26: {left:?}"
@@ -149,13 +134,13 @@ fn sh_command(line: &str, dir: &Path) -> std::process::Command {
 // launch.json (DD4xx) fixes, each applied as printed; and the fixes that cannot be
 // applied on this machine, which say so in their explain text.
 
-/// A fresh directory target/fix-proofs-more/NAME.
+/// A fresh directory target/fix-proofs/NAME.
 fn scratch(name: &str) -> std::path::PathBuf {
     let d = Path::new(env!("CARGO_BIN_EXE_debugdoctor"))
         .ancestors()
         .nth(2)
         .unwrap()
-        .join("fix-proofs-more")
+        .join("fix-proofs")
         .join(name);
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
@@ -243,7 +228,7 @@ fn recorded_line(bin: &Path, line: u32) -> String {
 }
 
 /// `go build` run as printed (with `-o` added) in a fresh copy of fixtures/src/hello.
-fn run_printed_build(name: &str, command: &str, extra_env: &[(&str, &str)]) -> std::path::PathBuf {
+fn run_printed_build(name: &str, command: &str) -> std::path::PathBuf {
     let ws = scratch(name);
     for f in ["go.mod", "main.go"] {
         std::fs::copy(
@@ -263,9 +248,7 @@ fn run_printed_build(name: &str, command: &str, extra_env: &[(&str, &str)]) -> s
         1,
     );
     assert_ne!(line, command, "{name}: not a go build: {command}");
-    let mut sh = sh_command(&line, &ws);
-    sh.envs(extra_env.iter().copied());
-    let (code, _, err) = common::exec(&mut sh);
+    let (code, _, err) = common::exec(&mut sh_command(&line, &ws));
     assert_eq!(code, 0, "{name}: {line}: {err}");
     out
 }
@@ -388,7 +371,7 @@ fn printed_build_commands_of_check_and_env() {
         "rebuild for this machine: ",
         "\n",
     );
-    let bin = run_printed_build("dd108", cmd, &[]);
+    let bin = run_printed_build("dd108", cmd);
     assert!(!ids(&check_json(&bin)).contains(&"DD108".to_string()));
     let none = scratch("dd108-xdg");
     assert_delve_binds(
@@ -405,7 +388,7 @@ fn printed_build_commands_of_check_and_env() {
     let v = env_json(&dlv, &sw);
     let f = finding(&v["findings"], "DD508").unwrap_or_else(|| panic!("{v:#}"));
     let cmd = between(f["fix"].as_str().unwrap(), "(", ")");
-    let bin = run_printed_build("dd508", cmd, &[]);
+    let bin = run_printed_build("dd508", cmd);
     let v = env_json(&dlv, &bin);
     assert!(finding(&v["findings"], "DD508").is_none(), "{v:#}");
     assert_delve_binds(
@@ -458,7 +441,7 @@ fn env_fixes_another_delve_or_dwarf4() {
         .split_whitespace()
         .find(|w| w.starts_with("GOEXPERIMENT="))
         .unwrap();
-    let rebuilt = run_printed_build("dd502", &format!("{exp} go build"), &[]);
+    let rebuilt = run_printed_build("dd502", &format!("{exp} go build"));
     let v = env_json(&dlv120(), &rebuilt);
     assert!(finding(&v["findings"], "DD502").is_none(), "{v:#}");
     // Delve 1.20.2 still refuses Go 1.25 without --check-go-version=false (DD501).
@@ -510,8 +493,8 @@ fn where_loc(bin: &Path, spec: &str, args: &[&str]) -> Value {
     v["locations"][0].clone()
 }
 
-fn where_ids(bin: &Path, spec: &str, args: &[&str]) -> (bool, Vec<String>) {
-    let l = where_loc(bin, spec, args);
+fn where_ids(bin: &Path, spec: &str) -> (bool, Vec<String>) {
+    let l = where_loc(bin, spec, &[]);
     let mut ids: Vec<String> = l["reason"]["id"]
         .as_str()
         .map(str::to_string)
