@@ -47,8 +47,10 @@ Verified with
   .debug file kept elsewhere, 1.27.1 binds main.main but not main.go:26 and 1.20.2
   refuses ("could not open debug info"); with the file at the printed
   DIR/.build-id/xx/yyyy.debug and DIR/.build-id in debug-info-directories of dlv's
-  config.yml, both bind main.main and main.go:26, and `check --debug-dir DIR` finds it.
-  The file beside the binary needs no setting (1.27.1) (tests/it/fix_proofs.rs).
+  config.yml, both bind main.main and main.go:26, and so does the `dlv dap` vscode-go
+  starts (1.27.1, an exec configuration), which fails without the setting; `check
+  --debug-dir DIR` finds it. The file beside the binary needs no setting (1.27.1)
+  (tests/it/fix_proofs.rs).
 
 How to verify by hand
   readelf --string-dump=.gnu_debuglink app ; readelf -n app | grep 'Build ID'

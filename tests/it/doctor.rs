@@ -126,8 +126,20 @@ pub(crate) fn delve_binds_at(
     file: &str,
     line: u32,
 ) {
-    let dir = ws.parent().unwrap().join("dap");
-    std::fs::create_dir_all(&dir).unwrap();
+    let sc = scenario(ws, go, attach, connect, file, line);
+    session_binds(ws, dlv, sc, file, line);
+}
+
+/// The DAP scenario [`delve_binds_at`] runs (tests/dap/session.js): the launch
+/// configuration now in `ws`, dlv started in the pinned Go's environment.
+pub(crate) fn scenario(
+    ws: &Path,
+    go: &str,
+    attach: bool,
+    connect: Option<&str>,
+    file: &str,
+    line: u32,
+) -> Value {
     let env: serde_json::Map<String, Value> =
         go_env(go).into_iter().map(|(k, v)| (k, json!(v))).collect();
     let mut sc = json!({
@@ -145,6 +157,14 @@ pub(crate) fn delve_binds_at(
         sc["connect"] = json!(addr);
         sc["launch"]["port"] = json!(addr.rsplit(':').next().unwrap().parse::<u16>().unwrap());
     }
+    sc
+}
+
+/// Runs scenario `sc` with `dlv`: main.main and `file:line` are verified and the program
+/// stops at both.
+pub(crate) fn session_binds(ws: &Path, dlv: &Path, sc: Value, file: &str, line: u32) {
+    let dir = ws.parent().unwrap().join("dap");
+    std::fs::create_dir_all(&dir).unwrap();
     let v = session(&dir, dlv, false, sc);
     let ctx = || format!("{}: {v:#}", ws.display());
     assert_eq!(

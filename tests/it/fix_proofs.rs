@@ -340,6 +340,18 @@ fn split_debug_file_is_found_through_delves_setting() {
         &line,
         "DD105 debug-info-directories",
     );
+    // The same setting in the `dlv dap` vscode-go starts (dlv's config.yml, found
+    // through XDG_CONFIG_HOME in dlv's environment): an exec configuration binds.
+    let ws = doctor::workspace("fixp-DD105", "hello");
+    doctor::write_launch(
+        &ws,
+        doctor::launch(json!({"mode": "exec", "program": bin.display().to_string()})),
+    );
+    let recorded = Path::new(line.rsplit_once(':').unwrap().0);
+    let mut sc = doctor::scenario(&ws, GO, false, None, "main.go", 26);
+    sc["env"]["XDG_CONFIG_HOME"] = json!(xdg.display().to_string());
+    sc["files"][0]["path"] = json!(recorded.display().to_string());
+    doctor::session_binds(&ws, &dlv127(), sc, "main.go", 26);
     // "place hello.debug beside the binary"
     let name = between(fix, "place ", " beside the binary");
     std::fs::copy(&debug, bin.with_file_name(name)).unwrap();
