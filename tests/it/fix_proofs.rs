@@ -165,22 +165,9 @@ fn dlv_breaks(
     flags: &[&str],
     specs: &[&str],
 ) -> (Vec<bool>, String) {
-    std::fs::create_dir_all(xdg).unwrap();
-    let init = xdg.join("init.dlv");
     let mut script: String = specs.iter().map(|s| format!("break {s}\n")).collect();
     script.push_str("exit\n");
-    std::fs::write(&init, script).unwrap();
-    let mut c = std::process::Command::new(dlv);
-    c.arg("exec")
-        .arg(bin)
-        .arg("--allow-non-terminal-interactive=true")
-        .arg("--init")
-        .arg(&init)
-        .args(flags)
-        .env("XDG_CONFIG_HOME", xdg)
-        .stdin(std::process::Stdio::null());
-    let (_, out, err) = common::exec(&mut c);
-    let all = format!("{out}{err}");
+    let (init, all) = dlv_script(dlv, bin, xdg, flags, &script);
     let started = all.contains("Type 'help'");
     // A failed `break` prints "INIT:LINE: error"; "Breakpoint exists" is bound too.
     let set: Vec<bool> = (1..=specs.len())
@@ -194,6 +181,36 @@ fn dlv_breaks(
         })
         .collect();
     (set, all)
+}
+
+/// `dlv exec BIN --init SCRIPT` (see [`dlv_breaks`]): the script's path and all dlv printed.
+fn dlv_script(
+    dlv: &Path,
+    bin: &Path,
+    xdg: &Path,
+    flags: &[&str],
+    script: &str,
+) -> (std::path::PathBuf, String) {
+    std::fs::create_dir_all(xdg).unwrap();
+    let init = xdg.join("init.dlv");
+    std::fs::write(&init, script).unwrap();
+    let mut c = std::process::Command::new(dlv);
+    c.arg("exec")
+        .arg(bin)
+        .arg("--allow-non-terminal-interactive=true")
+        .arg("--init")
+        .arg(&init)
+        .args(flags)
+        .env("XDG_CONFIG_HOME", xdg)
+        .stdin(std::process::Stdio::null());
+    let (_, out, err) = common::exec(&mut c);
+    (init, format!("{out}{err}"))
+}
+
+/// What dlv's `locals` prints at `line` (absolute file:line) after `continue`.
+fn dlv_locals(dlv: &Path, bin: &Path, xdg: &Path, flags: &[&str], line: &str) -> String {
+    let script = format!("break {line}\ncontinue\nlocals\nexit\n");
+    dlv_script(dlv, bin, xdg, flags, &script).1
 }
 
 /// main.main and `line` (absolute file:line) bound by `dlv exec` of `bin`.
@@ -467,6 +484,16 @@ fn env_fixes_another_delve_or_dwarf4() {
         &line,
         "DD502 nodwarf5",
     );
+    // What DD502 is about: variables. Delve 1.20.2 cannot read them in the DWARF 5 build
+    // and reads them in the rebuilt one.
+    let nocheck = ["--check-go-version=false"];
+    let before = dlv_locals(&dlv120(), &bin, &none, &nocheck, &recorded_line(&bin, 28));
+    assert!(before.contains("msg = (unreadable"), "{before}");
+    let l28 = format!("{}:28", rebuilt.with_file_name("main.go").display());
+    let after = dlv_locals(&dlv120(), &rebuilt, &none, &nocheck, &l28);
+    assert!(after.contains("msg = \"hello, world\""), "{after}");
+    let newer = dlv_locals(&dlv127(), &bin, &none, &[], &recorded_line(&bin, 28));
+    assert!(newer.contains("msg = \"hello, world\""), "{newer}");
 
     // DD504: Go 1.19 build, Delve 1.27.1: "… or use an older Delve" (1.20.2), which
     // binds with its version check on.
