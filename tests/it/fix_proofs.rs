@@ -386,31 +386,43 @@ fn split_debug_file_is_found_through_delves_setting() {
     );
 }
 
-/// DD108 and DD508: the printed rebuild command, run as printed, removes the finding and
-/// Delve 1.27.1 binds. (DD108's other half, debugging on the target platform, cannot be
+/// DD103, DD104, DD108 and DD508: the printed build command, run as printed, removes the
+/// finding and Delve 1.27.1 binds. (DD108's other half, debugging on the target platform, cannot be
 /// run here: see `fixes_that_cannot_be_applied_here`.)
 #[test]
 fn printed_build_commands_of_check_and_env() {
-    // DD108: "… or rebuild for this machine: GOOS=linux GOARCH=amd64 go build -gcflags=…"
-    let win = common::fixture(GO, "hello", "windows").path;
-    let c = check_json(&win);
-    let f = finding(&c["binaries"][0]["findings"], "DD108").unwrap_or_else(|| panic!("{c:#}"));
-    let cmd = between(
-        f["fix"].as_str().unwrap(),
-        "rebuild for this machine: ",
-        "\n",
-    );
-    let bin = run_printed_build("dd108", cmd);
-    assert!(!ids(&check_json(&bin)).contains(&"DD108".to_string()));
-    let none = scratch("dd108-xdg");
-    assert_delve_binds(
-        &dlv127(),
-        &bin,
-        &none,
-        &[],
-        &format!("{}:26", bin.with_file_name("main.go").display()),
-        "DD108",
-    );
+    // (ID, variant, the command in its printed fix.)
+    type Command = fn(&str) -> String;
+    let rows: [(&str, &str, Command); 3] = [
+        // "… or rebuild for this machine: GOOS=linux GOARCH=amd64 go build -gcflags=…"
+        ("DD108", "windows", |fix| {
+            between(fix, "rebuild for this machine: ", "\n").to_string()
+        }),
+        // "only if a tool cannot read compressed DWARF: go build -ldflags=-compressdwarf=false"
+        ("DD103", "default", |fix| {
+            between(fix, ": ", "\n").to_string()
+        }),
+        // "use a Delve built with Go >= 1.25 (…), or build with GOEXPERIMENT=nodwarf5"
+        ("DD104", "default", |fix| {
+            let exp = fix
+                .split_whitespace()
+                .find(|w| w.starts_with("GOEXPERIMENT="));
+            format!("{} go build", exp.unwrap())
+        }),
+    ];
+    let none = scratch("build-xdg");
+    for (id, variant, command) in rows {
+        let c = check_json(&common::fixture(GO, "hello", variant).path);
+        let f = finding(&c["binaries"][0]["findings"], id).unwrap_or_else(|| panic!("{c:#}"));
+        let cmd = command(f["fix"].as_str().unwrap());
+        let bin = run_printed_build(&id.to_lowercase(), &cmd);
+        assert!(
+            !ids(&check_json(&bin)).contains(&id.to_string()),
+            "{id}: {cmd}"
+        );
+        let line = format!("{}:26", bin.with_file_name("main.go").display());
+        assert_delve_binds(&dlv127(), &bin, &none, &[], &line, id);
+    }
     // DD508: "rebuild without -ldflags=\"-s -w\" (go build -gcflags=\"all=-N -l\"), or …"
     let sw = common::fixture(GO, "hello", "sw").path;
     let dlv = dlv127();
