@@ -1,8 +1,8 @@
 //! Issue 18 item 2: every fix is proven. For each finding that has a fix and a fixture
 //! that raises it, the fix is applied as debugdoctor prints it (parsed from its output,
 //! never written here): `rebuild`'s and `check`'s/`env`'s printed build commands, run as
-//! printed in a copy of the workspace (DD101-DD104, DD108, DD109, DD2xx, DD301, DD508, and `where`'s
-//! DD705/DD707); Delve's own settings (DD105's debug-info-directories, DD706's
+//! printed in a copy of the workspace (DD101-DD104, DD108, DD109, DD2xx, DD301, DD508,
+//! and `where`'s DD705/DD707); Delve's own settings (DD105's debug-info-directories, DD706's
 //! substitute-path in dlv's config.yml); another Delve (DD502, DD504); `where`'s
 //! suggestions (DD701-DD704); launch.json edits by `doctor --fix`/`launch --fix` or the
 //! printed removal (DD401, DD402, DD406, DD413, DD414, DD418, DD421). Then the finding is
