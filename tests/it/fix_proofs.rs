@@ -11,7 +11,7 @@
 //! line the finding was about), which it did not before where the fix is about binding.
 //! The other launch.json, toolchain and path fixes are proven the same way in
 //! `doctor.rs`. Fixes that cannot be applied on this machine (UPX, another platform,
-//! `go install`) say so in their explain text, asserted by
+//! `go install`, docker's ptrace settings) say so in their explain text, asserted by
 //! `fixes_that_cannot_be_applied_here`.
 
 use std::path::Path;
@@ -888,12 +888,72 @@ fn fixes_that_cannot_be_applied_here() {
         ("DD506", remote, "dlv --headless", "The remote fix cannot be run on the machine debugdoctor's tests run on (linux/amd64 only)"),
         ("DD507", missing, "go install github.com/go-delve/delve/cmd/dlv@latest", "Not applied on the machine debugdoctor's tests run on: `go install ...dlv@latest`, for no Go module proxy is reachable there"),
     ];
+    // DD602: ptrace denied by a seccomp filter (what docker's default profile did).
+    let noopt = common::fixture(GO, "hello", "noopt").path;
+    let probe = |deny: bool| {
+        use std::os::unix::process::CommandExt;
+        let mut c = common::dd();
+        c.args(["check", "--json", "--no-config", "--probe"])
+            .arg(&noopt);
+        if deny {
+            // SAFETY: deny_ptrace only calls prctl, which is async-signal-safe.
+            unsafe { c.command().pre_exec(common::deny_ptrace) };
+        }
+        let out = c.run();
+        let v: Value =
+            serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout));
+        v["binaries"][0].clone()
+    };
+    let denied = finding(&probe(true)["findings"], "DD602").cloned();
+    let rows = rows.into_iter().chain([(
+        "DD602",
+        denied,
+        "--security-opt seccomp=unconfined",
+        "Not applied on the machine debugdoctor's tests run on: the docker, sysctl and Kubernetes settings themselves",
+    )]);
     for (id, f, step, sentence) in rows {
         let f = f.unwrap_or_else(|| panic!("{id} not raised"));
         assert!(f["fix"].as_str().unwrap().contains(step), "{id}: {f:#}");
         let text = explain_flat(id);
         assert!(text.contains(sentence), "{id}: {text}");
     }
+    // DD602: Delve cannot start the program under the filter; without it (the fix's
+    // effect) the probe hits main.main and Delve binds.
+    let line = recorded_line(&noopt, 26);
+    let script = format!("break main.main\nbreak {line}\nexit\n");
+    let xdg = d.join("xdg");
+    let init = d.join("init.dlv");
+    std::fs::write(&init, &script).unwrap();
+    {
+        use std::os::unix::process::CommandExt;
+        let mut c = std::process::Command::new(dlv127());
+        c.arg("exec")
+            .arg(&noopt)
+            .args(["--allow-non-terminal-interactive=true", "--init"])
+            .arg(&init)
+            .env("XDG_CONFIG_HOME", &xdg)
+            .stdin(std::process::Stdio::null());
+        // SAFETY: deny_ptrace only calls prctl, which is async-signal-safe.
+        unsafe { c.pre_exec(common::deny_ptrace) };
+        let (code, out, err) = common::exec(&mut c);
+        assert!(code != 0 && !out.contains("Breakpoint 1 set"), "{out}{err}");
+    }
+    let free = probe(false);
+    assert!(finding(&free["findings"], "DD602").is_none(), "{free:#}");
+    let out = common::dd()
+        .args(["probe", "--json", "--break", "main.main"])
+        .arg(&noopt)
+        .run();
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["probe"]["breakpoints"][0]["status"], "hit", "{v:#}");
+    assert_delve_binds(
+        &dlv127(),
+        &noopt,
+        &xdg,
+        &[],
+        &line,
+        "DD602 without the filter",
+    );
     // DD507's other fixes are applied: a --dlv that is Delve, and Go on PATH.
     let bin = common::fixture(GO, "hello", "default").path;
     let v = env_json(Path::new("/bin/true"), &bin);
