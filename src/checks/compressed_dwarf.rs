@@ -22,6 +22,11 @@ Why it matters for debugging
 Fix
   Only if a tool cannot read it: go build -ldflags=-compressdwarf=false
 
+Verified with
+  Delve 1.27.1 (dlv exec): binds main.main and main.go:26 in the compressed Go 1.25.5
+  build; the printed command, run as printed, clears this finding and Delve binds them
+  in the rebuilt binary too (tests/it/fix_proofs.rs).
+
 How to verify by hand
   readelf -S app | grep -A1 debug_info     (flag C = compressed)
   objdump -h app | grep zdebug             (PE / Mach-O)

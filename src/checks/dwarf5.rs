@@ -27,6 +27,11 @@ Fix
   or build the program with DWARF 4:  GOEXPERIMENT=nodwarf5 go build ...
   (`debugdoctor env` checks the Delve on this machine.)
 
+Verified with
+  Delve 1.27.1 (dlv exec) binds main.main and main.go:26 in the Go 1.25.5 DWARF 5 build;
+  the printed GOEXPERIMENT=nodwarf5 rebuild clears this finding and binds there too;
+  Delve 1.20.2 reads variables only in that rebuild (DD502) (tests/it/fix_proofs.rs).
+
 How to verify by hand
   readelf --debug-dump=info app | grep -m1 'Version:'
   go version -m $(which dlv) | head -1      (the Go that built Delve)

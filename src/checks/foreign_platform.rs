@@ -24,6 +24,14 @@ Fix
       dlv connect HOST:2345     (or a launch.json "request": "attach", "mode": "remote")
   or build for this machine: GOOS= GOARCH= go build ...
 
+Verified with
+  Delve 1.27.1: the printed rebuild (GOOS=linux GOARCH=amd64 go build -gcflags="all=-N
+  -l"), run as printed on the windows/amd64 build of a hello program, clears this
+  finding, and dlv exec binds main.main and main.go:26 (tests/it/fix_proofs.rs).
+  Debugging on the target platform cannot be run on the machine debugdoctor's tests
+  run on (linux/amd64 only); the remote attach it ends in is proven there with a
+  linux/amd64 binary and a headless Delve 1.27.1 (tests/it/doctor.rs).
+
 How to verify by hand
   go version -m app | grep -E 'GOOS|GOARCH' ; file app
 "#,

@@ -25,6 +25,11 @@ Fix
       go test -c -gcflags="all=-N -l" -o pkg.test ./pkg && dlv exec ./pkg.test
   or let the debugger build it: dlv debug / dlv test, or VS Code's "mode": "debug"/"test".
 
+Verified with
+  Delve 1.27.1 (dlv exec): `debugdoctor rebuild`'s printed command, run as printed on
+  the Go 1.25.5 hello build that raises this, clears the finding, and Delve binds
+  main.main and main.go:26 in the rebuilt binary (tests/it/fix_proofs.rs).
+
 How to verify by hand
   readelf -S app | grep debug_info    (nothing) ; the path contains go-build
 "#,

@@ -22,6 +22,11 @@ Why it matters for debugging
 Fix
   go build -gcflags=all=-l       (or all=-N -l for full debuggability)
 
+Verified with
+  Delve 1.27.1 (dlv exec): `debugdoctor rebuild`'s printed command, run as printed on
+  the Go 1.25.5 hello build that raises this, clears the finding, and Delve binds
+  main.main and main.go:26 in the rebuilt binary (tests/it/fix_proofs.rs).
+
 How to verify by hand
   Inlined call sites in package main only (a plain grep -c counts every package):
   readelf --debug-dump=info app | awk '/DW_TAG_compile_unit/{m=0; c=1}

@@ -29,6 +29,11 @@ Fix
   To ship a stripped binary and still debug it, keep the debug info in a separate file:
       objcopy --only-keep-debug app app.debug && objcopy --strip-debug --add-gnu-debuglink=app.debug app
 
+Verified with
+  Delve 1.27.1 (dlv exec): `debugdoctor rebuild`'s printed command, run as printed on
+  the Go 1.25.5 hello build that raises this, clears the finding, and Delve binds
+  main.main and main.go:26 in the rebuilt binary (tests/it/fix_proofs.rs).
+
 How to verify by hand
   readelf -S app | grep debug     (nothing printed: no DWARF)
   go version -m app | grep ldflags

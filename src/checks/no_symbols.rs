@@ -24,6 +24,11 @@ Why it matters for debugging
 Fix
   Rebuild without -s in -ldflags (and without running strip on the output).
 
+Verified with
+  Delve 1.27.1 (dlv exec): `debugdoctor rebuild`'s printed command, run as printed on
+  the Go 1.25.5 hello build that raises this, clears the finding, and Delve binds
+  main.main and main.go:26 in the rebuilt binary (tests/it/fix_proofs.rs).
+
 How to verify by hand
   nm app | head        ("no symbols" when stripped)
   readelf -S app | grep -E 'symtab|strtab'

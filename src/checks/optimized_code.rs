@@ -26,6 +26,12 @@ Fix
   go build -gcflags="all=-N -l"
   (vscode-go's "mode": "debug" and `dlv debug` do this for you; `all=` matters: see DD202.)
 
+Verified with
+  Delve 1.27.1 (dlv exec): `debugdoctor rebuild`'s printed command, run as printed on
+  the Go 1.25.5 hello build that raises this, clears the finding, and Delve binds
+  main.main and main.go:26 in the rebuilt binary (tests/it/fix_proofs.rs). The same with
+  `doctor`'s printed command for an optimised exec binary (tests/it/doctor.rs).
+
 How to verify by hand
   readelf --debug-dump=info app | grep -A1 'DW_AT_producer' | grep main -B1
   go version -m app | grep gcflags

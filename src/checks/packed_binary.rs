@@ -22,6 +22,11 @@ Fix
   Debug the unpacked build (upx -d app -o app.unpacked), or drop the packing step from
   the debug build.
 
+Verified with
+  The recognition only: a real Go 1.25.5 build with UPX's mark written into it is
+  reported. Not applied on the machine debugdoctor's tests run on: upx is not packaged for
+  Debian 12 and no package registry reachable there ships it, so `upx -d` was not run.
+
 How to verify by hand
   upx -t app ; readelf -S app | grep -i upx ; strings -n4 app | head -c 4096 | grep UPX!
 "#,

@@ -24,6 +24,11 @@ Why it breaks debugging
 Fix
   go build -gcflags="all=-N -l"      (note all=)
 
+Verified with
+  Delve 1.27.1 (dlv exec): `debugdoctor rebuild`'s printed command, run as printed on
+  the Go 1.25.5 hello build that raises this, clears the finding, and Delve binds
+  main.main and main.go:26 in the rebuilt binary (tests/it/fix_proofs.rs).
+
 How to verify by hand
   go version -m app | grep gcflags      (-gcflags="-N -l", no all=)
   readelf --debug-dump=info app | grep -B2 -A2 'DW_AT_producer' | less

@@ -42,6 +42,16 @@ Fix
   /usr/bin/dlv from `delve`): apt-get install delve-dbgsym from the debian-debug archive,
   or DEBUGINFOD_URLS=https://debuginfod.debian.net.
 
+Verified with
+  Delve 1.27.1 and 1.20.2 (dlv exec) on a Go 1.25.5 build split with objcopy: with the
+  .debug file kept elsewhere, 1.27.1 binds main.main but not main.go:26 and 1.20.2
+  refuses ("could not open debug info"); with the file at the printed
+  DIR/.build-id/xx/yyyy.debug and DIR/.build-id in debug-info-directories of dlv's
+  config.yml, both bind main.main and main.go:26, and so does the `dlv dap` vscode-go
+  starts (1.27.1, an exec configuration), which fails without the setting; `check
+  --debug-dir DIR` finds it. The file beside the binary needs no setting (1.27.1)
+  (tests/it/fix_proofs.rs).
+
 How to verify by hand
   readelf --string-dump=.gnu_debuglink app ; readelf -n app | grep 'Build ID'
   DEBUGINFOD_URLS=... debuginfod-find debuginfo BUILD-ID ; dpkg -S /path/to/app

@@ -25,6 +25,11 @@ Fix
       "substitutePath": [{"from": "${workspaceFolder}", "to": "example.com/app"}]
   (`debugdoctor paths` computes all rules.)
 
+Verified with
+  Delve 1.27.1 (dlv exec): `debugdoctor rebuild`'s printed command, run as printed on
+  the Go 1.25.5 hello build that raises this, clears the finding, and Delve binds
+  main.main and main.go:26 in the rebuilt binary (tests/it/fix_proofs.rs).
+
 How to verify by hand
   go version -m app | grep trimpath
   readelf --debug-dump=line app | grep -m5 main.go

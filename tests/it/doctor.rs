@@ -14,7 +14,7 @@ use crate::dap::{dlv120, dlv127, session};
 const GO: &str = "1.25.5";
 
 /// A fresh copy of `fixtures/src/<fixture>` under target/doctor-tests/<name>/ws.
-fn workspace(name: &str, fixture: &str) -> PathBuf {
+pub(crate) fn workspace(name: &str, fixture: &str) -> PathBuf {
     let target = Path::new(env!("CARGO_BIN_EXE_debugdoctor"))
         .ancestors()
         .nth(2)
@@ -41,7 +41,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// The environment vscode-go would give its tools: the pinned Go first on PATH, offline.
-fn go_env(go: &str) -> Vec<(String, String)> {
+pub(crate) fn go_env(go: &str) -> Vec<(String, String)> {
     let bin = common::go_tool(go).parent().unwrap().to_path_buf();
     vec![
         (
@@ -67,7 +67,7 @@ fn go_env(go: &str) -> Vec<(String, String)> {
     ]
 }
 
-fn write_launch(ws: &Path, config: Value) {
+pub(crate) fn write_launch(ws: &Path, config: Value) {
     let text = format!(
         "{{\n  // written by tests/it/doctor.rs\n  \"version\": \"0.2.0\",\n  \"configurations\": [\n    {}\n  ]\n}}\n",
         serde_json::to_string_pretty(&config).unwrap().replace('\n', "\n    ")
@@ -76,7 +76,7 @@ fn write_launch(ws: &Path, config: Value) {
 }
 
 /// `doctor --json` in `ws` with `args`; (exit code, report).
-fn doctor(ws: &Path, go: &str, args: &[&str]) -> (i32, Value) {
+pub(crate) fn doctor(ws: &Path, go: &str, args: &[&str]) -> (i32, Value) {
     let mut dd = common::dd();
     dd.arg("doctor").arg(ws).arg("--json").args(args);
     for (k, v) in go_env(go) {
@@ -88,7 +88,7 @@ fn doctor(ws: &Path, go: &str, args: &[&str]) -> (i32, Value) {
     (out.code, v)
 }
 
-fn first_fix(v: &Value) -> (String, String) {
+pub(crate) fn first_fix(v: &Value) -> (String, String) {
     let f = &v["first_fix"];
     (
         f["id"].as_str().unwrap_or("none").to_string(),
@@ -112,12 +112,12 @@ fn launch_args(ws: &Path) -> Value {
 /// Real Delve with that configuration: `main.main` (function breakpoint) and `file:line`
 /// (sent as the workspace path, as VS Code does) are verified, and the program stops
 /// at both.
-fn delve_binds(ws: &Path, dlv: &Path, go: &str, attach: bool, file: &str, line: u32) {
+pub(crate) fn delve_binds(ws: &Path, dlv: &Path, go: &str, attach: bool, file: &str, line: u32) {
     delve_binds_at(ws, dlv, go, attach, None, file, line)
 }
 
 /// [`delve_binds`], connecting to a Delve already listening at `connect` (remote attach).
-fn delve_binds_at(
+pub(crate) fn delve_binds_at(
     ws: &Path,
     dlv: &Path,
     go: &str,
@@ -126,8 +126,20 @@ fn delve_binds_at(
     file: &str,
     line: u32,
 ) {
-    let dir = ws.parent().unwrap().join("dap");
-    std::fs::create_dir_all(&dir).unwrap();
+    let sc = scenario(ws, go, attach, connect, file, line);
+    session_binds(ws, dlv, sc, file, line);
+}
+
+/// The DAP scenario [`delve_binds_at`] runs (tests/dap/session.js): the launch
+/// configuration now in `ws`, dlv started in the pinned Go's environment.
+pub(crate) fn scenario(
+    ws: &Path,
+    go: &str,
+    attach: bool,
+    connect: Option<&str>,
+    file: &str,
+    line: u32,
+) -> Value {
     let env: serde_json::Map<String, Value> =
         go_env(go).into_iter().map(|(k, v)| (k, json!(v))).collect();
     let mut sc = json!({
@@ -145,6 +157,14 @@ fn delve_binds_at(
         sc["connect"] = json!(addr);
         sc["launch"]["port"] = json!(addr.rsplit(':').next().unwrap().parse::<u16>().unwrap());
     }
+    sc
+}
+
+/// Runs scenario `sc` with `dlv`: main.main and `file:line` are verified and the program
+/// stops at both.
+pub(crate) fn session_binds(ws: &Path, dlv: &Path, sc: Value, file: &str, line: u32) {
+    let dir = ws.parent().unwrap().join("dap");
+    std::fs::create_dir_all(&dir).unwrap();
     let v = session(&dir, dlv, false, sc);
     let ctx = || format!("{}: {v:#}", ws.display());
     assert_eq!(
@@ -179,21 +199,21 @@ fn delve_binds_at(
 
 /// One case: the first run finds `want` first; `fix` applies it; the second run is clean
 /// and real Delve binds.
-struct Case<'a> {
-    name: &'a str,
-    fixture: &'a str,
-    config: Value,
-    settings: Option<Value>,
-    breaks: &'a [&'a str],
-    want: (&'a str, &'a str),
-    dlv: PathBuf,
-    go: &'a str,
+pub(crate) struct Case<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) fixture: &'a str,
+    pub(crate) config: Value,
+    pub(crate) settings: Option<Value>,
+    pub(crate) breaks: &'a [&'a str],
+    pub(crate) want: (&'a str, &'a str),
+    pub(crate) dlv: PathBuf,
+    pub(crate) go: &'a str,
     /// `--binary` (attach configurations).
-    binary: Option<PathBuf>,
+    pub(crate) binary: Option<PathBuf>,
 }
 
 impl Case<'_> {
-    fn prepare(&self) -> PathBuf {
+    pub(crate) fn prepare(&self) -> PathBuf {
         let ws = workspace(self.name, self.fixture);
         write_launch(&ws, self.config.clone());
         if let Some(s) = &self.settings {
@@ -202,7 +222,7 @@ impl Case<'_> {
         ws
     }
 
-    fn args(&self) -> Vec<String> {
+    pub(crate) fn args(&self) -> Vec<String> {
         let mut a = vec!["--dlv".to_string(), self.dlv.display().to_string()];
         for b in self.breaks {
             a.push("--break".into());
@@ -216,7 +236,7 @@ impl Case<'_> {
     }
 
     /// Runs doctor, checks the first fix, applies it with `fix`, runs again.
-    fn run(&self, ws: &Path, fix: impl FnOnce(&Path, &Value)) -> Value {
+    pub(crate) fn run(&self, ws: &Path, fix: impl FnOnce(&Path, &Value)) -> Value {
         let args = self.args();
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let (code, v) = doctor(ws, self.go, &args);
@@ -239,7 +259,7 @@ impl Case<'_> {
 }
 
 /// `doctor --fix` applies the launch.json edits; comments survive.
-fn apply_with_doctor_fix<'a>(case: &'a Case<'a>) -> impl FnOnce(&Path, &Value) + 'a {
+pub(crate) fn apply_with_doctor_fix<'a>(case: &'a Case<'a>) -> impl FnOnce(&Path, &Value) + 'a {
     move |ws, _| {
         let args = case.args();
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -252,7 +272,11 @@ fn apply_with_doctor_fix<'a>(case: &'a Case<'a>) -> impl FnOnce(&Path, &Value) +
     }
 }
 
-fn hello(name: &str, config: Value, want: (&'static str, &'static str)) -> Case<'static> {
+pub(crate) fn hello(
+    name: &str,
+    config: Value,
+    want: (&'static str, &'static str),
+) -> Case<'static> {
     Case {
         name: Box::leak(name.to_string().into_boxed_str()),
         fixture: "hello",
@@ -266,7 +290,7 @@ fn hello(name: &str, config: Value, want: (&'static str, &'static str)) -> Case<
     }
 }
 
-fn launch(extra: Value) -> Value {
+pub(crate) fn launch(extra: Value) -> Value {
     let mut c = json!({"name": "Launch", "type": "go", "request": "launch", "mode": "debug", "program": "${workspaceFolder}"});
     c.as_object_mut()
         .unwrap()
@@ -276,7 +300,7 @@ fn launch(extra: Value) -> Value {
 
 /// Builds `ws` with go build ARGS into ws/bin/hello (optionally in another folder, then
 /// removed, as in a container).
-fn go_build(ws: &Path, elsewhere: Option<&Path>, args: &[&str]) -> PathBuf {
+pub(crate) fn go_build(ws: &Path, elsewhere: Option<&Path>, args: &[&str]) -> PathBuf {
     let src = match elsewhere {
         Some(d) => {
             copy_dir(ws, d);
@@ -587,10 +611,10 @@ fn where_translates_editor_paths() {
 }
 
 /// A `dlv --headless` server on the binary, as on a remote host; killed on drop.
-struct Headless(std::process::Child, String);
+pub(crate) struct Headless(std::process::Child, pub(crate) String);
 
 impl Headless {
-    fn start(dlv: &Path, bin: &Path) -> Headless {
+    pub(crate) fn start(dlv: &Path, bin: &Path) -> Headless {
         use std::io::BufRead;
         let mut child = std::process::Command::new(dlv)
             .args([

@@ -23,5 +23,10 @@ Fix
   The go command's own message says what: a flag go build does not define, a package
   that is not main, a missing module, a cgo compiler. Fix the configuration or the code,
   then run doctor again.
+
+Verified with
+  Delve 1.27.1 (dlv dap, driven as vscode-go drives it, on a Go 1.25.5 hello workspace):
+  a cgo program with CGO_ENABLED=0 does not build; without it, main.main and main.go:13
+  bind and stop (tests/it/doctor.rs).
 "#,
 };

@@ -31,5 +31,10 @@ Fix
 Verify
   debugdoctor doctor again (paths ok), then in VS Code the breakpoint turns red; or
   debugdoctor where BINARY --launch .vscode/launch.json --config NAME $PWD/main.go:LINE.
+
+Verified with
+  Delve 1.27.1 (dlv dap, driven as vscode-go drives it, on a Go 1.25.5 hello workspace):
+  a binary built in another folder; after `doctor --fix` wrote substitutePath, main.main
+  and main.go:26 bind and stop, also for go.work and remote attach (tests/it/doctor.rs).
 "#,
 };

@@ -23,6 +23,14 @@ Fix
   sysctl kernel.yama.ptrace_scope=1 (scope 3 needs a reboot);
   in Kubernetes: securityContext.capabilities.add: ["SYS_PTRACE"].
 
+Verified with
+  Delve 1.27.1 on a Go 1.25.5 -N -l build, under a seccomp filter that makes ptrace
+  fail with EPERM: `check --probe` reports this and `dlv exec` cannot start the program.
+  Without the filter (what seccomp=unconfined gives a container), the probe hits
+  main.main and Delve binds main.main and main.go:26 (tests/it/fix_proofs.rs). Not
+  applied on the machine debugdoctor's tests run on: the docker, sysctl and Kubernetes
+  settings themselves (no docker, no Yama there).
+
 How to verify by hand
   cat /proc/sys/kernel/yama/ptrace_scope; grep -E 'CapEff|Seccomp' /proc/self/status;
   dlv exec ./app  (fails with "operation not permitted")

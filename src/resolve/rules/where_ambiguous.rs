@@ -16,5 +16,10 @@ Why it breaks debugging
 
 Fix
   Give more path components (pkg/a/main.go:10) or the full function name.
+
+Verified with
+  Delve 1.27.1 (dlv exec) on a Go 1.25.5 -N -l build: print.go:314 does not bind;
+  fmt/print.go:314 (two components of the listed fmt file) does
+  (tests/it/fix_proofs.rs).
 "#,
 };

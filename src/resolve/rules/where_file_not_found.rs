@@ -19,5 +19,9 @@ Why it breaks debugging
 
 Fix
   Check the build tags, build the test binary (go test -c), or use a longer/shorter path.
+
+Verified with
+  Delve 1.27.1 (dlv exec) on a Go 1.25.5 -N -l build: app/hello/main.go:26 does not
+  bind; the first closest file with the same line does (tests/it/fix_proofs.rs).
 "#,
 };

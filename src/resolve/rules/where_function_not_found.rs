@@ -19,5 +19,9 @@ Why it breaks debugging
 Fix
   Check the spelling (closest names are listed); build with -gcflags=all=-N -l to keep
   every function.
+
+Verified with
+  Delve 1.27.1 (dlv exec) on a Go 1.25.5 -N -l build: main.gret does not bind; the first
+  closest name (main.greet) does (tests/it/fix_proofs.rs).
 "#,
 };

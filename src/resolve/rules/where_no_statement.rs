@@ -23,6 +23,10 @@ Fix
   for a line in optimised code they are lines of the same function. Or rebuild with
   go build -gcflags="all=-N -l", which keeps a statement on every line with code.
 
+Verified with
+  Delve 1.27.1 (dlv exec) on a Go 1.25.5 -N -l build: main.go:23 does not bind; the
+  first nearest line listed does (tests/it/fix_proofs.rs).
+
 How to verify by hand
   dlv exec ./app, then `break FILE:LINE` prints the same message.
 "#,

@@ -20,5 +20,10 @@ Why it breaks debugging
 Fix
   Go: go build -gcflags=all="-N -l" (vscode-go's debug mode does it).
   C (cgo): CGO_CFLAGS="-O0 -g" go build -gcflags=all="-N -l"
+
+Verified with
+  Delve 1.27.1 (dlv exec): a default Go 1.25.5 build; after `debugdoctor rebuild`'s
+  printed command, main.go:26 binds and `where` no longer warns
+  (tests/it/fix_proofs.rs).
 "#,
 };

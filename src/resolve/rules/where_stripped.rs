@@ -17,5 +17,10 @@ Why it breaks debugging
 
 Fix
   Build without -ldflags=-s -w.
+
+Verified with
+  Delve 1.27.1 (dlv exec): Go 1.25.5 -s, -w and -s -w builds; after `debugdoctor
+  rebuild`'s printed command, main.go:26 binds and `where` reports nothing
+  (tests/it/fix_proofs.rs).
 "#,
 };

@@ -41,6 +41,12 @@ Why it breaks debugging
 Fix
   Rebuild/reinstall Delve with Go >= 1.25 (go install github.com/go-delve/delve/cmd/dlv@latest
   with a Go 1.25+ toolchain), or build the program with GOEXPERIMENT=nodwarf5.
+  Both verified on a Go 1.25.5 build whose msg Delve 1.20.2 prints as "(unreadable could
+  not find loclist entry ...)" at main.go:28: `env` clears DD502 for Delve 1.27.1 (built
+  with go1.25.5), which binds main.main and main.go:26 and prints msg = "hello, world";
+  a GOEXPERIMENT=nodwarf5 rebuild clears it for Delve 1.20.2, which then binds them and
+  prints msg = "hello, world" with --check-go-version=false (DD501 remains: it refuses
+  Go 1.25 without that flag) (tests/it/fix_proofs.rs).
 
 How to verify by hand
   go version -m $(which dlv) | head -1;  readelf --debug-dump=info BINARY | grep -m1 Version

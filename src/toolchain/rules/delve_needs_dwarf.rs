@@ -37,6 +37,9 @@ Fix
   Rebuild without -s and -w:  go build -gcflags="all=-N -l" -o app .
   Split builds: put app.debug beside the binary (Delve follows .gnu_debuglink there) or
   under /usr/lib/debug/.build-id/ab/cdef.debug.
+  Verified: the printed command, run as printed on a Go 1.25.5 -s -w build, clears
+  DD508, and Delve 1.27.1 binds main.main and main.go:26 (tests/it/fix_proofs.rs); the
+  .debug file beside the binary: see DD105.
 
 How to verify by hand
   readelf -S app | grep debug_info;  dlv exec ./app  then  break main.go:12

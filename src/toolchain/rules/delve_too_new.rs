@@ -30,6 +30,9 @@ Fix
   (go install github.com/go-delve/delve/cmd/dlv@v1.20.2 for Go 1.18-1.20,
   dlv@v1.21.2 for 1.19-1.21), or run dlv with --check-go-version=false
   (VS Code: "dlvFlags": ["--check-go-version=false"]).
+  Verified: for a Go 1.19.8 build, Delve 1.27.1 refuses main.main; with Delve 1.20.2
+  `env` reports no error and dlv exec, its version check on, binds main.main and
+  main.go:26 (tests/it/fix_proofs.rs).
 
 How to verify by hand
   dlv version;  go version BINARY;  dlv exec BINARY

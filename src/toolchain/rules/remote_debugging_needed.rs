@@ -21,7 +21,9 @@ Why it breaks debugging
 Verified with
   Delve 1.20.2 and Delve 1.27.1 on linux/amd64, with Go 1.25.5 builds of a hello program
   for windows/amd64, darwin/arm64 and linux/arm64: both refuse all three as quoted above
-  (tests/it/env_verdicts.rs).
+  (tests/it/env_verdicts.rs). The remote fix cannot be run on the machine debugdoctor's tests
+  run on (linux/amd64 only); the remote attach it ends in is proven there with a
+  linux/amd64 binary and a headless Delve 1.27.1 (tests/it/doctor.rs).
 
 Fix
   On the target machine: dlv --headless --listen=:2345 --api-version=2 exec ./app

@@ -24,7 +24,10 @@ Why it matters for debugging
 Verified with
   Delve 1.20.2 (Debian) and Delve 1.27.1, found through --dlv, go.alternateTools and PATH;
   a --dlv that is not Delve (/bin/true, a script: no "Version:" line from `dlv version`)
-  is an error naming what it printed.
+  is an error naming what it printed. Pointing --dlv at a real dlv clears the error, and
+  Go's bin directory on PATH clears "go not found" (tests/it/fix_proofs.rs). Not applied
+  on the machine debugdoctor's tests run on: `go install ...dlv@latest`, for no Go
+  module proxy is reachable there (Delve 1.27.1 is built from its source release).
 
 Fix
   go install github.com/go-delve/delve/cmd/dlv@latest (needs go);

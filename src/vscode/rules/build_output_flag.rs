@@ -21,6 +21,10 @@ Fix
   Remove -o from buildFlags (`--fix` does) and set "output" if the binary's location
   matters.
 
+Verified with
+  Delve 1.27.1 (dlv dap, driven as vscode-go drives it, on a Go 1.25.5 hello workspace):
+  after `doctor --fix`, main.main and main.go:26 bind and stop (tests/it/doctor.rs).
+
 How to verify by hand
   Start the configuration with "showLog": true and read the build command and the
   launch error in the Debug Console.

@@ -26,6 +26,10 @@ Fix
   Quote the value: "DEBUG": "true", "TIMEOUT": "32" (`--fix` does for numbers and
   booleans).
 
+Verified with
+  Delve 1.27.1 (dlv dap, driven as vscode-go drives it, on a Go 1.25.5 hello workspace):
+  after `doctor --fix`, main.main and main.go:26 bind and stop (tests/it/doctor.rs).
+
 How to verify by hand
   Start the configuration: the error appears in a pop-up and in the Debug Console.
 "#,

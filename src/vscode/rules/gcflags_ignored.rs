@@ -22,6 +22,11 @@ Why it breaks debugging
 Fix
   Remove -gcflags from buildFlags (`--fix` does). Use -tags for build tags.
 
+Verified with
+  Delve 1.27.1 (dlv dap, driven as vscode-go drives it, on a Go 1.25.5 hello workspace):
+  the build was optimised; after `doctor --fix`, main.main and main.go:26 bind and stop
+  (tests/it/doctor.rs).
+
 How to verify by hand
   Start the session with "showLog": true and read the dlv build command line in the
   Debug Console.

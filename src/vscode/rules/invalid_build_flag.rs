@@ -24,6 +24,11 @@ Why it breaks debugging
 Fix
   Remove the flag (`--fix` does inside -ldflags).
 
+Verified with
+  Delve 1.27.1 (dlv dap, driven as vscode-go drives it, on a Go 1.25.5 hello workspace):
+  the build fails; after the printed removal of the flag, main.main and main.go:26 bind
+  and stop (tests/it/fix_proofs.rs).
+
 How to verify by hand
   go build <buildFlags> ./yourpkg
 "#,

@@ -28,6 +28,11 @@ Fix
   Remove "port" and "host" to let vscode-go start Delve, or keep them only if you do
   run `dlv dap --listen` yourself (then "program" must be valid on that machine).
 
+Verified with
+  Delve 1.27.1 (dlv dap, driven as vscode-go drives it, on a Go 1.25.5 hello workspace):
+  after the printed removal of port and host, main.main and main.go:26 bind and stop
+  (tests/it/fix_proofs.rs).
+
 How to verify by hand
   Start the configuration with no dlv running: the Debug Console shows the connection
   error.

@@ -29,6 +29,12 @@ Fix
   to the local folder, maps nothing: `--fix` removes it (a substitutePath entry with an
   empty side makes Delve refuse the launch).
 
+Verified with
+  Delve 1.27.1 (dlv dap, driven as vscode-go drives it, on a Go 1.25.5 hello workspace):
+  remotePath on a remote attach to a binary built in another folder; after `launch
+  --fix` turned it into substitutePath, main.main and main.go:26 bind and stop through a
+  headless Delve (tests/it/fix_proofs.rs).
+
 How to verify by hand
   Open the "Go Debug" output channel with "trace": "verbose": the launch/attach request
   sent to dlv-dap shows which attributes were used.

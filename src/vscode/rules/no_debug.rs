@@ -20,6 +20,11 @@ Why it breaks debugging
 Fix
   Remove "noDebug" (or set it to false) and start with F5.
 
+Verified with
+  Delve 1.27.1 (dlv dap, driven as vscode-go drives it, on a Go 1.25.5 hello workspace):
+  after the printed removal of noDebug, main.main and main.go:26 bind and stop
+  (tests/it/fix_proofs.rs).
+
 How to verify by hand
   The Debug toolbar shows no pause button, and the Debug Console shows go run.
 "#,

@@ -23,6 +23,11 @@ Fix
   Remove the attribute or change request/mode. For exec, pass the flags to the go
   build that makes the binary.
 
+Verified with
+  Delve 1.27.1 (dlv dap, driven as vscode-go drives it, on a Go 1.25.5 hello workspace):
+  after the printed removal, main.main and main.go:26 bind and stop
+  (tests/it/fix_proofs.rs).
+
 How to verify by hand
   Compare with vscode-go docs/debugging.md, the launch and attach attribute tables.
 "#,

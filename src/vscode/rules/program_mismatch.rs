@@ -28,6 +28,11 @@ Fix
   Point program at "${workspaceFolder}/cmd/app" (debug) or at the binary built with
   go build -gcflags=all="-N -l" (exec), or change the mode.
 
+Verified with
+  Delve 1.27.1 (dlv dap, driven as vscode-go drives it, on a Go 1.25.5 hello workspace):
+  with the program the fix names, main.main and main.go:26 bind and stop
+  (tests/it/doctor.rs).
+
 How to verify by hand
   ls -l <program>; file <program>; go list <folder>
 "#,

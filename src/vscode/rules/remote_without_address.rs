@@ -21,6 +21,11 @@ Why it breaks debugging
 Fix
   Add "port": 2345 (and "host" when the server is not local) matching --listen.
 
+Verified with
+  Delve 1.27.1 (dlv dap, driven as vscode-go drives it, on a Go 1.25.5 hello workspace):
+  with "port" and "host" set to the address a headless Delve listens on, main.main and
+  main.go:26 bind and stop (tests/it/fix_proofs.rs).
+
 How to verify by hand
   nc -z <host> <port> while the dlv server runs.
 "#,

@@ -23,6 +23,11 @@ Fix
   Drop -s and -w from -ldflags in the debug configuration (keep them for release
   builds). `--fix` removes them, and the whole -ldflags when nothing else is left.
 
+Verified with
+  Delve 1.27.1 (dlv dap, driven as vscode-go drives it, on a Go 1.25.5 hello workspace):
+  after `doctor --fix`, main.main and main.go:26 bind and stop, also in test mode
+  (tests/it/doctor.rs).
+
 How to verify by hand
   go build -ldflags="-s -w" -o app . && readelf -S app | grep debug_info   (nothing)
 "#,

@@ -22,6 +22,11 @@ Why it breaks debugging
 Fix
   Swap "from" and "to" (`--fix` does).
 
+Verified with
+  Delve 1.27.1 (dlv dap, driven as vscode-go drives it, on a Go 1.25.5 hello workspace):
+  after `doctor --fix` swapped the rule, main.main and main.go:26 bind and stop
+  (tests/it/doctor.rs).
+
 How to verify by hand
   debugdoctor paths <binary> lists the recorded source paths; "to" must prefix them.
 "#,

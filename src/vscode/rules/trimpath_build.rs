@@ -20,6 +20,10 @@ Fix
   Remove -trimpath from the debug configuration, or add a substitutePath entry from
   ${workspaceFolder} to the module path.
 
+Verified with
+  Delve 1.27.1 (dlv dap, driven as vscode-go drives it, on a Go 1.25.5 hello workspace):
+  after `doctor --fix`, main.main and main.go:26 bind and stop (tests/it/doctor.rs).
+
 How to verify by hand
   debugdoctor paths <binary>   (or: go tool objdump, readelf --debug-dump=line)
 "#,

@@ -27,6 +27,12 @@ Fix
   Rename the attribute. `debugdoctor launch --fix` renames it when exactly one known
   name is close and the object does not already have it.
 
+Verified with
+  Delve 1.27.1 (dlv dap, driven as vscode-go drives it, on a Go 1.25.5 hello workspace):
+  a misspelt "buildflags": "-tags=extra" leaves the tagged file out; after the printed
+  rename (`doctor --fix`), extra.go:10 and main.main bind and stop
+  (tests/it/fix_proofs.rs).
+
 How to verify by hand
   Hover the attribute in VS Code: an unknown one is underlined "Property X is not
   allowed". Compare with vscode-go docs/debugging.md, "Configuration".

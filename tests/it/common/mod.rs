@@ -217,3 +217,56 @@ pub fn require_tool(path: &str) -> &Path {
 pub fn exists(p: &Path) -> bool {
     p.exists()
 }
+
+/// Writes UPX's mark ("UPX!" in the first 4 KiB) into the zero padding after the ELF
+/// program headers of `bin`, a copy of a real fixture: what DD106 recognises, without
+/// UPX (which Debian 12 does not package).
+pub fn mark_upx(bin: &Path) {
+    let mut bytes = std::fs::read(bin).unwrap();
+    let phoff = u64::from_le_bytes(bytes[0x20..0x28].try_into().unwrap()) as usize;
+    let phnum = u16::from_le_bytes(bytes[0x38..0x3a].try_into().unwrap()) as usize;
+    let at = phoff + phnum * 56 + 16;
+    assert!(
+        bytes[at..at + 4].iter().all(|&b| b == 0),
+        "no padding to mark"
+    );
+    bytes[at..at + 4].copy_from_slice(b"UPX!");
+    std::fs::write(bin, bytes).unwrap();
+}
+
+/// A seccomp filter that makes ptrace(2) fail with EPERM (x86-64), installed in the
+/// child before exec: debugdoctor and the program it forks inherit it.
+pub fn deny_ptrace() -> std::io::Result<()> {
+    use nix::libc;
+    const LD_ABS_W: u16 = 0x20; // BPF_LD | BPF_W | BPF_ABS
+    const JEQ_K: u16 = 0x15; // BPF_JMP | BPF_JEQ | BPF_K
+    const RET_K: u16 = 0x06; // BPF_RET | BPF_K
+    const AUDIT_ARCH_X86_64: u32 = 0xc000_003e;
+    const SYS_PTRACE: u32 = 101;
+    let f = |code, jt, jf, k| libc::sock_filter { code, jt, jf, k };
+    let prog = [
+        f(LD_ABS_W, 0, 0, 4),              // seccomp_data.arch
+        f(JEQ_K, 0, 3, AUDIT_ARCH_X86_64), // other arch: allow
+        f(LD_ABS_W, 0, 0, 0),              // seccomp_data.nr
+        f(JEQ_K, 0, 1, SYS_PTRACE),
+        f(RET_K, 0, 0, 0x0005_0000 | libc::EPERM as u32), // SECCOMP_RET_ERRNO | EPERM
+        f(RET_K, 0, 0, 0x7fff_0000),                      // SECCOMP_RET_ALLOW
+    ];
+    let fprog = libc::sock_fprog {
+        len: prog.len() as u16,
+        filter: prog.as_ptr() as *mut libc::sock_filter,
+    };
+    // SAFETY: prctl with valid arguments; the program outlives the call.
+    unsafe {
+        if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
+            || libc::prctl(
+                libc::PR_SET_SECCOMP,
+                libc::SECCOMP_MODE_FILTER,
+                &fprog as *const libc::sock_fprog,
+            ) != 0
+        {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
