@@ -601,6 +601,7 @@ fn dlv_name_passes_other_commands_through() {
 fn go_version_m_does_not_ask_to_update_dlv() {
     let dir = work_dir("goversionm");
     let link = proxy_as_dlv(&dir);
+    let go_version_re = regex::Regex::new(r"\s+(go\d+.\d+\S*)").unwrap();
     for bin in [Path::new(env!("CARGO_BIN_EXE_debugdoctor")), &link] {
         for v in [false, true] {
             let mut cmd = Command::new(common::go_tool("1.25.5"));
@@ -624,10 +625,7 @@ fn go_version_m_does_not_ask_to_update_dlv() {
             }
             // Had it succeeded, the same parsing would still find nothing.
             let lines: Vec<&str> = stdout.splitn(3, '\n').collect();
-            let go_version = regex::Regex::new(r"\s+(go\d+.\d+\S*)")
-                .unwrap()
-                .captures(lines[0])
-                .map(|c| c[1].to_string());
+            let go_version = go_version_re.captures(lines[0]).map(|c| c[1].to_string());
             let module_version = lines
                 .get(2)
                 .and_then(|l| l.split(char::is_whitespace).nth(3))
