@@ -1,15 +1,21 @@
 //! The proxy's processes and sockets. It listens where the editor asked (or dials the
-//! editor with `--client-addr`), announces itself as Delve does, starts the real
-//! `dlv dap --client-addr=127.0.0.1:PORT` back to a private listener that accepts only
-//! that child, and relays the two byte streams. Signals are forwarded to Delve; Delve
-//! gets SIGTERM if the proxy dies; the proxy exits with Delve's status.
+//! editor with `--client-addr`) and opens a private listener; then it forks: the process the
+//! editor started *becomes* the real `dlv dap --client-addr=127.0.0.1:PORT` (exec, after
+//! announcing itself as Delve does), and the forked child is the proxy, which accepts only
+//! that Delve on the private listener and relays the two byte streams.
+//!
+//! Why this way round: the editor's process is already running, so Delve starts without
+//! waiting for a second new process to be scheduled (on a loaded machine that wait was
+//! most of the proxy's cost at session start), and the editor's pid, signals and exit
+//! status are Delve's own, exactly as without us. The proxy ends when Delve closes its
+//! connection (after relaying every byte), or when Delve dies (`PR_SET_PDEATHSIG`).
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -26,6 +32,56 @@ use super::session::Session;
 /// The message Delve prints when its DAP server is ready (`logflags.WriteDAPListeningMessage`);
 /// vscode-go waits for a chunk starting with it.
 pub const LISTENING: &str = "DAP server listening at:";
+
+/// `$DEBUGDOCTOR_DAP_TIMELINE=FILE`: when each step of the session start happened, in
+/// microseconds since the proxy began, appended to FILE when the proxy ends (to see where
+/// the start-up time goes; `scripts/bench --dap` reads it).
+mod timeline {
+    use std::sync::{Mutex, OnceLock};
+    use std::time::Instant;
+
+    static START: OnceLock<Instant> = OnceLock::new();
+    static MARKS: Mutex<Vec<(&'static str, u128)>> = Mutex::new(Vec::new());
+    static ON: OnceLock<bool> = OnceLock::new();
+
+    pub fn begin() {
+        START.get_or_init(Instant::now);
+        ON.get_or_init(|| std::env::var_os("DEBUGDOCTOR_DAP_TIMELINE").is_some());
+    }
+
+    /// Notes that `what` happened now (once per label).
+    pub fn mark(what: &'static str) {
+        if ON.get() != Some(&true) {
+            return;
+        }
+        let Some(t0) = START.get() else { return };
+        let us = t0.elapsed().as_micros();
+        let mut m = MARKS.lock().unwrap_or_else(|e| e.into_inner());
+        if !m.iter().any(|(w, _)| *w == what) {
+            m.push((what, us));
+        }
+    }
+
+    pub fn on() -> bool {
+        ON.get() == Some(&true)
+    }
+
+    pub fn write() {
+        let Some(path) = std::env::var_os("DEBUGDOCTOR_DAP_TIMELINE") else {
+            return;
+        };
+        let m = MARKS.lock().unwrap_or_else(|e| e.into_inner());
+        let line: Vec<String> = m.iter().map(|(w, us)| format!("\"{w}\":{us}")).collect();
+        let _ = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut f| {
+                use std::io::Write;
+                writeln!(f, "{{{}}}", line.join(","))
+            });
+    }
+}
 
 /// Delve's refusal text (`service/dap/server.go`).
 const REFUSED: &str = "Error accepting client connection: Only connections from the same user that started this instance of Delve are allowed to connect. See --only-same-user.";
@@ -119,28 +175,38 @@ pub fn exec_dlv(dlv: &Path, args: &[String]) -> io::Error {
 enum Event {
     Client(Stream),
     Dlv(Stream),
-    Exited(ExitStatus),
+    /// Delve (our parent) is gone.
+    Exited,
     ClientClosed,
     DlvClosed,
-    Failed(String),
 }
 
-/// Writes Delve's ready message where Delve would: the `--log-dest` descriptor, or stdout.
-fn announce(log_dest: Option<&str>, addr: &SocketAddr) {
-    let msg = format!("{LISTENING} {addr}\n");
+/// Where Delve's ready message goes: the `--log-dest` descriptor, or stdout; `None` for a
+/// `--log-dest` file (written once Delve has created it).
+fn announce_fd(log_dest: Option<&str>) -> Option<i32> {
     match log_dest.map(|d| d.parse::<i32>()) {
-        Some(Ok(fd)) => {
-            use std::os::fd::BorrowedFd;
-            // SAFETY: the descriptor was given to us open (vscode-go's fd 3); it is only
-            // borrowed for this write.
-            let fd = unsafe { BorrowedFd::borrow_raw(fd) };
-            let _ = nix::unistd::write(fd, msg.as_bytes());
+        Some(Ok(fd)) => Some(fd),
+        Some(Err(_)) => None,
+        None => Some(1),
+    }
+}
+
+/// Writes all of `msg` to `fd` with write(2) only (async-signal-safe: it runs in the forked
+/// child before exec).
+fn write_all_raw(fd: i32, mut msg: &[u8]) {
+    while !msg.is_empty() {
+        // SAFETY: a plain write(2) from a valid buffer; `fd` was handed to us open.
+        let n = unsafe { nix::libc::write(fd, msg.as_ptr().cast(), msg.len()) };
+        if n < 0 {
+            if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return;
         }
-        Some(Err(_)) => {} // a file: written once Delve has created it
-        None => {
-            let mut out = io::stdout().lock();
-            let _ = out.write_all(msg.as_bytes()).and_then(|()| out.flush());
+        if n == 0 {
+            return;
         }
+        msg = &msg[n as usize..];
     }
 }
 
@@ -161,6 +227,7 @@ fn dial(addr: &str) -> io::Result<Stream> {
 /// Copies client → Delve, noting the requests the session needs.
 fn relay_client(mut from: FrameReader<Stream>, mut to: Stream, session: &Session) {
     while let Ok(Some(chunk)) = from.next_chunk() {
+        timeline::mark("first_client_frame");
         let bytes = match &chunk {
             Chunk::Frame(f) => {
                 let _ =
@@ -172,6 +239,7 @@ fn relay_client(mut from: FrameReader<Stream>, mut to: Stream, session: &Session
         if to.write_all(bytes).is_err() {
             break;
         }
+        timeline::mark("first_client_frame_relayed");
     }
 }
 
@@ -187,6 +255,7 @@ fn relay_delve(mut from: FrameReader<Stream>, to: &Mutex<Stream>, session: &Arc<
             .ok()
     });
     while let Ok(Some(chunk)) = from.next_chunk() {
+        timeline::mark("first_delve_frame");
         if let Some(t) = &mut trace {
             let _ = t.write_all(match &chunk {
                 Chunk::Frame(f) => &f.raw,
@@ -205,6 +274,13 @@ fn relay_delve(mut from: FrameReader<Stream>, to: &Mutex<Stream>, session: &Arc<
                     .unwrap_or_else(|e| e.into_inner())
                     .write_all(bytes)
                     .is_ok();
+                if timeline::on()
+                    && f.body()
+                        .windows(21)
+                        .any(|w| w == b"\"event\":\"initialized\"")
+                {
+                    timeline::mark("initialized_relayed");
+                }
                 let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     session.after_delve(f)
                 }));
@@ -222,52 +298,39 @@ fn relay_delve(mut from: FrameReader<Stream>, to: &Mutex<Stream>, session: &Arc<
     }
 }
 
-/// Exit code for our own process from Delve's status; a signal is re-raised on us.
-fn exit_code(status: ExitStatus) -> i32 {
-    use std::os::unix::process::ExitStatusExt;
-    if let Some(c) = status.code() {
-        return c;
-    }
-    if let Some(sig) = status.signal().and_then(|s| Signal::try_from(s).ok()) {
-        let mut set = SigSet::empty();
-        set.add(sig);
-        // SAFETY: restoring the default action of a signal has no memory effects.
-        unsafe {
-            let _ = signal::signal(sig, signal::SigHandler::SigDfl);
-        }
-        let _ = set.thread_unblock();
-        let _ = signal::raise(sig);
-        return 128 + sig as i32;
-    }
-    1
-}
-
-/// Runs one proxied `dlv dap` session; returns the exit code (Delve's).
+/// Runs one proxied `dlv dap` session. The calling process becomes Delve (it does not
+/// return then); the proxy's own process returns its exit code when the session is over.
 pub fn run(dlv: &Path, args: &DapArgs) -> i32 {
-    match run_inner(dlv, args) {
+    timeline::begin();
+    let code = match run_inner(dlv, args) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("debugdoctor dap: {e}");
             1
         }
-    }
+    };
+    timeline::mark("end");
+    timeline::write();
+    code
 }
 
 fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
-    // Signals are taken by one thread and passed on to Delve, which ends the session its
-    // way (it kills a launched debuggee); block them before any thread starts.
-    let mut sigs = SigSet::empty();
-    for s in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
-        sigs.add(s);
-    }
-    sigs.thread_block()
-        .map_err(|e| format!("cannot block signals: {e}"))?;
-
-    // The editor's listener first, announced before Delve exists: no line of Delve's log
-    // (same descriptor) can come before the message vscode-go waits for.
+    // The editor's side first: if it cannot be had, Delve is not started.
     let mut file_announce: Option<(String, SocketAddr)> = None;
+    let mut announce: Option<(i32, Vec<u8>)> = None;
+    let mut dialed: Option<Stream> = None;
     let editor_listener = match &args.client_addr {
-        Some(_) => None,
+        Some(addr) => {
+            match dial(addr) {
+                Ok(s) => dialed = Some(s),
+                Err(e) => {
+                    // Delve would fail the same way (its `error dialing` and exit 1).
+                    eprintln!("debugdoctor dap: error dialing {addr}: {e}");
+                    return Ok(1);
+                }
+            }
+            None
+        }
         None => {
             let listen = args.listen.clone().unwrap_or_else(|| "127.0.0.1:0".into());
             let listener = match TcpListener::bind(listen.as_str()) {
@@ -279,9 +342,11 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
                 }
             };
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
-            match args.log_dest.as_deref() {
-                Some(d) if d.parse::<i32>().is_err() => file_announce = Some((d.to_string(), addr)),
-                d => announce(d, &addr),
+            match announce_fd(args.log_dest.as_deref()) {
+                Some(fd) => announce = Some((fd, format!("{LISTENING} {addr}\n").into_bytes())),
+                None => {
+                    file_announce = Some((args.log_dest.clone().unwrap_or_default(), addr));
+                }
             }
             Some((listener, addr))
         }
@@ -292,35 +357,79 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
     cmd.arg("dap")
         .args(&args.rest)
         .arg(format!("--client-addr={private_addr}"));
-    // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
-    unsafe {
-        cmd.pre_exec(|| nix::sys::prctl::set_pdeathsig(Signal::SIGTERM).map_err(io::Error::from));
+    let dlv_pid = std::process::id();
+    // Nothing else runs yet in this process (no thread was started): fork is safe.
+    // SAFETY: single-threaded here; the parent only writes and execs, the child goes on
+    // as an ordinary Rust program.
+    match unsafe { nix::unistd::fork() } {
+        Err(e) => return Err(format!("cannot fork: {e}")),
+        Ok(nix::unistd::ForkResult::Parent { .. }) => {
+            // Delve's ready message before Delve exists: no line of Delve's log on the same
+            // descriptor can come before the message vscode-go waits for. The listeners are
+            // close-on-exec: only the proxy keeps them.
+            if let Some((fd, msg)) = &announce {
+                write_all_raw(*fd, msg);
+            }
+            // exec resets the signal mask and SIGPIPE as spawn would.
+            let err = cmd.exec();
+            eprintln!("debugdoctor dap: cannot start {}: {err}", dlv.display());
+            // The proxy sees its parent go and ends.
+            return Ok(1);
+        }
+        Ok(nix::unistd::ForkResult::Child) => {}
     }
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", dlv.display()))?;
-    let dlv_pid = child.id();
+    timeline::mark("forked");
+    // The proxy. Delve's death reaches us as SIGTERM; SIGTERM from anyone else is passed on
+    // to Delve; SIGINT and SIGHUP (a terminal's, sent to the whole process group) are
+    // Delve's to handle, as without us. Blocked before any thread starts.
+    let mut sigs = SigSet::empty();
+    for s in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
+        sigs.add(s);
+    }
+    sigs.thread_block()
+        .map_err(|e| format!("cannot block signals: {e}"))?;
+    let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGTERM);
+    let parent_alive = move || nix::unistd::getppid().as_raw() == dlv_pid as i32;
+    if !parent_alive() {
+        return Ok(1);
+    }
+    // The editor's stdin and stdout (and Delve's log descriptor) are Delve's and the
+    // debuggee's: the proxy holds none of them open.
+    if let Ok(null) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+    {
+        use std::os::fd::AsRawFd;
+        for fd in [0, 1] {
+            // SAFETY: dup2 onto the standard descriptors of this process.
+            unsafe {
+                nix::libc::dup2(null.as_raw_fd(), fd);
+            }
+        }
+    }
+    if let Some((fd, _)) = &announce {
+        if *fd > 2 {
+            // SAFETY: the descriptor is Delve's log destination, not used by the proxy.
+            unsafe {
+                nix::libc::close(*fd);
+            }
+        }
+    }
     let exited = Arc::new(AtomicBool::new(false));
     let (tx, rx) = mpsc::channel::<Event>();
-
-    // Forward signals to Delve.
     {
         let exited = Arc::clone(&exited);
+        let tx = tx.clone();
         std::thread::spawn(move || loop {
             let Ok(sig) = sigs.wait() else { return };
-            if !exited.load(Ordering::SeqCst) {
-                let _ = signal::kill(Pid::from_raw(dlv_pid as i32), sig);
-            }
-        });
-    }
-    // Delve's exit.
-    {
-        let tx = tx.clone();
-        let exited = Arc::clone(&exited);
-        std::thread::spawn(move || {
-            if let Ok(st) = child.wait() {
+            if !parent_alive() {
                 exited.store(true, Ordering::SeqCst);
-                let _ = tx.send(Event::Exited(st));
+                let _ = tx.send(Event::Exited);
+                return;
+            }
+            if sig == Signal::SIGTERM {
+                let _ = signal::kill(Pid::from_raw(dlv_pid as i32), sig);
             }
         });
     }
@@ -331,6 +440,7 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
             let Ok((s, remote)) = private.accept() else {
                 return;
             };
+            timeline::mark("delve_dialed");
             let ok = s
                 .local_addr()
                 .ok()
@@ -339,6 +449,7 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
                     p.uid == nix::unistd::getuid().as_raw() && sameuser::owned_by(dlv_pid, p.inode)
                 });
             if ok {
+                timeline::mark("delve_checked");
                 let _ = s.set_nodelay(true);
                 let _ = tx.send(Event::Dlv(Stream::Tcp(s)));
                 return;
@@ -346,15 +457,8 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
         });
     }
     // The editor.
-    if let Some(addr) = &args.client_addr {
-        let tx = tx.clone();
-        let addr = addr.clone();
-        std::thread::spawn(move || {
-            let _ = tx.send(match dial(&addr) {
-                Ok(s) => Event::Client(s),
-                Err(e) => Event::Failed(format!("error dialing {addr}: {e}")),
-            });
-        });
+    if let Some(s) = dialed {
+        let _ = tx.send(Event::Client(s));
     } else if let Some((listener, addr)) = editor_listener {
         let check = args.only_same_user;
         let tx = tx.clone();
@@ -362,12 +466,14 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
             let Ok((s, remote)) = listener.accept() else {
                 return;
             };
+            timeline::mark("editor_connected");
             let local = s.local_addr().unwrap_or(addr);
             if check && !sameuser::can_accept(&addr, &local, &remote) {
                 eprintln!("debugdoctor dap: {REFUSED}");
                 let _ = s.shutdown(Shutdown::Both);
                 continue;
             }
+            timeline::mark("editor_checked");
             let _ = s.set_nodelay(true);
             // The listener closes when this thread ends: no one else gets in.
             let _ = tx.send(Event::Client(Stream::Tcp(s)));
@@ -377,9 +483,8 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
 
     let mut client: Option<Stream> = None;
     let mut delve: Option<Stream> = None;
-    let mut status: Option<ExitStatus> = None;
+    let mut gone = false;
     let mut writer: Option<Arc<Mutex<Stream>>> = None;
-    let mut failed = false;
     let mut delve_side: Option<Stream> = None;
     let kill = |sig: Signal| {
         if !exited.load(Ordering::SeqCst) {
@@ -401,16 +506,8 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
                     }
                     delve = Some(d)
                 }
-                // Delve ended before the session began; or we could not reach the editor
-                // (then Delve is stopped and the exit is 1, as Delve's own dial failure).
-                Event::Exited(st) if !failed => return Ok(exit_code(st)),
-                Event::Exited(_) => return Ok(1),
-                Event::Failed(e) => {
-                    eprintln!("debugdoctor dap: {e}");
-                    failed = true;
-                    kill(Signal::SIGTERM);
-                    continue;
-                }
+                // Delve ended before the session began.
+                Event::Exited => return Ok(1),
                 _ => {}
             }
             if client.is_some() && delve.is_some() {
@@ -433,6 +530,7 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
                             .write_all(&f.raw);
                     }),
                 );
+                timeline::mark("relaying");
                 let s1 = Arc::clone(&session);
                 let t1 = tx.clone();
                 std::thread::spawn(move || {
@@ -470,19 +568,20 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
                         .shutdown(Shutdown::Both);
                 }
             }
-            Ok(Event::Exited(st)) => status = Some(st),
+            Ok(Event::Exited) => gone = true,
             Ok(_) => {}
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
-        if let Some(st) = status {
+        if gone {
+            // Every byte Delve wrote is relayed before the editor's connection closes.
             if delve_closed || waited > Duration::from_secs(2) {
                 if let Some(w) = &writer {
                     w.lock()
                         .unwrap_or_else(|e| e.into_inner())
                         .shutdown(Shutdown::Both);
                 }
-                return Ok(exit_code(st));
+                return Ok(0);
             }
             waited += step;
         } else if client_closed || delve_closed {
@@ -495,5 +594,5 @@ fn run_inner(dlv: &Path, args: &DapArgs) -> Result<i32, String> {
             }
         }
     }
-    Ok(status.map_or(1, exit_code))
+    Ok(0)
 }

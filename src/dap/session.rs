@@ -20,6 +20,13 @@ use super::rewrite::{self, Kind};
 /// as Delve wrote it.
 pub const ANALYSIS_BUDGET: Duration = Duration::from_millis(1500);
 
+/// Delve's message for a breakpoint it keeps *suspended* (Delve 1.27.1 `service/dap/server.go`
+/// `updateBreakpointsResponse`: created without error but with no address). That happens
+/// only when the program imports `plugin` or the launch has `followExec`: Delve sets the
+/// breakpoint later, when a plugin or a followed child process loads code for the line, and
+/// then sends a `breakpoint` event with `verified: true`.
+pub const SUSPENDED: &str = "unable to set breakpoint";
+
 /// The launch/attach arguments the analysis needs.
 #[derive(Clone, Debug, Default)]
 pub struct LaunchArgs {
@@ -238,6 +245,16 @@ impl Session {
             let server = substitute::apply(&path, &to_server);
             let res = analysis.resolver.resolve(&format!("{server}:{line}"));
             if let Some(e) = explain::explain(&res) {
+                // A suspended breakpoint on a file this binary does not have may be bound
+                // later in a child process or a plugin: no path fix is offered for it.
+                let elsewhere = [
+                    crate::resolve::rules::where_file_not_found::RULE.id,
+                    crate::resolve::rules::where_trimmed_path::RULE.id,
+                ]
+                .contains(&e.id);
+                if u.message == SUSPENDED && elsewhere {
+                    continue;
+                }
                 suffixes.push((u.index, e.suffix()));
             }
         }
@@ -419,10 +436,14 @@ impl Session {
             }
         }
         // debug/test: the binary Delve built is the one its child runs. Children running
-        // Delve's own executable (helpers) are skipped.
+        // Delve's own executable (helpers), `go` and this proxy are skipped.
         let me = std::fs::read_link(format!("/proc/{}/exe", self.dlv_pid)).ok();
         for _ in 0..10 {
             for child in children(self.dlv_pid) {
+                // The proxy itself is Delve's child too (see `proxy`).
+                if child == std::process::id() {
+                    continue;
+                }
                 let link = format!("/proc/{child}/exe");
                 if let Ok(exe) = std::fs::read_link(&link) {
                     if me.as_ref() == Some(&exe) || exe.file_name().is_some_and(|n| n == "go") {
