@@ -91,28 +91,32 @@ impl Packed {
 struct UnitRows {
     /// Every row of every sequence (end_sequence rows excluded), sorted by address.
     rows: Vec<Packed>,
-    /// Indices into `rows` sorted by (file, line, address).
-    by_file_line: Vec<u32>,
+    /// `line << 32 | index into rows`, grouped by file, each group sorted: the rows in
+    /// (file, line, address) order, searched without reading `rows`.
+    by_file_line: Vec<u64>,
+    /// (file, start, end) of each file's group in `by_file_line`, sorted by file.
+    file_groups: Vec<(u32, u32, u32)>,
 }
 
 impl UnitRows {
-    fn line_range(&self, file: u32, line: u32) -> &[u32] {
-        let key = |i: &u32| {
-            let r = &self.rows[*i as usize];
-            (r.file, r.line())
-        };
-        let lo = self.by_file_line.partition_point(|i| key(i) < (file, line));
-        let hi = self
-            .by_file_line
-            .partition_point(|i| key(i) <= (file, line));
-        &self.by_file_line[lo..hi]
+    /// Keys of the rows of `file`, sorted by line.
+    fn file_keys(&self, file: u32) -> &[u64] {
+        match self.file_groups.binary_search_by_key(&file, |g| g.0) {
+            Ok(i) => {
+                let (_, a, b) = self.file_groups[i];
+                &self.by_file_line[a as usize..b as usize]
+            }
+            Err(_) => &[],
+        }
     }
 
-    fn file_range(&self, file: u32) -> &[u32] {
-        let f = |i: &u32| self.rows[*i as usize].file;
-        let lo = self.by_file_line.partition_point(|i| f(i) < file);
-        let hi = self.by_file_line.partition_point(|i| f(i) <= file);
-        &self.by_file_line[lo..hi]
+    /// Keys of the rows of exactly `file:line`, by address.
+    fn line_range(&self, file: u32, line: u32) -> &[u64] {
+        let keys = self.file_keys(file);
+        let line = u64::from(line);
+        let lo = keys.partition_point(|k| k >> 32 < line);
+        let hi = lo + keys[lo..].partition_point(|k| k >> 32 <= line);
+        &keys[lo..hi]
     }
 }
 
@@ -143,9 +147,11 @@ pub struct LineIndex<'a> {
     pub bodies: Vec<(u64, u64, usize)>,
     /// Per unit: its inlined calls, indexed by PC and call site.
     calls: Vec<UnitOut>,
-    /// Per unit: the address ranges of its inlined calls, sorted by (lo, seq); read on
-    /// first use (only `FILE:LINE` resolution needs them).
+    /// Per unit: the address ranges of its inlined calls, sorted by (lo, seq); expanded
+    /// from `unit_inl` on first use (only `FILE:LINE` resolution needs them).
     unit_ranges: Vec<OnceLock<Vec<InlRange>>>,
+    /// Per unit: its inlined calls as the index's DIE walk read them.
+    unit_inl: Vec<UnitInl>,
     /// `inl_ranges` per function, computed on first use.
     inl_by_func: Memo<usize, Arc<[InlRange]>>,
     /// Low PCs of every function's inlined instances, grouped by function:
@@ -251,7 +257,9 @@ impl<'a> LineIndex<'a> {
         v
     }
 
-    /// The inlined-call ranges of one unit, read on first use.
+    /// The inlined-call ranges of one unit, expanded on first use from what the index's
+    /// DIE walk recorded (range lists are read now); a unit whose walk stopped early is
+    /// walked again for them.
     fn ranges_of(&self, unit: u32) -> &[InlRange] {
         let Some(cell) = self.unit_ranges.get(unit as usize) else {
             return &[];
@@ -260,11 +268,16 @@ impl<'a> LineIndex<'a> {
             let (Some(d), Some(meta)) = (&self.dwarf, self.units.get(unit as usize)) else {
                 return Vec::new();
             };
-            let mut out = UnitPart::default();
-            if let Some(u) = super::open_unit_at(d, meta.offset) {
-                walk_dies(d, &u, Walk::Ranges, &mut out);
-            }
-            let mut v = out.ranges;
+            let mut v = match self.unit_inl.get(unit as usize) {
+                Some(inl) if inl.complete => expand_inl(d, meta.offset, &inl.recs),
+                _ => {
+                    let mut out = UnitPart::default();
+                    if let Some(u) = super::open_unit_at(d, meta.offset) {
+                        walk_dies(d, &u, Walk::Ranges, &mut out);
+                    }
+                    out.ranges
+                }
+            };
             for (i, r) in v.iter_mut().enumerate() {
                 r.seq = i as u32;
             }
@@ -358,7 +371,7 @@ impl<'a> LineIndex<'a> {
         }
         // Sequences are mostly in address order already: a stable sort finds the runs.
         out.rows.sort_by_key(|r| r.addr);
-        out.by_file_line = by_file_line(&out.rows, self.files.len());
+        (out.by_file_line, out.file_groups) = by_file_line(&out.rows, self.files.len());
         out
     }
 
@@ -425,8 +438,8 @@ impl<'a> LineIndex<'a> {
         let mut v = Vec::new();
         for &u in units {
             let ur = self.rows_of(u);
-            v.extend(ur.line_range(file, line).iter().map(|&i| {
-                let r = &ur.rows[i as usize];
+            v.extend(ur.line_range(file, line).iter().map(|&k| {
+                let r = &ur.rows[k as u32 as usize];
                 (r.addr, r.line_flags & IS_STMT != 0)
             }));
         }
@@ -440,11 +453,7 @@ impl<'a> LineIndex<'a> {
         let mut v = Vec::new();
         for &u in units {
             let ur = self.rows_of(u);
-            v.extend(
-                ur.file_range(file)
-                    .iter()
-                    .map(|&i| ur.rows[i as usize].line()),
-            );
+            v.extend(ur.file_keys(file).iter().map(|&k| (k >> 32) as u32));
         }
         v.sort_unstable();
         v.dedup();
@@ -476,6 +485,13 @@ impl<'a> LineIndex<'a> {
             .map(|(su, fmap)| UnitMeta {
                 offset: su.offset,
                 fmap,
+            })
+            .collect();
+        ix.unit_inl = parts
+            .iter_mut()
+            .map(|p| UnitInl {
+                recs: std::mem::take(&mut p.inl),
+                complete: p.complete,
             })
             .collect();
         let globals = ix.assign_function_ids(&locals);
@@ -710,6 +726,60 @@ struct UnitPart<'a> {
     /// (offset, name) of every named subprogram or inlined subroutine, in DIE order.
     named: Vec<(usize, &'a [u8])>,
     ranges: Vec<InlRange>,
+    /// Every inlined call, in DIE order (`Walk::Index`).
+    inl: Vec<InlRec>,
+    /// The DIE walk read the whole unit (it stops at the first error).
+    complete: bool,
+}
+
+/// An inlined call as the index's DIE walk read it: its one range, or where its range
+/// list is (expanded when a `FILE:LINE` spec first needs the unit's ranges).
+struct InlRec {
+    id: usize,
+    depth: isize,
+    lo: u64,
+    hi: u64,
+    /// `.debug_rnglists`/`.debug_ranges` offset of its DW_AT_ranges (`NONE`: `lo..hi`).
+    list: u64,
+}
+
+/// One unit's inlined calls, kept from the index build.
+#[derive(Default)]
+struct UnitInl {
+    recs: Vec<InlRec>,
+    complete: bool,
+}
+
+/// Every range of the recorded inlined calls of the unit at `offset`, in reading order:
+/// what [`Walk::Ranges`] collects, without walking the DIEs again.
+fn expand_inl<'a>(d: &Dwarf<'a>, offset: usize, recs: &[InlRec]) -> Vec<InlRange> {
+    let mut unit: Option<Option<gimli::Unit<Reader<'a>>>> = None;
+    let mut v = Vec::with_capacity(recs.len());
+    for r in recs {
+        let push = |v: &mut Vec<InlRange>, lo: u64, hi: u64| {
+            v.push(InlRange {
+                lo,
+                hi,
+                depth: r.depth,
+                id: r.id,
+                seq: 0,
+            })
+        };
+        if r.list == NONE {
+            push(&mut v, r.lo, r.hi);
+            continue;
+        }
+        let Some(u) = unit.get_or_insert_with(|| super::open_unit_at(d, offset)) else {
+            continue;
+        };
+        let Ok(mut rs) = d.ranges(u, gimli::RangeListsOffset(r.list as usize)) else {
+            continue;
+        };
+        while let Ok(Some(x)) = rs.next() {
+            push(&mut v, x.begin, x.end);
+        }
+    }
+    v
 }
 
 /// A subprogram or inlined subroutine as read, before names are resolved across units.
@@ -767,18 +837,19 @@ fn unit_part<'a>(d: &Dwarf<'a>, su: &super::Unit) -> UnitPart<'a> {
             out.files.push(super::file_path(d, &unit, header, f));
         }
     }
-    walk_dies(d, &unit, Walk::Index, &mut out);
+    out.complete = walk_dies(d, &unit, Walk::Index, &mut out);
     // Units are read in parallel and all kept until the merge: do not keep the
     // doubling slack of their vectors too (it set the peak memory of `where`).
     out.subs.shrink_to_fit();
     out.named.shrink_to_fit();
+    out.inl.shrink_to_fit();
     out
 }
 
-/// Indices of `rows` ordered by (file, line, index): bucketed by file (a counting sort
-/// over file ids), then each bucket sorted on packed (line, index) keys, which is much
-/// cheaper than comparing rows through the indices.
-fn by_file_line(rows: &[Packed], files: usize) -> Vec<u32> {
+/// Keys `line << 32 | index` of `rows` ordered by (file, line, index): bucketed by file (a
+/// counting sort over file ids), then each bucket sorted, which is much cheaper than
+/// comparing rows through indices; and each non-empty bucket's (file, start, end).
+fn by_file_line(rows: &[Packed], files: usize) -> (Vec<u64>, Vec<(u32, u32, u32)>) {
     let mut start = vec![0u32; files + 1];
     for r in rows {
         if let Some(c) = start.get_mut(r.file as usize + 1) {
@@ -797,10 +868,14 @@ fn by_file_line(rows: &[Packed], files: usize) -> Vec<u32> {
             *at += 1;
         }
     }
-    for w in start.windows(2) {
-        keys[w[0] as usize..w[1] as usize].sort_unstable();
+    let mut groups = Vec::new();
+    for (f, w) in start.windows(2).enumerate() {
+        if w[0] < w[1] {
+            keys[w[0] as usize..w[1] as usize].sort_unstable();
+            groups.push((f as u32, w[0], w[1]));
+        }
     }
-    keys.into_iter().map(|k| k as u32).collect()
+    (keys, groups)
 }
 
 /// What a DIE walk collects.
@@ -814,15 +889,16 @@ enum Walk {
 
 /// Walks a unit's raw DIEs: only subprograms and inlined subroutines have their
 /// attributes decoded (in `Walk::Ranges`, only inlined subroutines); everything else
-/// (variables, parameters, types: most of Go's DIEs) is skipped.
+/// (variables, parameters, types: most of Go's DIEs) is skipped. True when it read the
+/// whole unit, false when it stopped at an error.
 fn walk_dies<'a>(
     d: &Dwarf<'a>,
     unit: &gimli::Unit<Reader<'a>>,
     walk: Walk,
     out: &mut UnitPart<'a>,
-) {
+) -> bool {
     let Ok(mut raw) = unit.entries_raw(None) else {
-        return;
+        return false;
     };
     while !raw.is_empty() {
         let depth = raw.next_depth();
@@ -831,7 +907,7 @@ fn walk_dies<'a>(
             .to_debug_info_offset(&unit.header)
             .map(|o| o.0);
         let Ok(abbrev) = raw.read_abbreviation() else {
-            break;
+            return false;
         };
         let Some(abbrev) = abbrev else { continue };
         let tag = abbrev.tag();
@@ -839,7 +915,7 @@ fn walk_dies<'a>(
             || tag == gimli::DW_TAG_subprogram && walk == Walk::Index;
         if !wanted {
             if raw.skip_attributes(abbrev.attributes()).is_err() {
-                break;
+                return false;
             }
             continue;
         }
@@ -880,10 +956,11 @@ fn walk_dies<'a>(
             }
         }
         if !ok {
-            break;
+            return false;
         }
         sub_entry(d, unit, out, a, tag, depth, off, walk);
     }
+    true
 }
 
 /// Records one subprogram or inlined subroutine: its name by offset (for abstract
@@ -917,13 +994,38 @@ fn sub_entry<'a>(
         }
     };
     let low = a.low.and_then(|v| d.attr_address(unit, v).ok().flatten());
+    let list = || {
+        a.ranges
+            .and_then(|v| d.attr_ranges_offset(unit, v).ok().flatten())
+    };
     let picked = match low {
         Some(low) => {
             let high = high_pc(d, unit, low, a.high);
             keep(low, high);
+            if let (true, false, Some(id)) = (inlined, ranges, off) {
+                out.inl.push(InlRec {
+                    id,
+                    depth,
+                    lo: low,
+                    hi: high,
+                    list: NONE,
+                });
+            }
             Some((low, high))
         }
-        None => lowest_range(d, unit, a.ranges, ranges, keep),
+        None => {
+            let list = list();
+            if let (true, false, Some(id), Some(l)) = (inlined, ranges, off, list) {
+                out.inl.push(InlRec {
+                    id,
+                    depth,
+                    lo: 0,
+                    hi: 0,
+                    list: l.0 as u64,
+                });
+            }
+            lowest_range(d, unit, list, ranges, keep)
+        }
     };
     let Some((low, high)) = picked else {
         // A declaration without code still names a function.
@@ -987,13 +1089,11 @@ fn high_pc<'a>(
 fn lowest_range<'a>(
     d: &Dwarf<'a>,
     unit: &gimli::Unit<Reader<'a>>,
-    ranges: Option<gimli::AttributeValue<Reader<'a>>>,
+    list: Option<gimli::RangeListsOffset>,
     all: bool,
     mut keep: impl FnMut(u64, u64),
 ) -> Option<(u64, u64)> {
-    let mut rs = ranges
-        .and_then(|v| d.attr_ranges_offset(unit, v).ok().flatten())
-        .and_then(|o| d.ranges(unit, o).ok())?;
+    let mut rs = list.and_then(|o| d.ranges(unit, o).ok())?;
     let mut best = None;
     while let Ok(Some(r)) = rs.next() {
         if best.is_none() {

@@ -795,15 +795,18 @@ impl<'t> Resolver<'t> {
     /// Up to three files whose base name is closest to `name` (cached per name).
     fn closest_files(&self, name: &str) -> Arc<[String]> {
         self.closest.get_or(name, || {
+            // Most files cannot score above the threshold: a character count says so
+            // without scoring them.
+            let bound = closest::JaroBound::new(name);
             let mut close: Vec<(f64, &String)> = self
                 .index
                 .files
                 .iter()
-                .map(|f| {
-                    (
-                        strsim::jaro_winkler(name, f.rsplit('/').next().unwrap_or(f)),
-                        f,
-                    )
+                .filter_map(|f| {
+                    let base = f.rsplit('/').next().unwrap_or(f);
+                    bound
+                        .may_exceed(base, 0.8)
+                        .then(|| (strsim::jaro_winkler(name, base), f))
                 })
                 .filter(|x| x.0 > 0.8)
                 .collect();
