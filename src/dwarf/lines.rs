@@ -346,6 +346,43 @@ impl<'a> LineIndex<'a> {
         // About one row per byte of line program at most: reserve once, no regrowth
         // (untouched capacity costs nothing).
         out.rows.reserve(program.header().raw_program_buf().len());
+        let push = |rows: &mut Vec<Packed>, addr: u64, file: u64, line: u64, flags: u32| {
+            let file = usize::try_from(file)
+                .ok()
+                .and_then(|k| meta.fmap.get(k).copied())
+                .unwrap_or(NO_FILE);
+            if file != NO_FILE {
+                let line = line.min(u64::from(LINE_MASK)) as u32;
+                rows.push(Packed {
+                    addr,
+                    file,
+                    line_flags: line | flags,
+                });
+            }
+        };
+        if fast_rows(program.header(), |a, f, l, fl| {
+            push(&mut out.rows, a, f, l, fl)
+        })
+        .is_none()
+        {
+            // Something the fast decoder does not take: gimli decodes the whole program.
+            out.rows.clear();
+            self.gimli_rows(program, &meta.fmap, &mut out.rows);
+        }
+        // Sequences are mostly in address order already: a stable sort finds the runs.
+        out.rows.sort_by_key(|r| r.addr);
+        (out.by_file_line, out.file_groups) = by_file_line(&out.rows, &meta.fmap, self.files.len());
+        out
+    }
+
+    /// The rows of a line program as gimli's `LineRows` yields them (up to its first
+    /// error), end_sequence rows and rows of unnamed files left out.
+    fn gimli_rows(
+        &self,
+        program: gimli::IncompleteLineProgram<Reader<'a>>,
+        fmap: &[u32],
+        rows: &mut Vec<Packed>,
+    ) {
         let mut it = program.rows();
         while let Ok(Some((_, row))) = it.next_row() {
             if row.end_sequence() {
@@ -353,7 +390,7 @@ impl<'a> LineIndex<'a> {
             }
             let file = usize::try_from(row.file_index())
                 .ok()
-                .and_then(|k| meta.fmap.get(k).copied())
+                .and_then(|k| fmap.get(k).copied())
                 .unwrap_or(NO_FILE);
             if file == NO_FILE {
                 continue;
@@ -361,7 +398,7 @@ impl<'a> LineIndex<'a> {
             let line = row
                 .line()
                 .map_or(0, |l| l.get().min(u64::from(LINE_MASK)) as u32);
-            out.rows.push(Packed {
+            rows.push(Packed {
                 addr: row.address(),
                 file,
                 line_flags: line
@@ -369,10 +406,6 @@ impl<'a> LineIndex<'a> {
                     | if row.prologue_end() { PROLOGUE_END } else { 0 },
             });
         }
-        // Sequences are mostly in address order already: a stable sort finds the runs.
-        out.rows.sort_by_key(|r| r.addr);
-        (out.by_file_line, out.file_groups) = by_file_line(&out.rows, self.files.len());
-        out
     }
 
     /// The unit whose line table covers `pc`, when a function body holds it.
@@ -553,7 +586,10 @@ impl<'a> LineIndex<'a> {
     /// Function ids in unit order, then name order: the only sequential step. Returns,
     /// per unit, the global id of each of its local names.
     fn assign_function_ids(&mut self, locals: &[UnitNames<'a>]) -> Vec<Vec<u32>> {
-        let mut by_name: FxHashMap<&'a [u8], usize> = FxHashMap::default();
+        let total: usize = locals.iter().map(|u| u.names.len()).sum();
+        let mut by_name: FxHashMap<&'a [u8], usize> =
+            FxHashMap::with_capacity_and_hasher(total, Default::default());
+        self.functions.reserve(total);
         let globals = locals
             .iter()
             .enumerate()
@@ -846,36 +882,241 @@ fn unit_part<'a>(d: &Dwarf<'a>, su: &super::Unit) -> UnitPart<'a> {
     out
 }
 
+/// The rows of a line program exactly as gimli's `LineRows::next_row` computes them
+/// (same registers, same tombstone and overflow rules), without building an instruction
+/// per opcode: `emit(address, file, line, is_stmt | prologue_end flags)` for each row
+/// that is neither a tombstone nor an end_sequence. `None` at the first thing it does not
+/// take (an error gimli would report, VLIW op_index, DWARF 4 define_file, a LEB128 over
+/// nine bytes): the caller then decodes the program with gimli from the start.
+fn fast_rows(
+    header: &gimli::LineProgramHeader<Reader<'_>>,
+    mut emit: impl FnMut(u64, u64, u64, u32),
+) -> Option<()> {
+    use gimli::{Endianity, Reader as _};
+    if header.maximum_operations_per_instruction() != 1 || header.line_range() == 0 {
+        return None;
+    }
+    let size = header.address_size();
+    if !matches!(size, 1 | 2 | 4 | 8) {
+        return None;
+    }
+    let buf = header.raw_program_buf();
+    let big = buf.endian().is_big_endian();
+    let p = buf.slice();
+    let mask = !0u64 >> (64 - u32::from(size) * 8);
+    // gimli's `min_tombstone`: -2 at the address size.
+    let min_tombstone = 0xffff_ffff_ffff_fffeu64 & mask;
+    let base = header.opcode_base();
+    let range = header.line_range();
+    let line_base = i64::from(header.line_base());
+    let min_len = u64::from(header.minimum_instruction_length());
+    let lengths = header.standard_opcode_lengths().slice();
+    let default_stmt = header.default_is_stmt();
+    let add = |addr: u64, n: u64| -> Option<u64> {
+        let a = addr.checked_add(n)?;
+        (a & !mask == 0).then_some(a)
+    };
+    let advance_line = |line: &mut u64, inc: i64| {
+        if inc < 0 {
+            let dec = inc.unsigned_abs();
+            *line = line.saturating_sub(dec);
+        } else {
+            *line = line.wrapping_add(inc as u64);
+        }
+    };
+    let (mut addr, mut file, mut line) = (0u64, 1u64, 1u64);
+    let (mut stmt, mut prologue_end, mut tombstone) = (default_stmt, false, false);
+    let mut i = 0usize;
+    while i < p.len() {
+        let op = p[i];
+        i += 1;
+        let (mut row, mut end) = (false, false);
+        if op >= base {
+            let adjusted = op - base;
+            advance_line(&mut line, line_base + i64::from(adjusted % range));
+            if !tombstone {
+                addr = add(addr, min_len.wrapping_mul(u64::from(adjusted / range)))?;
+            }
+            row = true;
+        } else if op == 0 {
+            let len = usize::try_from(uleb(p, &mut i)?).ok()?;
+            let stop = i.checked_add(len).filter(|&e| e <= p.len())?;
+            let rest = &p[i..stop];
+            i = stop;
+            let (&sub, rest) = rest.split_first()?;
+            match sub {
+                1 => {
+                    row = true;
+                    end = true;
+                }
+                2 => {
+                    let b = rest.get(..usize::from(size))?;
+                    let a = b.iter().enumerate().fold(0u64, |v, (k, &x)| {
+                        let shift = if big { (b.len() - 1 - k) * 8 } else { k * 8 };
+                        v | u64::from(x) << shift
+                    });
+                    tombstone = a < addr || a >= min_tombstone;
+                    if !tombstone {
+                        addr = a;
+                    }
+                }
+                3 if header.version() <= 4 => return None,
+                4 => {
+                    uleb(rest, &mut 0)?;
+                }
+                _ => {}
+            }
+        } else {
+            match op {
+                1 => row = true,
+                2 => {
+                    let n = uleb(p, &mut i)?;
+                    if !tombstone {
+                        addr = add(addr, min_len.wrapping_mul(n))?;
+                    }
+                }
+                3 => advance_line(&mut line, sleb(p, &mut i)?),
+                4 => file = uleb(p, &mut i)?,
+                5 | 12 => {
+                    uleb(p, &mut i)?;
+                }
+                6 => stmt = !stmt,
+                7 | 11 => {}
+                8 => {
+                    if !tombstone {
+                        let n = u64::from((255 - base) / range);
+                        addr = add(addr, min_len.wrapping_mul(n))?;
+                    }
+                }
+                9 => {
+                    let b = p.get(i..i + 2)?;
+                    i += 2;
+                    let n = if big {
+                        u16::from_be_bytes([b[0], b[1]])
+                    } else {
+                        u16::from_le_bytes([b[0], b[1]])
+                    };
+                    if !tombstone {
+                        addr = add(addr, u64::from(n))?;
+                    }
+                }
+                10 => prologue_end = true,
+                _ => {
+                    let n = *lengths.get(usize::from(op - 1))?;
+                    for _ in 0..n {
+                        uleb(p, &mut i)?;
+                    }
+                }
+            }
+        }
+        if row {
+            if !tombstone && !end {
+                let flags =
+                    if stmt { IS_STMT } else { 0 } | if prologue_end { PROLOGUE_END } else { 0 };
+                emit(addr, file, line, flags);
+            }
+            if end {
+                (addr, file, line) = (0, 1, 1);
+                (stmt, prologue_end, tombstone) = (default_stmt, false, false);
+            } else {
+                prologue_end = false;
+            }
+        }
+    }
+    Some(())
+}
+
+/// An unsigned LEB128 of at most nine bytes (gimli's value); `None` past the end or longer.
+fn uleb(p: &[u8], i: &mut usize) -> Option<u64> {
+    let mut v = 0u64;
+    for shift in (0..63).step_by(7) {
+        let b = *p.get(*i)?;
+        *i += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// A signed LEB128 of at most nine bytes (gimli's value); `None` past the end or longer.
+fn sleb(p: &[u8], i: &mut usize) -> Option<i64> {
+    let mut v = 0i64;
+    let mut shift = 0;
+    while shift < 63 {
+        let b = *p.get(*i)?;
+        *i += 1;
+        v |= i64::from(b & 0x7f) << shift;
+        shift += 7;
+        if b & 0x80 == 0 {
+            if shift < 64 && b & 0x40 != 0 {
+                v |= !0 << shift;
+            }
+            return Some(v);
+        }
+    }
+    None
+}
+
+thread_local! {
+    /// Global file id → rank among one unit's files (`u32::MAX` between uses).
+    static FILE_RANK: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Keys `line << 32 | index` of `rows` ordered by (file, line, index): bucketed by file (a
-/// counting sort over file ids), then each bucket sorted, which is much cheaper than
-/// comparing rows through indices; and each non-empty bucket's (file, start, end).
-fn by_file_line(rows: &[Packed], files: usize) -> (Vec<u64>, Vec<(u32, u32, u32)>) {
-    let mut start = vec![0u32; files + 1];
-    for r in rows {
-        if let Some(c) = start.get_mut(r.file as usize + 1) {
-            *c += 1;
+/// counting sort over the unit's own files, `fmap`'s global ids in order), then each
+/// bucket sorted, which is much cheaper than comparing rows through indices; and each
+/// non-empty bucket's (file, start, end).
+fn by_file_line(rows: &[Packed], fmap: &[u32], files: usize) -> (Vec<u64>, Vec<(u32, u32, u32)>) {
+    let mut mine: Vec<u32> = fmap
+        .iter()
+        .copied()
+        .filter(|&g| (g as usize) < files)
+        .collect();
+    mine.sort_unstable();
+    mine.dedup();
+    FILE_RANK.with(|cell| {
+        let mut rank = cell.borrow_mut();
+        if rank.len() < files {
+            rank.resize(files, u32::MAX);
         }
-    }
-    for i in 1..start.len() {
-        start[i] += start[i - 1];
-    }
-    let mut keys = vec![0u64; start[files] as usize];
-    let mut fill = start.clone();
-    for (i, r) in rows.iter().enumerate() {
-        if (r.file as usize) < files {
-            let at = &mut fill[r.file as usize];
-            keys[*at as usize] = u64::from(r.line()) << 32 | i as u64;
-            *at += 1;
+        for (i, &g) in mine.iter().enumerate() {
+            rank[g as usize] = i as u32;
         }
-    }
-    let mut groups = Vec::new();
-    for (f, w) in start.windows(2).enumerate() {
-        if w[0] < w[1] {
-            keys[w[0] as usize..w[1] as usize].sort_unstable();
-            groups.push((f as u32, w[0], w[1]));
+        let n = mine.len();
+        let mut start = vec![0u32; n + 1];
+        for r in rows {
+            if let Some(&k) = rank.get(r.file as usize).filter(|&&k| k != u32::MAX) {
+                start[k as usize + 1] += 1;
+            }
         }
-    }
-    (keys, groups)
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut keys = vec![0u64; start[n] as usize];
+        let mut fill = start.clone();
+        for (i, r) in rows.iter().enumerate() {
+            if let Some(&k) = rank.get(r.file as usize).filter(|&&k| k != u32::MAX) {
+                let at = &mut fill[k as usize];
+                keys[*at as usize] = u64::from(r.line()) << 32 | i as u64;
+                *at += 1;
+            }
+        }
+        let mut groups = Vec::new();
+        for (k, w) in start.windows(2).enumerate() {
+            if w[0] < w[1] {
+                // Keys are distinct; lines mostly ascend within a file: a stable sort
+                // finds the runs.
+                keys[w[0] as usize..w[1] as usize].sort();
+                groups.push((mine[k], w[0], w[1]));
+            }
+        }
+        for &g in &mine {
+            rank[g as usize] = u32::MAX;
+        }
+        (keys, groups)
+    })
 }
 
 /// What a DIE walk collects.
@@ -1105,4 +1346,62 @@ fn lowest_range<'a>(
         keep(r.begin, r.end);
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast decoder yields gimli's rows on every line program of every fixture
+    /// (DWARF 4 and 5, Go and C units, every GOOS), or hands the program to gimli.
+    #[test]
+    fn fast_rows_are_gimlis_rows() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let manifest = std::fs::read_to_string(root.join(".cache/fixtures/manifest.json"))
+            .expect("run scripts/fixtures first");
+        let entries: Vec<serde_json::Value> = serde_json::from_str(&manifest).unwrap();
+        let (mut fast, mut slow) = (0, 0);
+        for e in entries {
+            let Some(path) = e["path"].as_str() else {
+                continue;
+            };
+            let Ok(t) = crate::Target::open(root.join(path)) else {
+                continue;
+            };
+            let (Some(d), Some(summary)) = (t.gimli(), t.dwarf()) else {
+                continue;
+            };
+            for u in &summary.units {
+                let Some(unit) = crate::dwarf::open_unit(&d, u) else {
+                    continue;
+                };
+                let Some(program) = unit.line_program.clone() else {
+                    continue;
+                };
+                let mut mine = Vec::new();
+                let ok = fast_rows(program.header(), |a, f, l, fl| mine.push((a, f, l, fl)));
+                if ok.is_none() {
+                    slow += 1;
+                    continue;
+                }
+                fast += 1;
+                let mut theirs = Vec::new();
+                let mut it = program.rows();
+                while let Ok(Some((_, r))) = it.next_row() {
+                    if r.end_sequence() {
+                        continue;
+                    }
+                    let flags = if r.is_stmt() { IS_STMT } else { 0 }
+                        | if r.prologue_end() { PROLOGUE_END } else { 0 };
+                    let line = r.line().map_or(0, |l| l.get());
+                    theirs.push((r.address(), r.file_index(), line, flags));
+                }
+                assert!(mine == theirs, "{path}: unit {}", u.name);
+            }
+        }
+        assert!(
+            fast > 100,
+            "fast path taken for {fast} units ({slow} by gimli)"
+        );
+    }
 }
