@@ -1064,10 +1064,13 @@ thread_local! {
     static FILE_RANK: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Keys `line << 32 | index` of `rows` ordered by (file, line, index): bucketed by file (a
-/// counting sort over the unit's own files, `fmap`'s global ids in order), then each
-/// bucket sorted, which is much cheaper than comparing rows through indices; and each
-/// non-empty bucket's (file, start, end).
+/// Lines above this are ordered by comparison instead of counting.
+const COUNTED_LINES: u32 = 1 << 20;
+
+/// Keys `line << 32 | index` of `rows` ordered by (file, line, index), and each file's
+/// (file, start, end) in them, files being the unit's own (`fmap`'s global ids, in
+/// order). Two stable counting sorts, by line then by file, over indices already in
+/// order: no comparisons.
 fn by_file_line(rows: &[Packed], fmap: &[u32], files: usize) -> (Vec<u64>, Vec<(u32, u32, u32)>) {
     let mut mine: Vec<u32> = fmap
         .iter()
@@ -1084,31 +1087,57 @@ fn by_file_line(rows: &[Packed], fmap: &[u32], files: usize) -> (Vec<u64>, Vec<(
         for (i, &g) in mine.iter().enumerate() {
             rank[g as usize] = i as u32;
         }
+        let rank_of = |r: &Packed| {
+            rank.get(r.file as usize)
+                .copied()
+                .filter(|&k| k != u32::MAX)
+        };
+        let max_line = rows.iter().map(Packed::line).max().unwrap_or(0);
         let n = mine.len();
         let mut start = vec![0u32; n + 1];
         for r in rows {
-            if let Some(&k) = rank.get(r.file as usize).filter(|&&k| k != u32::MAX) {
+            if let Some(k) = rank_of(r) {
                 start[k as usize + 1] += 1;
             }
         }
         for i in 1..start.len() {
             start[i] += start[i - 1];
         }
+        // Indices by line (stable), or all of them when lines are too large to count.
+        let by_line: Vec<u32> = if max_line < COUNTED_LINES {
+            let mut at = vec![0u32; max_line as usize + 2];
+            for r in rows {
+                at[r.line() as usize + 1] += 1;
+            }
+            for i in 1..at.len() {
+                at[i] += at[i - 1];
+            }
+            let mut v = vec![0u32; rows.len()];
+            for (i, r) in rows.iter().enumerate() {
+                let slot = &mut at[r.line() as usize];
+                v[*slot as usize] = i as u32;
+                *slot += 1;
+            }
+            v
+        } else {
+            (0..rows.len() as u32).collect()
+        };
         let mut keys = vec![0u64; start[n] as usize];
         let mut fill = start.clone();
-        for (i, r) in rows.iter().enumerate() {
-            if let Some(&k) = rank.get(r.file as usize).filter(|&&k| k != u32::MAX) {
-                let at = &mut fill[k as usize];
-                keys[*at as usize] = u64::from(r.line()) << 32 | i as u64;
-                *at += 1;
+        for &i in &by_line {
+            let r = &rows[i as usize];
+            if let Some(k) = rank_of(r) {
+                let slot = &mut fill[k as usize];
+                keys[*slot as usize] = u64::from(r.line()) << 32 | u64::from(i);
+                *slot += 1;
             }
         }
         let mut groups = Vec::new();
         for (k, w) in start.windows(2).enumerate() {
             if w[0] < w[1] {
-                // Keys are distinct; lines mostly ascend within a file: a stable sort
-                // finds the runs.
-                keys[w[0] as usize..w[1] as usize].sort();
+                if max_line >= COUNTED_LINES {
+                    keys[w[0] as usize..w[1] as usize].sort_unstable();
+                }
                 groups.push((mine[k], w[0], w[1]));
             }
         }
