@@ -91,28 +91,32 @@ impl Packed {
 struct UnitRows {
     /// Every row of every sequence (end_sequence rows excluded), sorted by address.
     rows: Vec<Packed>,
-    /// Indices into `rows` sorted by (file, line, address).
-    by_file_line: Vec<u32>,
+    /// `line << 32 | index into rows`, grouped by file, each group sorted: the rows in
+    /// (file, line, address) order, searched without reading `rows`.
+    by_file_line: Vec<u64>,
+    /// (file, start, end) of each file's group in `by_file_line`, sorted by file.
+    file_groups: Vec<(u32, u32, u32)>,
 }
 
 impl UnitRows {
-    fn line_range(&self, file: u32, line: u32) -> &[u32] {
-        let key = |i: &u32| {
-            let r = &self.rows[*i as usize];
-            (r.file, r.line())
-        };
-        let lo = self.by_file_line.partition_point(|i| key(i) < (file, line));
-        let hi = self
-            .by_file_line
-            .partition_point(|i| key(i) <= (file, line));
-        &self.by_file_line[lo..hi]
+    /// Keys of the rows of `file`, sorted by line.
+    fn file_keys(&self, file: u32) -> &[u64] {
+        match self.file_groups.binary_search_by_key(&file, |g| g.0) {
+            Ok(i) => {
+                let (_, a, b) = self.file_groups[i];
+                &self.by_file_line[a as usize..b as usize]
+            }
+            Err(_) => &[],
+        }
     }
 
-    fn file_range(&self, file: u32) -> &[u32] {
-        let f = |i: &u32| self.rows[*i as usize].file;
-        let lo = self.by_file_line.partition_point(|i| f(i) < file);
-        let hi = self.by_file_line.partition_point(|i| f(i) <= file);
-        &self.by_file_line[lo..hi]
+    /// Keys of the rows of exactly `file:line`, by address.
+    fn line_range(&self, file: u32, line: u32) -> &[u64] {
+        let keys = self.file_keys(file);
+        let line = u64::from(line);
+        let lo = keys.partition_point(|k| k >> 32 < line);
+        let hi = lo + keys[lo..].partition_point(|k| k >> 32 <= line);
+        &keys[lo..hi]
     }
 }
 
@@ -143,9 +147,11 @@ pub struct LineIndex<'a> {
     pub bodies: Vec<(u64, u64, usize)>,
     /// Per unit: its inlined calls, indexed by PC and call site.
     calls: Vec<UnitOut>,
-    /// Per unit: the address ranges of its inlined calls, sorted by (lo, seq); read on
-    /// first use (only `FILE:LINE` resolution needs them).
+    /// Per unit: the address ranges of its inlined calls, sorted by (lo, seq); expanded
+    /// from `unit_inl` on first use (only `FILE:LINE` resolution needs them).
     unit_ranges: Vec<OnceLock<Vec<InlRange>>>,
+    /// Per unit: its inlined calls as the index's DIE walk read them.
+    unit_inl: Vec<UnitInl>,
     /// `inl_ranges` per function, computed on first use.
     inl_by_func: Memo<usize, Arc<[InlRange]>>,
     /// Low PCs of every function's inlined instances, grouped by function:
@@ -251,7 +257,9 @@ impl<'a> LineIndex<'a> {
         v
     }
 
-    /// The inlined-call ranges of one unit, read on first use.
+    /// The inlined-call ranges of one unit, expanded on first use from what the index's
+    /// DIE walk recorded (range lists are read now); a unit whose walk stopped early is
+    /// walked again for them.
     fn ranges_of(&self, unit: u32) -> &[InlRange] {
         let Some(cell) = self.unit_ranges.get(unit as usize) else {
             return &[];
@@ -260,11 +268,16 @@ impl<'a> LineIndex<'a> {
             let (Some(d), Some(meta)) = (&self.dwarf, self.units.get(unit as usize)) else {
                 return Vec::new();
             };
-            let mut out = UnitPart::default();
-            if let Some(u) = super::open_unit_at(d, meta.offset) {
-                walk_dies(d, &u, Walk::Ranges, &mut out);
-            }
-            let mut v = out.ranges;
+            let mut v = match self.unit_inl.get(unit as usize) {
+                Some(inl) if inl.complete => expand_inl(d, meta.offset, &inl.recs),
+                _ => {
+                    let mut out = UnitPart::default();
+                    if let Some(u) = super::open_unit_at(d, meta.offset) {
+                        walk_dies(d, &u, Walk::Ranges, &mut out);
+                    }
+                    out.ranges
+                }
+            };
             for (i, r) in v.iter_mut().enumerate() {
                 r.seq = i as u32;
             }
@@ -333,6 +346,43 @@ impl<'a> LineIndex<'a> {
         // About one row per byte of line program at most: reserve once, no regrowth
         // (untouched capacity costs nothing).
         out.rows.reserve(program.header().raw_program_buf().len());
+        let push = |rows: &mut Vec<Packed>, addr: u64, file: u64, line: u64, flags: u32| {
+            let file = usize::try_from(file)
+                .ok()
+                .and_then(|k| meta.fmap.get(k).copied())
+                .unwrap_or(NO_FILE);
+            if file != NO_FILE {
+                let line = line.min(u64::from(LINE_MASK)) as u32;
+                rows.push(Packed {
+                    addr,
+                    file,
+                    line_flags: line | flags,
+                });
+            }
+        };
+        if fast_rows(program.header(), |a, f, l, fl| {
+            push(&mut out.rows, a, f, l, fl)
+        })
+        .is_none()
+        {
+            // Something the fast decoder does not take: gimli decodes the whole program.
+            out.rows.clear();
+            self.gimli_rows(program, &meta.fmap, &mut out.rows);
+        }
+        // Sequences are mostly in address order already: a stable sort finds the runs.
+        out.rows.sort_by_key(|r| r.addr);
+        (out.by_file_line, out.file_groups) = by_file_line(&out.rows, &meta.fmap, self.files.len());
+        out
+    }
+
+    /// The rows of a line program as gimli's `LineRows` yields them (up to its first
+    /// error), end_sequence rows and rows of unnamed files left out.
+    fn gimli_rows(
+        &self,
+        program: gimli::IncompleteLineProgram<Reader<'a>>,
+        fmap: &[u32],
+        rows: &mut Vec<Packed>,
+    ) {
         let mut it = program.rows();
         while let Ok(Some((_, row))) = it.next_row() {
             if row.end_sequence() {
@@ -340,7 +390,7 @@ impl<'a> LineIndex<'a> {
             }
             let file = usize::try_from(row.file_index())
                 .ok()
-                .and_then(|k| meta.fmap.get(k).copied())
+                .and_then(|k| fmap.get(k).copied())
                 .unwrap_or(NO_FILE);
             if file == NO_FILE {
                 continue;
@@ -348,7 +398,7 @@ impl<'a> LineIndex<'a> {
             let line = row
                 .line()
                 .map_or(0, |l| l.get().min(u64::from(LINE_MASK)) as u32);
-            out.rows.push(Packed {
+            rows.push(Packed {
                 addr: row.address(),
                 file,
                 line_flags: line
@@ -356,10 +406,6 @@ impl<'a> LineIndex<'a> {
                     | if row.prologue_end() { PROLOGUE_END } else { 0 },
             });
         }
-        // Sequences are mostly in address order already: a stable sort finds the runs.
-        out.rows.sort_by_key(|r| r.addr);
-        out.by_file_line = by_file_line(&out.rows, self.files.len());
-        out
     }
 
     /// The unit whose line table covers `pc`, when a function body holds it.
@@ -425,8 +471,8 @@ impl<'a> LineIndex<'a> {
         let mut v = Vec::new();
         for &u in units {
             let ur = self.rows_of(u);
-            v.extend(ur.line_range(file, line).iter().map(|&i| {
-                let r = &ur.rows[i as usize];
+            v.extend(ur.line_range(file, line).iter().map(|&k| {
+                let r = &ur.rows[k as u32 as usize];
                 (r.addr, r.line_flags & IS_STMT != 0)
             }));
         }
@@ -440,11 +486,7 @@ impl<'a> LineIndex<'a> {
         let mut v = Vec::new();
         for &u in units {
             let ur = self.rows_of(u);
-            v.extend(
-                ur.file_range(file)
-                    .iter()
-                    .map(|&i| ur.rows[i as usize].line()),
-            );
+            v.extend(ur.file_keys(file).iter().map(|&k| (k >> 32) as u32));
         }
         v.sort_unstable();
         v.dedup();
@@ -476,6 +518,13 @@ impl<'a> LineIndex<'a> {
             .map(|(su, fmap)| UnitMeta {
                 offset: su.offset,
                 fmap,
+            })
+            .collect();
+        ix.unit_inl = parts
+            .iter_mut()
+            .map(|p| UnitInl {
+                recs: std::mem::take(&mut p.inl),
+                complete: p.complete,
             })
             .collect();
         let globals = ix.assign_function_ids(&locals);
@@ -537,7 +586,10 @@ impl<'a> LineIndex<'a> {
     /// Function ids in unit order, then name order: the only sequential step. Returns,
     /// per unit, the global id of each of its local names.
     fn assign_function_ids(&mut self, locals: &[UnitNames<'a>]) -> Vec<Vec<u32>> {
-        let mut by_name: FxHashMap<&'a [u8], usize> = FxHashMap::default();
+        let total: usize = locals.iter().map(|u| u.names.len()).sum();
+        let mut by_name: FxHashMap<&'a [u8], usize> =
+            FxHashMap::with_capacity_and_hasher(total, Default::default());
+        self.functions.reserve(total);
         let globals = locals
             .iter()
             .enumerate()
@@ -710,6 +762,60 @@ struct UnitPart<'a> {
     /// (offset, name) of every named subprogram or inlined subroutine, in DIE order.
     named: Vec<(usize, &'a [u8])>,
     ranges: Vec<InlRange>,
+    /// Every inlined call, in DIE order (`Walk::Index`).
+    inl: Vec<InlRec>,
+    /// The DIE walk read the whole unit (it stops at the first error).
+    complete: bool,
+}
+
+/// An inlined call as the index's DIE walk read it: its one range, or where its range
+/// list is (expanded when a `FILE:LINE` spec first needs the unit's ranges).
+struct InlRec {
+    id: usize,
+    depth: isize,
+    lo: u64,
+    hi: u64,
+    /// `.debug_rnglists`/`.debug_ranges` offset of its DW_AT_ranges (`NONE`: `lo..hi`).
+    list: u64,
+}
+
+/// One unit's inlined calls, kept from the index build.
+#[derive(Default)]
+struct UnitInl {
+    recs: Vec<InlRec>,
+    complete: bool,
+}
+
+/// Every range of the recorded inlined calls of the unit at `offset`, in reading order:
+/// what [`Walk::Ranges`] collects, without walking the DIEs again.
+fn expand_inl<'a>(d: &Dwarf<'a>, offset: usize, recs: &[InlRec]) -> Vec<InlRange> {
+    let mut unit: Option<Option<gimli::Unit<Reader<'a>>>> = None;
+    let mut v = Vec::with_capacity(recs.len());
+    for r in recs {
+        let push = |v: &mut Vec<InlRange>, lo: u64, hi: u64| {
+            v.push(InlRange {
+                lo,
+                hi,
+                depth: r.depth,
+                id: r.id,
+                seq: 0,
+            })
+        };
+        if r.list == NONE {
+            push(&mut v, r.lo, r.hi);
+            continue;
+        }
+        let Some(u) = unit.get_or_insert_with(|| super::open_unit_at(d, offset)) else {
+            continue;
+        };
+        let Ok(mut rs) = d.ranges(u, gimli::RangeListsOffset(r.list as usize)) else {
+            continue;
+        };
+        while let Ok(Some(x)) = rs.next() {
+            push(&mut v, x.begin, x.end);
+        }
+    }
+    v
 }
 
 /// A subprogram or inlined subroutine as read, before names are resolved across units.
@@ -767,40 +873,279 @@ fn unit_part<'a>(d: &Dwarf<'a>, su: &super::Unit) -> UnitPart<'a> {
             out.files.push(super::file_path(d, &unit, header, f));
         }
     }
-    walk_dies(d, &unit, Walk::Index, &mut out);
+    out.complete = walk_dies(d, &unit, Walk::Index, &mut out);
     // Units are read in parallel and all kept until the merge: do not keep the
     // doubling slack of their vectors too (it set the peak memory of `where`).
     out.subs.shrink_to_fit();
     out.named.shrink_to_fit();
+    out.inl.shrink_to_fit();
     out
 }
 
-/// Indices of `rows` ordered by (file, line, index): bucketed by file (a counting sort
-/// over file ids), then each bucket sorted on packed (line, index) keys, which is much
-/// cheaper than comparing rows through the indices.
-fn by_file_line(rows: &[Packed], files: usize) -> Vec<u32> {
-    let mut start = vec![0u32; files + 1];
-    for r in rows {
-        if let Some(c) = start.get_mut(r.file as usize + 1) {
-            *c += 1;
+/// The rows of a line program exactly as gimli's `LineRows::next_row` computes them
+/// (same registers, same tombstone and overflow rules), without building an instruction
+/// per opcode: `emit(address, file, line, is_stmt | prologue_end flags)` for each row
+/// that is neither a tombstone nor an end_sequence. `None` at the first thing it does not
+/// take (an error gimli would report, VLIW op_index, DWARF 4 define_file, a LEB128 over
+/// nine bytes): the caller then decodes the program with gimli from the start.
+fn fast_rows(
+    header: &gimli::LineProgramHeader<Reader<'_>>,
+    mut emit: impl FnMut(u64, u64, u64, u32),
+) -> Option<()> {
+    use gimli::{Endianity, Reader as _};
+    if header.maximum_operations_per_instruction() != 1 || header.line_range() == 0 {
+        return None;
+    }
+    let size = header.address_size();
+    if !matches!(size, 1 | 2 | 4 | 8) {
+        return None;
+    }
+    let buf = header.raw_program_buf();
+    let big = buf.endian().is_big_endian();
+    let p = buf.slice();
+    let mask = !0u64 >> (64 - u32::from(size) * 8);
+    // gimli's `min_tombstone`: -2 at the address size.
+    let min_tombstone = 0xffff_ffff_ffff_fffeu64 & mask;
+    let base = header.opcode_base();
+    let range = header.line_range();
+    let line_base = i64::from(header.line_base());
+    let min_len = u64::from(header.minimum_instruction_length());
+    let lengths = header.standard_opcode_lengths().slice();
+    let default_stmt = header.default_is_stmt();
+    let add = |addr: u64, n: u64| -> Option<u64> {
+        let a = addr.checked_add(n)?;
+        (a & !mask == 0).then_some(a)
+    };
+    let advance_line = |line: &mut u64, inc: i64| {
+        if inc < 0 {
+            let dec = inc.unsigned_abs();
+            *line = line.saturating_sub(dec);
+        } else {
+            *line = line.wrapping_add(inc as u64);
+        }
+    };
+    let (mut addr, mut file, mut line) = (0u64, 1u64, 1u64);
+    let (mut stmt, mut prologue_end, mut tombstone) = (default_stmt, false, false);
+    let mut i = 0usize;
+    while i < p.len() {
+        let op = p[i];
+        i += 1;
+        let (mut row, mut end) = (false, false);
+        if op >= base {
+            let adjusted = op - base;
+            advance_line(&mut line, line_base + i64::from(adjusted % range));
+            if !tombstone {
+                addr = add(addr, min_len.wrapping_mul(u64::from(adjusted / range)))?;
+            }
+            row = true;
+        } else if op == 0 {
+            let len = usize::try_from(uleb(p, &mut i)?).ok()?;
+            let stop = i.checked_add(len).filter(|&e| e <= p.len())?;
+            let rest = &p[i..stop];
+            i = stop;
+            let (&sub, rest) = rest.split_first()?;
+            match sub {
+                1 => {
+                    row = true;
+                    end = true;
+                }
+                2 => {
+                    let b = rest.get(..usize::from(size))?;
+                    let a = b.iter().enumerate().fold(0u64, |v, (k, &x)| {
+                        let shift = if big { (b.len() - 1 - k) * 8 } else { k * 8 };
+                        v | u64::from(x) << shift
+                    });
+                    tombstone = a < addr || a >= min_tombstone;
+                    if !tombstone {
+                        addr = a;
+                    }
+                }
+                3 if header.version() <= 4 => return None,
+                4 => {
+                    uleb(rest, &mut 0)?;
+                }
+                _ => {}
+            }
+        } else {
+            match op {
+                1 => row = true,
+                2 => {
+                    let n = uleb(p, &mut i)?;
+                    if !tombstone {
+                        addr = add(addr, min_len.wrapping_mul(n))?;
+                    }
+                }
+                3 => advance_line(&mut line, sleb(p, &mut i)?),
+                4 => file = uleb(p, &mut i)?,
+                5 | 12 => {
+                    uleb(p, &mut i)?;
+                }
+                6 => stmt = !stmt,
+                7 | 11 => {}
+                8 => {
+                    if !tombstone {
+                        let n = u64::from((255 - base) / range);
+                        addr = add(addr, min_len.wrapping_mul(n))?;
+                    }
+                }
+                9 => {
+                    let b = p.get(i..i + 2)?;
+                    i += 2;
+                    let n = if big {
+                        u16::from_be_bytes([b[0], b[1]])
+                    } else {
+                        u16::from_le_bytes([b[0], b[1]])
+                    };
+                    if !tombstone {
+                        addr = add(addr, u64::from(n))?;
+                    }
+                }
+                10 => prologue_end = true,
+                _ => {
+                    let n = *lengths.get(usize::from(op - 1))?;
+                    for _ in 0..n {
+                        uleb(p, &mut i)?;
+                    }
+                }
+            }
+        }
+        if row {
+            if !tombstone && !end {
+                let flags =
+                    if stmt { IS_STMT } else { 0 } | if prologue_end { PROLOGUE_END } else { 0 };
+                emit(addr, file, line, flags);
+            }
+            if end {
+                (addr, file, line) = (0, 1, 1);
+                (stmt, prologue_end, tombstone) = (default_stmt, false, false);
+            } else {
+                prologue_end = false;
+            }
         }
     }
-    for i in 1..start.len() {
-        start[i] += start[i - 1];
-    }
-    let mut keys = vec![0u64; start[files] as usize];
-    let mut fill = start.clone();
-    for (i, r) in rows.iter().enumerate() {
-        if (r.file as usize) < files {
-            let at = &mut fill[r.file as usize];
-            keys[*at as usize] = u64::from(r.line()) << 32 | i as u64;
-            *at += 1;
+    Some(())
+}
+
+/// An unsigned LEB128 of at most nine bytes (gimli's value); `None` past the end or longer.
+fn uleb(p: &[u8], i: &mut usize) -> Option<u64> {
+    let mut v = 0u64;
+    for shift in (0..63).step_by(7) {
+        let b = *p.get(*i)?;
+        *i += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Some(v);
         }
     }
-    for w in start.windows(2) {
-        keys[w[0] as usize..w[1] as usize].sort_unstable();
+    None
+}
+
+/// A signed LEB128 of at most nine bytes (gimli's value); `None` past the end or longer.
+fn sleb(p: &[u8], i: &mut usize) -> Option<i64> {
+    let mut v = 0i64;
+    let mut shift = 0;
+    while shift < 63 {
+        let b = *p.get(*i)?;
+        *i += 1;
+        v |= i64::from(b & 0x7f) << shift;
+        shift += 7;
+        if b & 0x80 == 0 {
+            if shift < 64 && b & 0x40 != 0 {
+                v |= !0 << shift;
+            }
+            return Some(v);
+        }
     }
-    keys.into_iter().map(|k| k as u32).collect()
+    None
+}
+
+thread_local! {
+    /// Global file id → rank among one unit's files (`u32::MAX` between uses).
+    static FILE_RANK: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Lines above this are ordered by comparison instead of counting.
+const COUNTED_LINES: u32 = 1 << 20;
+
+/// Keys `line << 32 | index` of `rows` ordered by (file, line, index), and each file's
+/// (file, start, end) in them, files being the unit's own (`fmap`'s global ids, in
+/// order). Two stable counting sorts, by line then by file, over indices already in
+/// order: no comparisons.
+fn by_file_line(rows: &[Packed], fmap: &[u32], files: usize) -> (Vec<u64>, Vec<(u32, u32, u32)>) {
+    let mut mine: Vec<u32> = fmap
+        .iter()
+        .copied()
+        .filter(|&g| (g as usize) < files)
+        .collect();
+    mine.sort_unstable();
+    mine.dedup();
+    FILE_RANK.with(|cell| {
+        let mut rank = cell.borrow_mut();
+        if rank.len() < files {
+            rank.resize(files, u32::MAX);
+        }
+        for (i, &g) in mine.iter().enumerate() {
+            rank[g as usize] = i as u32;
+        }
+        let rank_of = |r: &Packed| {
+            rank.get(r.file as usize)
+                .copied()
+                .filter(|&k| k != u32::MAX)
+        };
+        let max_line = rows.iter().map(Packed::line).max().unwrap_or(0);
+        let n = mine.len();
+        let mut start = vec![0u32; n + 1];
+        for r in rows {
+            if let Some(k) = rank_of(r) {
+                start[k as usize + 1] += 1;
+            }
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        // Indices by line (stable), or all of them when lines are too large to count.
+        let by_line: Vec<u32> = if max_line < COUNTED_LINES {
+            let mut at = vec![0u32; max_line as usize + 2];
+            for r in rows {
+                at[r.line() as usize + 1] += 1;
+            }
+            for i in 1..at.len() {
+                at[i] += at[i - 1];
+            }
+            let mut v = vec![0u32; rows.len()];
+            for (i, r) in rows.iter().enumerate() {
+                let slot = &mut at[r.line() as usize];
+                v[*slot as usize] = i as u32;
+                *slot += 1;
+            }
+            v
+        } else {
+            (0..rows.len() as u32).collect()
+        };
+        let mut keys = vec![0u64; start[n] as usize];
+        let mut fill = start.clone();
+        for &i in &by_line {
+            let r = &rows[i as usize];
+            if let Some(k) = rank_of(r) {
+                let slot = &mut fill[k as usize];
+                keys[*slot as usize] = u64::from(r.line()) << 32 | u64::from(i);
+                *slot += 1;
+            }
+        }
+        let mut groups = Vec::new();
+        for (k, w) in start.windows(2).enumerate() {
+            if w[0] < w[1] {
+                if max_line >= COUNTED_LINES {
+                    keys[w[0] as usize..w[1] as usize].sort_unstable();
+                }
+                groups.push((mine[k], w[0], w[1]));
+            }
+        }
+        for &g in &mine {
+            rank[g as usize] = u32::MAX;
+        }
+        (keys, groups)
+    })
 }
 
 /// What a DIE walk collects.
@@ -814,15 +1159,16 @@ enum Walk {
 
 /// Walks a unit's raw DIEs: only subprograms and inlined subroutines have their
 /// attributes decoded (in `Walk::Ranges`, only inlined subroutines); everything else
-/// (variables, parameters, types: most of Go's DIEs) is skipped.
+/// (variables, parameters, types: most of Go's DIEs) is skipped. True when it read the
+/// whole unit, false when it stopped at an error.
 fn walk_dies<'a>(
     d: &Dwarf<'a>,
     unit: &gimli::Unit<Reader<'a>>,
     walk: Walk,
     out: &mut UnitPart<'a>,
-) {
+) -> bool {
     let Ok(mut raw) = unit.entries_raw(None) else {
-        return;
+        return false;
     };
     while !raw.is_empty() {
         let depth = raw.next_depth();
@@ -831,7 +1177,7 @@ fn walk_dies<'a>(
             .to_debug_info_offset(&unit.header)
             .map(|o| o.0);
         let Ok(abbrev) = raw.read_abbreviation() else {
-            break;
+            return false;
         };
         let Some(abbrev) = abbrev else { continue };
         let tag = abbrev.tag();
@@ -839,7 +1185,7 @@ fn walk_dies<'a>(
             || tag == gimli::DW_TAG_subprogram && walk == Walk::Index;
         if !wanted {
             if raw.skip_attributes(abbrev.attributes()).is_err() {
-                break;
+                return false;
             }
             continue;
         }
@@ -880,10 +1226,11 @@ fn walk_dies<'a>(
             }
         }
         if !ok {
-            break;
+            return false;
         }
         sub_entry(d, unit, out, a, tag, depth, off, walk);
     }
+    true
 }
 
 /// Records one subprogram or inlined subroutine: its name by offset (for abstract
@@ -917,13 +1264,38 @@ fn sub_entry<'a>(
         }
     };
     let low = a.low.and_then(|v| d.attr_address(unit, v).ok().flatten());
+    let list = || {
+        a.ranges
+            .and_then(|v| d.attr_ranges_offset(unit, v).ok().flatten())
+    };
     let picked = match low {
         Some(low) => {
             let high = high_pc(d, unit, low, a.high);
             keep(low, high);
+            if let (true, false, Some(id)) = (inlined, ranges, off) {
+                out.inl.push(InlRec {
+                    id,
+                    depth,
+                    lo: low,
+                    hi: high,
+                    list: NONE,
+                });
+            }
             Some((low, high))
         }
-        None => lowest_range(d, unit, a.ranges, ranges, keep),
+        None => {
+            let list = list();
+            if let (true, false, Some(id), Some(l)) = (inlined, ranges, off, list) {
+                out.inl.push(InlRec {
+                    id,
+                    depth,
+                    lo: 0,
+                    hi: 0,
+                    list: l.0 as u64,
+                });
+            }
+            lowest_range(d, unit, list, ranges, keep)
+        }
     };
     let Some((low, high)) = picked else {
         // A declaration without code still names a function.
@@ -987,13 +1359,11 @@ fn high_pc<'a>(
 fn lowest_range<'a>(
     d: &Dwarf<'a>,
     unit: &gimli::Unit<Reader<'a>>,
-    ranges: Option<gimli::AttributeValue<Reader<'a>>>,
+    list: Option<gimli::RangeListsOffset>,
     all: bool,
     mut keep: impl FnMut(u64, u64),
 ) -> Option<(u64, u64)> {
-    let mut rs = ranges
-        .and_then(|v| d.attr_ranges_offset(unit, v).ok().flatten())
-        .and_then(|o| d.ranges(unit, o).ok())?;
+    let mut rs = list.and_then(|o| d.ranges(unit, o).ok())?;
     let mut best = None;
     while let Ok(Some(r)) = rs.next() {
         if best.is_none() {
@@ -1005,4 +1375,62 @@ fn lowest_range<'a>(
         keep(r.begin, r.end);
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast decoder yields gimli's rows on every line program of every fixture
+    /// (DWARF 4 and 5, Go and C units, every GOOS), or hands the program to gimli.
+    #[test]
+    fn fast_rows_are_gimlis_rows() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let manifest = std::fs::read_to_string(root.join(".cache/fixtures/manifest.json"))
+            .expect("run scripts/fixtures first");
+        let entries: Vec<serde_json::Value> = serde_json::from_str(&manifest).unwrap();
+        let (mut fast, mut slow) = (0, 0);
+        for e in entries {
+            let Some(path) = e["path"].as_str() else {
+                continue;
+            };
+            let Ok(t) = crate::Target::open(root.join(path)) else {
+                continue;
+            };
+            let (Some(d), Some(summary)) = (t.gimli(), t.dwarf()) else {
+                continue;
+            };
+            for u in &summary.units {
+                let Some(unit) = crate::dwarf::open_unit(&d, u) else {
+                    continue;
+                };
+                let Some(program) = unit.line_program.clone() else {
+                    continue;
+                };
+                let mut mine = Vec::new();
+                let ok = fast_rows(program.header(), |a, f, l, fl| mine.push((a, f, l, fl)));
+                if ok.is_none() {
+                    slow += 1;
+                    continue;
+                }
+                fast += 1;
+                let mut theirs = Vec::new();
+                let mut it = program.rows();
+                while let Ok(Some((_, r))) = it.next_row() {
+                    if r.end_sequence() {
+                        continue;
+                    }
+                    let flags = if r.is_stmt() { IS_STMT } else { 0 }
+                        | if r.prologue_end() { PROLOGUE_END } else { 0 };
+                    let line = r.line().map_or(0, |l| l.get());
+                    theirs.push((r.address(), r.file_index(), line, flags));
+                }
+                assert!(mine == theirs, "{path}: unit {}", u.name);
+            }
+        }
+        assert!(
+            fast > 100,
+            "fast path taken for {fast} units ({slow} by gimli)"
+        );
+    }
 }

@@ -78,6 +78,67 @@ impl NameIndex {
     }
 }
 
+/// A cheap upper bound of `strsim::jaro_winkler(query, b)`, to skip candidates that cannot
+/// pass a threshold without computing their score. Jaro counts `m` matching characters,
+/// at most the size of the multiset intersection of the two strings' characters, and is
+/// at most `(m/|a| + m/|b| + 1) / 3`; Jaro-Winkler only adds its prefix bonus to a Jaro
+/// score above 0.7.
+pub struct JaroBound {
+    /// Count of each ASCII character of the query.
+    ascii: [u16; 128],
+    /// Characters of the query outside ASCII (matched against any non-ASCII one).
+    other: usize,
+    len: usize,
+}
+
+impl JaroBound {
+    pub fn new(query: &str) -> JaroBound {
+        let mut b = JaroBound {
+            ascii: [0; 128],
+            other: 0,
+            len: 0,
+        };
+        for c in query.chars() {
+            b.len += 1;
+            match usize::try_from(u32::from(c)).ok().filter(|&i| i < 128) {
+                Some(i) => b.ascii[i] = b.ascii[i].saturating_add(1),
+                None => b.other += 1,
+            }
+        }
+        b
+    }
+
+    /// False only when `jaro_winkler(query, cand) > threshold` is impossible
+    /// (`threshold` ≥ 0.7).
+    pub fn may_exceed(&self, cand: &str, threshold: f64) -> bool {
+        if self.len == 0 || cand.is_empty() || threshold < 0.7 {
+            return true;
+        }
+        let mut left = self.ascii;
+        let (mut m, mut other, mut len) = (0usize, 0usize, 0usize);
+        for c in cand.chars() {
+            len += 1;
+            match usize::try_from(u32::from(c)).ok().filter(|&i| i < 128) {
+                Some(i) if left[i] > 0 => {
+                    left[i] -= 1;
+                    m += 1;
+                }
+                Some(_) => {}
+                None => other += 1,
+            }
+        }
+        let m = (m + other.min(self.other)) as f64;
+        let jaro_max = (m / self.len as f64 + m / len as f64 + 1.0) / 3.0;
+        // Below 0.7 Jaro-Winkler is plain Jaro; a margin absorbs rounding.
+        let jw_max = if jaro_max > 0.7 - 1e-9 {
+            jaro_max + 0.4 * (1.0 - jaro_max)
+        } else {
+            jaro_max
+        };
+        jw_max > threshold - 1e-9
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +152,62 @@ mod tests {
         assert_eq!(got.first().map(|&i| names[i]), Some("main.greet"));
         assert!(ix.closest(name, "zzzzzz", 0.85, 3).is_empty());
         assert!(ix.closest(name, &"x".repeat(1000), 0.85, 3).is_empty());
+    }
+
+    #[test]
+    fn jaro_bound_never_drops_a_passing_candidate() {
+        let words = [
+            "",
+            "a",
+            "main.go",
+            "mian.go",
+            "doc.go",
+            "mkbuiltin.go",
+            "builtin.go",
+            "types.go",
+            "typecheck.go",
+            "ssa.go",
+            "closure.go",
+            "öঙ香.go",
+            "testöঙ香test",
+            "testabctest",
+            "AMD64Ops.go",
+            "rewriteAMD64.go",
+            "x.s",
+            "asm_amd64.s",
+            "zz",
+            "gen.go",
+        ];
+        for a in words {
+            let b = JaroBound::new(a);
+            for c in words {
+                for t in [0.7, 0.8, 0.85, 0.9] {
+                    if strsim::jaro_winkler(a, c) > t {
+                        assert!(b.may_exceed(c, t), "{a:?} {c:?} {t}");
+                    }
+                }
+            }
+        }
+        // Every string of up to 4 characters over a small alphabet, against each other.
+        let mut all = vec![String::new()];
+        for _ in 0..4 {
+            let next: Vec<String> = all
+                .iter()
+                .filter(|w| w.chars().count() == all.last().map_or(0, |l| l.chars().count()))
+                .flat_map(|w| ["a", "b", "o", "é"].map(|c| format!("{w}{c}")))
+                .collect();
+            all.extend(next);
+        }
+        for a in &all {
+            let b = JaroBound::new(a);
+            for c in &all {
+                for t in [0.7, 0.75, 0.8, 0.85] {
+                    if strsim::jaro_winkler(a, c) > t {
+                        assert!(b.may_exceed(c, t), "{a:?} {c:?} {t}");
+                    }
+                }
+            }
+        }
+        assert!(!JaroBound::new("mkbuiltin.go").may_exceed("zz", 0.8));
     }
 }

@@ -351,6 +351,31 @@ impl<'t> Resolver<'t> {
         })
     }
 
+    /// Whether resolving `spec` builds [`Names127`]: a `FILE:LINE` or function spec that
+    /// is not exactly a function's name (the path through `resolve_normal` to
+    /// `func_candidates_127`).
+    fn needs_names127(&self, spec: &str) -> bool {
+        if spec.len() > MAX_SPEC_LEN || !self.has_dwarf {
+            return false;
+        }
+        let Ok(LocSpec::Normal { base, line }) = locspec::parse(spec) else {
+            return false;
+        };
+        if line.is_none() && !base.is_empty() && base.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        if self.rules == DelveRules::V1_20 && base.contains('[') {
+            return false;
+        }
+        if locspec::parse_func_spec(&base).is_none() {
+            return false;
+        }
+        match self.index.function_by_name(&base) {
+            Some(i) => base.contains('[') || self.delve_name(i) != base,
+            None => true,
+        }
+    }
+
     /// Delve 1.27's `findFuncCandidates`: generic names first, then every function whose
     /// name matches; an exact name wins at once; an instantiation is left out when its
     /// generic name is already a candidate.
@@ -492,7 +517,13 @@ impl<'t> Resolver<'t> {
                 .collect();
             files.sort_unstable();
             files.dedup();
-            self.index.prefetch_files(&files);
+            // The function names tables, which most specs consult (a FILE:LINE spec may
+            // name a function too), are built meanwhile instead of after.
+            let names = specs.iter().any(|s| self.needs_names127(s.as_ref()));
+            rayon::join(
+                || self.index.prefetch_files(&files),
+                || names.then(|| self.names127()),
+            );
         }
         specs.par_iter().map(|s| self.resolve(s.as_ref())).collect()
     }
@@ -795,15 +826,18 @@ impl<'t> Resolver<'t> {
     /// Up to three files whose base name is closest to `name` (cached per name).
     fn closest_files(&self, name: &str) -> Arc<[String]> {
         self.closest.get_or(name, || {
+            // Most files cannot score above the threshold: a character count says so
+            // without scoring them.
+            let bound = closest::JaroBound::new(name);
             let mut close: Vec<(f64, &String)> = self
                 .index
                 .files
                 .iter()
-                .map(|f| {
-                    (
-                        strsim::jaro_winkler(name, f.rsplit('/').next().unwrap_or(f)),
-                        f,
-                    )
+                .filter_map(|f| {
+                    let base = f.rsplit('/').next().unwrap_or(f);
+                    bound
+                        .may_exceed(base, 0.8)
+                        .then(|| (strsim::jaro_winkler(name, base), f))
                 })
                 .filter(|x| x.0 > 0.8)
                 .collect();
