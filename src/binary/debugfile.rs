@@ -54,12 +54,25 @@ pub fn search(image: &Image, debug_dirs: &[PathBuf]) -> DebugFileSearch {
     let mut roots: Vec<PathBuf> = debug_dirs.to_vec();
     roots.push(PathBuf::from("/usr/lib/debug"));
 
-    // Build-id first: it is exact.
+    // Build-id first: it is exact. A directory given may also be laid out as Delve's
+    // `debug-info-directories` entries are (`/usr/lib/debug/.build-id` itself:
+    // DIR/ab/cdef.debug), so that Delve's setting and ours can name the same directory.
     if let Some(id) = image.build_id() {
+        let mut paths = Vec::new();
         for root in &roots {
             let Some(p) = build_id_path(root, id) else {
                 break;
             };
+            let user = debug_dirs.contains(root);
+            if let (true, Some(parent)) = (user, p.parent().and_then(Path::parent)) {
+                let delve_layout = p.strip_prefix(parent).map(|rel| root.join(rel)).ok();
+                paths.push(p);
+                paths.extend(delve_layout);
+            } else {
+                paths.push(p);
+            }
+        }
+        for p in paths {
             result.tried.push(p.clone());
             if !p.is_file() {
                 continue;

@@ -203,6 +203,19 @@ fn build_id_debug_file_is_found_with_debug_dir() {
             f.label()
         );
         assert!(v["binaries"][0]["main_main"].is_object(), "{}", f.label());
+        // Delve's `debug-info-directories` names DIR/.build-id itself: the same value
+        // finds the same file.
+        let delves = dir.join(".build-id");
+        let (_, v) = check_json(&f.path, &["--debug-dir", delves.to_str().unwrap()]);
+        let file = v["binaries"][0]["dwarf"]["file"].as_str().unwrap_or("");
+        assert!(
+            file.ends_with(want),
+            "{}: with Delve's setting, DWARF read from {file:?}",
+            f.label()
+        );
+        // A directory with neither layout finds nothing.
+        let (_, v) = check_json(&f.path, &["--debug-dir", delves.join("xx").to_str().unwrap()]);
+        assert!(v["binaries"][0]["dwarf"]["file"].is_null(), "{}", f.label());
     }
 }
 
