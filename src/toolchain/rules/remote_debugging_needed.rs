@@ -52,7 +52,9 @@ pub fn check(t: &Target, host: &str) -> Option<Finding> {
             format!("{} is a {os}/{arch} binary; this machine is {host}", t.path().display()),
         )
         .fix(format!(
-            "on a {os}/{arch} machine: dlv --headless --listen=:2345 --api-version=2 exec ./{name} ; here: dlv connect HOST:2345"
+            "on a {os}/{arch} machine: dlv --headless --listen=:2345 --api-version=2 exec ./{name} ; here: dlv connect HOST:2345 ; or rebuild for this machine: GOOS={hos} GOARCH={harch} go build -gcflags=\"all=-N -l\"",
+            hos = host.split('/').next().unwrap_or(""),
+            harch = host.split('/').nth(1).unwrap_or(""),
         )),
     )
 }
