@@ -214,7 +214,10 @@ fn build_id_debug_file_is_found_with_debug_dir() {
             f.label()
         );
         // A directory with neither layout finds nothing.
-        let (_, v) = check_json(&f.path, &["--debug-dir", delves.join("xx").to_str().unwrap()]);
+        let (_, v) = check_json(
+            &f.path,
+            &["--debug-dir", delves.join("xx").to_str().unwrap()],
+        );
         assert!(v["binaries"][0]["dwarf"]["file"].is_null(), "{}", f.label());
     }
 }
