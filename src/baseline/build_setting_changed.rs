@@ -30,6 +30,12 @@ Fix
   and new value). If it was, record the new state:
       debugdoctor check --write-baseline debugdoctor-baseline.json BUILD_DIR
 
+Verified with
+  Delve 1.27.1 (dlv exec) on Go 1.25.5 builds of hello: -ldflags="-s -w" added and
+  -gcflags="all=-N -l" dropped; after the build setting is restored as printed, the
+  drift is gone against the same baseline and main.main and main.go:26 bind
+  (tests/it/fix_proofs.rs).
+
 How to verify by hand
   go version -m app | grep -E 'gcflags|ldflags|trimpath'
   readelf --debug-dump=info app | grep -m1 -A1 'DW_AT_producer'

@@ -25,6 +25,11 @@ Fix
   DWARF in a separate file:
       objcopy --only-keep-debug app app.debug && objcopy --strip-debug --add-gnu-debuglink=app.debug app
 
+Verified with
+  Delve 1.27.1 (dlv exec) on Go 1.25.5 builds of hello: -ldflags="-s -w" added; after
+  the build without -s/-w, the drift is gone against the same baseline and main.main
+  and main.go:26 bind (tests/it/fix_proofs.rs).
+
 How to verify by hand
   readelf -S app | grep debug_info
   go version -m app | grep ldflags

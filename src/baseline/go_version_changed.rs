@@ -26,6 +26,12 @@ Fix
   new state with `check --write-baseline FILE`; or pin the toolchain (`toolchain` line in
   go.mod, GOTOOLCHAIN) if the change was not intended.
 
+Verified with
+  Delve 1.27.1 (dlv exec) on hello built by Go 1.21.13, then by Go 1.25.5: `env` reports
+  no error with it; after --write-baseline, the drift is gone and main.main and
+  main.go:26 bind (tests/it/fix_proofs.rs). Not applied on the machine debugdoctor's
+  tests run on: `go install ...dlv@latest`, for no Go module proxy is reachable there.
+
 How to verify by hand
   go version app
   dlv version

@@ -26,6 +26,11 @@ Fix
   If the growth is expected (new dependencies in an optimised build), write a new
   baseline with `check --write-baseline FILE`.
 
+Verified with
+  Delve 1.27.1 (dlv exec) on Go 1.25.5 builds of hello: -gcflags="all=-N -l" dropped;
+  after the printed go build -gcflags="all=-N -l", the drift is gone against the same
+  baseline and main.main and main.go:26 bind (tests/it/fix_proofs.rs).
+
 How to verify by hand
   readelf --debug-dump=info app | grep DW_AT_producer | sort | uniq -c
 "#,

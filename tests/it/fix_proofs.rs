@@ -2,13 +2,15 @@
 //! that raises it, the fix is applied as debugdoctor prints it (parsed from its output,
 //! never written here): `rebuild`'s and `check`'s/`env`'s printed build commands, run as
 //! printed in a copy of the workspace (DD101-DD104, DD108, DD109, DD2xx, DD301, DD508,
-//! and `where`'s DD705/DD707); Delve's own settings (DD105's debug-info-directories, DD706's
+//! and `where`'s DD705/DD707; the baseline drift DD801-DD803, and DD804's accepted
+//! --write-baseline); Delve's own settings (DD105's debug-info-directories, DD706's
 //! substitute-path in dlv's config.yml); another Delve (DD502, DD504); `where`'s
 //! suggestions (DD701-DD704); launch.json edits by `doctor --fix`/`launch --fix` or the
-//! printed removal (DD401, DD402, DD406, DD413, DD414, DD418, DD421). Then the finding is
-//! gone and real Delve (`dlv exec` 1.27.1, and 1.20.2 where it is the fix or the setting
-//! is Delve's; `dlv dap` for launch.json) binds `main.main` and a line of main.go (or the
-//! line the finding was about), which it did not before where the fix is about binding.
+//! printed removal or edit (DD401, DD402, DD406, DD409, DD412, DD413, DD414, DD418,
+//! DD421). Then the finding is gone and real Delve (`dlv exec` 1.27.1, and 1.20.2 where
+//! it is the fix or the setting is Delve's; `dlv dap` for launch.json) binds `main.main`
+//! and a line of main.go (or the line the finding was about), which it did not before
+//! where the fix is about binding.
 //! The other launch.json, toolchain and path fixes are proven the same way in
 //! `doctor.rs`. Fixes that cannot be applied on this machine (UPX, another platform,
 //! `go install`, docker's ptrace settings) say so in their explain text, asserted by
@@ -905,12 +907,29 @@ fn fixes_that_cannot_be_applied_here() {
         v["binaries"][0].clone()
     };
     let denied = finding(&probe(true)["findings"], "DD602").cloned();
-    let rows = rows.into_iter().chain([(
-        "DD602",
-        denied,
-        "--security-opt seccomp=unconfined",
-        "Not applied on the machine debugdoctor's tests run on: the docker, sysctl and Kubernetes settings themselves",
-    )]);
+    // DD804: the explain text's `go install …dlv@latest` (the printed fix's other half,
+    // Delve 1.27.1 supporting the new Go and --write-baseline, is applied in
+    // `baseline_drift_fixes_are_proven_by_delve`).
+    let c = drifted(
+        &d.join("dd804"),
+        &common::fixture("1.21.13", "hello", "default").path,
+        &common::fixture(GO, "hello", "default").path,
+    );
+    let drift = finding(&c["binaries"][0]["findings"], "DD804").cloned();
+    let rows = rows.into_iter().chain([
+        (
+            "DD602",
+            denied,
+            "--security-opt seccomp=unconfined",
+            "Not applied on the machine debugdoctor's tests run on: the docker, sysctl and Kubernetes settings themselves",
+        ),
+        (
+            "DD804",
+            drift,
+            "Delve supports it",
+            "Not applied on the machine debugdoctor's tests run on: `go install ...dlv@latest`, for no Go module proxy is reachable there",
+        ),
+    ]);
     for (id, f, step, sentence) in rows {
         let f = f.unwrap_or_else(|| panic!("{id} not raised"));
         assert!(f["fix"].as_str().unwrap().contains(step), "{id}: {f:#}");
@@ -961,4 +980,218 @@ fn fixes_that_cannot_be_applied_here() {
     assert_eq!(f["severity"], "error", "{f:#}");
     let v = env_json(&dlv127(), &bin);
     assert!(finding(&v["findings"], "DD507").is_none(), "{v:#}");
+}
+
+/// `launch --json ARGS` on `ws`'s launch.json: its findings.
+fn launch_findings(ws: &Path, args: &[&str]) -> Value {
+    let out = common::dd()
+        .args(["launch", "--json"])
+        .args(args)
+        .arg(ws.join(".vscode/launch.json"))
+        .run();
+    let v: Value =
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout));
+    v["findings"].clone()
+}
+
+/// DD409 and DD412, which `launch` reports but does not fix: the edit is applied as
+/// printed (DD409's `fix`; DD412 prints none, so its explain text's "set \"to\" to the
+/// directory the binary was built in", with that directory from its message's example
+/// file); `launch` no longer reports it and real `dlv dap` 1.27.1 binds main.main and
+/// main.go:26 and stops at both.
+#[test]
+fn launch_lint_edits_bind_in_dlv_dap() {
+    // DD409: "mode": "auto" with a _test.go file focused.
+    let ws = doctor::workspace("fixp-DD409", "hello");
+    std::fs::write(
+        ws.join("main_test.go"),
+        "package main\n\nimport \"testing\"\n\nfunc TestHello(t *testing.T) {}\n",
+    )
+    .unwrap();
+    let mut c = doctor::launch(json!({"mode": "auto"}));
+    doctor::write_launch(&ws, c.clone());
+    let file = ws.join("main_test.go").display().to_string();
+    let args = ["--file", file.as_str()];
+    let before = launch_findings(&ws, &args);
+    let f = finding(&before, "DD409").unwrap_or_else(|| panic!("{before:#}"));
+    // "set \"mode\": \"debug\" (or \"test\") explicitly": main() runs in the first.
+    let mode = between(f["fix"].as_str().unwrap(), "set \"mode\": \"", "\"");
+    c["mode"] = json!(mode);
+    doctor::write_launch(&ws, c);
+    let after = launch_findings(&ws, &args);
+    assert!(finding(&after, "DD409").is_none(), "{after:#}");
+    doctor::delve_binds(&ws, &dlv127(), GO, false, "main.go", 26);
+
+    // DD412: an exec binary built in another folder, substitutePath's "to" elsewhere.
+    let ws = doctor::workspace("fixp-DD412", "hello");
+    let app = ws.parent().unwrap().join("app");
+    doctor::go_build(&ws, Some(&app), &["-gcflags=all=-N -l"]);
+    let mut c = doctor::launch(json!({
+        "mode": "exec",
+        "program": "${workspaceFolder}/bin/hello",
+        "substitutePath": [{"from": "${workspaceFolder}", "to": "/build/hello"}],
+    }));
+    doctor::write_launch(&ws, c.clone());
+    let before = launch_findings(&ws, &[]);
+    let f = finding(&before, "DD412").unwrap_or_else(|| panic!("{before:#}"));
+    assert!(
+        explain_flat("DD412").contains(
+            "Set \"to\" to the directory the binary was built in (the prefix of its recorded paths)"
+        ),
+        "{f:#}"
+    );
+    // "… prefixes no source file in the binary (e.g. /…/app/main.go)"
+    let example = between(f["message"].as_str().unwrap(), "(e.g. ", ")");
+    let built_in = Path::new(example).parent().unwrap();
+    assert_eq!(built_in, app, "{f:#}");
+    c["substitutePath"][0]["to"] = json!(built_in.display().to_string());
+    doctor::write_launch(&ws, c);
+    let after = launch_findings(&ws, &[]);
+    assert!(finding(&after, "DD412").is_none(), "{after:#}");
+    doctor::delve_binds(&ws, &dlv127(), GO, false, "main.go", 26);
+}
+
+/// `check --json --no-config ARGS dist/hello` in `work` (baseline drift is keyed by path).
+fn check_in(work: &Path, args: &[&str]) -> Value {
+    let out = common::dd()
+        .args(["check", "--json", "--no-config"])
+        .args(args)
+        .arg("dist/hello")
+        .current_dir(work)
+        .run();
+    serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", out.stdout, out.stderr))
+}
+
+/// The build command a baseline drift finding's printed fix comes to, run as printed:
+/// DD803's is one; DD801's "restore -FLAG=VALUE in the build" is `go build -FLAG="VALUE"`
+/// (`go build` for "(unset)"); DD802's "remove -s/-w from -ldflags" is the build with the
+/// -ldflags its evidence names, less -s and -w.
+fn drift_fix_command(f: &Value) -> String {
+    let fix = f["fix"].as_str().unwrap();
+    let with = |flag: &str, value: &str| match value {
+        "" | "(unset)" => "go build".to_string(),
+        v => format!("go build {flag}={v:?}"),
+    };
+    match f["id"].as_str().unwrap() {
+        "DD801" => {
+            let (flag, value) = between(fix, "restore ", " in the build")
+                .split_once('=')
+                .unwrap();
+            with(flag, value)
+        }
+        "DD802" => {
+            assert!(fix.starts_with("remove -s/-w from -ldflags"), "{fix}");
+            let ev = f["evidence"].as_array().unwrap().iter();
+            let ldflags = ev
+                .filter_map(|e| e.as_str()?.strip_prefix("build setting -ldflags="))
+                .next()
+                .unwrap_or_else(|| panic!("{f:#}"));
+            let kept: Vec<&str> = ldflags
+                .trim_matches('"')
+                .split_whitespace()
+                .filter(|w| !matches!(*w, "-s" | "-w"))
+                .collect();
+            with("-ldflags", &kept.join(" "))
+        }
+        _ => {
+            assert!(fix.starts_with("go build"), "{f:#}");
+            fix.to_string()
+        }
+    }
+}
+
+/// A fresh `work` with dist/hello a copy of `before`, ci/baseline.json written for it,
+/// then dist/hello replaced by a copy of `now`: `check --baseline ci/baseline.json`.
+fn drifted(work: &Path, before: &Path, now: &Path) -> Value {
+    for d in ["dist", "ci"] {
+        std::fs::create_dir_all(work.join(d)).unwrap();
+    }
+    let bin = work.join("dist/hello");
+    std::fs::copy(before, &bin).unwrap();
+    check_in(
+        work,
+        &["--write-baseline", "ci/baseline.json", "--fail-on", "never"],
+    );
+    std::fs::remove_file(&bin).unwrap();
+    std::fs::copy(now, &bin).unwrap();
+    check_in(work, &["--baseline", "ci/baseline.json"])
+}
+
+/// DD801, DD802, DD803: a baseline written for one build of hello, `check --baseline` on
+/// another build at the same path (both built here, as printed below) raises them; each
+/// printed fix is run as printed (see [`drift_fix_command`]) and the rebuilt binary, put
+/// at the same path, drifts no more from the same baseline; Delve 1.27.1 binds main.main
+/// and main.go:26 in it. DD804 (and the DWARF-version DD801 with it), on the Go 1.21.13
+/// and 1.25.5 fixtures: Delve 1.27.1 supports the new Go (env reports no error), the
+/// printed fix's --write-baseline records it, and the drift is gone.
+#[test]
+fn baseline_drift_fixes_are_proven_by_delve() {
+    // (IDs, the baseline's build, the drifted build).
+    let rows: [(&[&str], &str, &str); 2] = [
+        (
+            &["DD801", "DD802"],
+            "go build",
+            "go build -ldflags=\"-s -w\"",
+        ),
+        (
+            &["DD801", "DD803"],
+            "go build -gcflags=\"all=-N -l\"",
+            "go build",
+        ),
+    ];
+    let none = scratch("baseline-xdg");
+    for (i, (want, before, now)) in rows.into_iter().enumerate() {
+        let work = scratch(&format!("baseline-{i}"));
+        let b0 = run_printed_build(&format!("baseline-{i}-before"), before);
+        let b1 = run_printed_build(&format!("baseline-{i}-now"), now);
+        let c = drifted(&work, &b0, &b1);
+        let findings = &c["binaries"][0]["findings"];
+        for id in want {
+            let f = finding(findings, id).unwrap_or_else(|| panic!("{id} not raised: {c:#}"));
+            let command = drift_fix_command(f);
+            let rebuilt = run_printed_build(&format!("baseline-{i}-{id}"), &command);
+            let bin = work.join("dist/hello");
+            std::fs::copy(&rebuilt, &bin).unwrap();
+            let after = check_in(&work, &["--baseline", "ci/baseline.json"]);
+            assert!(
+                !ids(&after).iter().any(|i| i.starts_with("DD80")),
+                "{id}: drift after `{command}`: {after:#}"
+            );
+            let line = format!("{}:26", rebuilt.with_file_name("main.go").display());
+            assert_delve_binds(&dlv127(), &bin, &none, &[], &line, id);
+        }
+    }
+    // DD804: "make sure the team's Delve supports it, then --write-baseline".
+    let work = scratch("baseline-go");
+    let now = common::fixture(GO, "hello", "default").path;
+    let old = common::fixture("1.21.13", "hello", "default").path;
+    let c = drifted(&work, &old, &now);
+    assert!(ids(&c).contains(&"DD801".to_string()), "{c:#}");
+    let f = finding(&c["binaries"][0]["findings"], "DD804").unwrap_or_else(|| panic!("{c:#}"));
+    let fix = f["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("Delve supports it") && fix.ends_with("--write-baseline"),
+        "{fix}"
+    );
+    let bin = work.join("dist/hello");
+    let v = env_json(&dlv127(), &bin);
+    let errors = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .count();
+    assert_eq!(errors, 0, "{v:#}");
+    check_in(
+        &work,
+        &["--write-baseline", "ci/baseline.json", "--fail-on", "never"],
+    );
+    let after = check_in(&work, &["--baseline", "ci/baseline.json"]);
+    assert!(
+        !ids(&after).iter().any(|i| i.starts_with("DD80")),
+        "{after:#}"
+    );
+    let line = recorded_line(&bin, 26);
+    assert_delve_binds(&dlv127(), &bin, &none, &[], &line, "DD804");
 }

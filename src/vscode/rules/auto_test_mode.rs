@@ -21,6 +21,11 @@ Why it breaks debugging
 Fix
   Set "mode": "debug" (or "test") explicitly.
 
+Verified with
+  Delve 1.27.1 (dlv dap, driven as vscode-go drives it, on a Go 1.25.5 hello workspace
+  with a main_test.go focused): after the printed "mode": "debug", main.main and
+  main.go:26 bind and stop (tests/it/fix_proofs.rs).
+
 How to verify by hand
   Start the configuration with a _test.go file focused and read the dlv command in the
   Debug Console (dlv test vs dlv debug).

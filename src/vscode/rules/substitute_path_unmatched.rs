@@ -19,6 +19,12 @@ Why it breaks debugging
 Fix
   Set "to" to the directory the binary was built in (the prefix of its recorded paths).
 
+Verified with
+  Delve 1.27.1 (dlv dap, driven as vscode-go drives it, on a Go 1.25.5 hello workspace):
+  an exec binary built in another folder; after "to" is set to that folder (the
+  directory of the example file in the message), main.main and main.go:26 bind and
+  stop (tests/it/fix_proofs.rs).
+
 How to verify by hand
   debugdoctor paths <binary>; readelf --debug-dump=line <binary> | grep -m5 "\.go"
 "#,
