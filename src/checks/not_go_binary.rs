@@ -14,8 +14,16 @@ What it does
   ("\xff Go buildinf:") and the runtime's function table (pclntab).
 
 Why it matters
-  debugdoctor's checks, and Delve, are for Go programs. A C program, a shell script
-  wrapper or a packed binary is not diagnosed further. `check` exits with code 2.
+  debugdoctor's checks are for Go programs. A C program, a shell script wrapper or a
+  packed binary is not diagnosed further. `check` exits with code 2. Delve is a Go
+  debugger: it can stop in a C program that has DWARF, but nothing Go-specific
+  (goroutines, Go types, Go function names) is there, and without DWARF it binds nothing.
+
+Verified with
+  Delve 1.27.1 and Delve 1.20.2 on a C program built with gcc 12 -g -O0: `break main`
+  binds as C.main at c.c:2 and stops there. On /bin/true (C, no DWARF): Delve 1.27.1
+  starts with "Warning: no debug info found" and answers `location "main" not found`;
+  Delve 1.20.2 refuses ("could not open debug info").
 
 Fix
   Point debugdoctor (and your launch.json "program") at the Go executable itself, not at

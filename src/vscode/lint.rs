@@ -980,17 +980,20 @@ impl Cx<'_> {
                         .or_else(|| files.iter().find(|f| f.ends_with(".go")))
                         .cloned()
                         .unwrap_or_default();
-                    self.push(
-                        Finding::new(
-                            &substitute_path_unmatched::RULE,
-                            format!(
-                                "substitutePath \"to\" {:?} prefixes no source file in the binary (e.g. {example})",
-                                to.value
-                            ),
+                    let mut finding = Finding::new(
+                        &substitute_path_unmatched::RULE,
+                        format!(
+                            "substitutePath \"to\" {:?} prefixes no source file in the binary (e.g. {example})",
+                            to.value
                         ),
-                        o.range.start,
-                        None,
                     );
+                    if let Some(dir) = build_dir_for(&lf, files) {
+                        finding = finding.fix(format!(
+                            "set \"to\" to {dir:?}: the binary's files under it are the files under \"from\" {:?}",
+                            from.value
+                        ));
+                    }
+                    self.push(finding, o.range.start, None);
                 }
                 continue;
             }
@@ -1224,6 +1227,28 @@ fn rebuild(s: &str, tokens: &[FlagToken], edits: &[ElemEdit]) -> String {
         }
     }
     pieces.join(" ")
+}
+
+/// The directory the binary was built in that corresponds to the local directory `from`:
+/// the ancestor of a recorded absolute file whose rest of the path names an existing file
+/// under `from` (`/build/app` for `/build/app/cmd/x/main.go` when
+/// `FROM/cmd/x/main.go` exists). The shallowest such ancestor (the longest rest of the
+/// path that matches) of the first file that has one; `None` when no recorded file is
+/// found under `from`.
+fn build_dir_for(from: &str, files: &[String]) -> Option<String> {
+    let from = Path::new(from);
+    files
+        .iter()
+        .filter(|f| f.starts_with('/') && f.ends_with(".go"))
+        .take(200)
+        .find_map(|f| {
+            let f = Path::new(f);
+            let dirs: Vec<&Path> = f.ancestors().skip(1).collect();
+            dirs.into_iter().rev().find_map(|dir| {
+                let rest = f.strip_prefix(dir).ok()?;
+                from.join(rest).is_file().then(|| dir.display().to_string())
+            })
+        })
 }
 
 #[cfg(test)]

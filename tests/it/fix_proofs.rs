@@ -995,10 +995,9 @@ fn launch_findings(ws: &Path, args: &[&str]) -> Value {
 }
 
 /// DD409 and DD412, which `launch` reports but does not fix: the edit is applied as
-/// printed (DD409's `fix`; DD412 prints none, so its explain text's "set \"to\" to the
-/// directory the binary was built in", with that directory from its message's example
-/// file); `launch` no longer reports it and real `dlv dap` 1.27.1 binds main.main and
-/// main.go:26 and stops at both.
+/// printed (DD409's mode; DD412's "set \"to\" to DIR", the directory the binary was
+/// built in, computed from the files under "from"); `launch` no longer reports it and
+/// real `dlv dap` 1.27.1 binds main.main and main.go:26 and stops at both.
 #[test]
 fn launch_lint_edits_bind_in_dlv_dap() {
     // DD409: "mode": "auto" with a _test.go file focused.
@@ -1040,11 +1039,10 @@ fn launch_lint_edits_bind_in_dlv_dap() {
         ),
         "{f:#}"
     );
-    // "… prefixes no source file in the binary (e.g. /…/app/main.go)"
-    let example = between(f["message"].as_str().unwrap(), "(e.g. ", ")");
-    let built_in = Path::new(example).parent().unwrap();
-    assert_eq!(built_in, app, "{f:#}");
-    c["substitutePath"][0]["to"] = json!(built_in.display().to_string());
+    // "set \"to\" to \"/…/app\": the binary's files under it are the files under \"from\" …"
+    let built_in = between(f["fix"].as_str().unwrap(), "set \"to\" to \"", "\"");
+    assert_eq!(Path::new(built_in), app, "{f:#}");
+    c["substitutePath"][0]["to"] = json!(built_in);
     doctor::write_launch(&ws, c);
     let after = launch_findings(&ws, &[]);
     assert!(finding(&after, "DD412").is_none(), "{after:#}");
