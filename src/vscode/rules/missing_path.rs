@@ -16,6 +16,12 @@ Why it breaks debugging
   A missing envFile makes vscode-go refuse to start ("Cannot load environment variables
   from file"); a missing cwd makes dlv fail to start the program.
 
+Verified with
+  Delve 1.27.1 (Go 1.25.5 build) and Delve 1.20.2 (Go 1.19.8 build): `dlv dap` launching
+  an existing exec program with "cwd": "/nonexistent/dir" fails with "could not launch
+  process: fork/exec PROGRAM: no such file or directory" - the message names the program,
+  which exists; the missing directory is the cwd.
+
 Fix
   Create the file or directory, or correct the path.
 

@@ -26,6 +26,14 @@ Why it breaks debugging
   by the default, so the session attaches to nothing or builds something else than you
   meant, and breakpoints never bind.
 
+Verified with
+  Delve 1.27.1 (Go 1.25.5 build) and Delve 1.20.2 (Go 1.19.8 build), `dlv dap` sent the
+  launch arguments vscode-go passes through: "stopOnEntry": "yes" fails the launch with
+  "invalid debug configuration - cannot unmarshal string into "stopOnEntry" of type
+  bool" (1.27.1 names it "LaunchAttachCommonConfig.stopOnEntry"), "args": "a b" with
+  "... into "args" of type []string" (1.27.1), and "mode": "bogus" with "unsupported
+  'mode' attribute "bogus"". "port" and "host" are read by vscode-go, not Delve.
+
 Fix
   Use the type and one of the values listed in the message; for a launch in mode
   remote, use "request": "attach".
