@@ -51,7 +51,7 @@ pub struct DwarfReport {
     pub file: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MainMain {
     /// Where Delve's `break main.main` binds (after the prologue); hex string.
     pub pc: String,
@@ -85,7 +85,7 @@ impl BinaryReport {
         let main_main_newest = (rules.rules != DelveRules::default())
             .then(|| locate_main_main(t, DelveRules::default()))
             .map(|(newest, _)| newest)
-            .filter(|newest| !same_place(newest.as_ref(), main_main.as_ref()))
+            .filter(|newest| *newest != main_main)
             .map(|newest| {
                 let answer = newest
                     .map(|m| format!("{}:{} ({})", m.file, m.line, m.pc))
@@ -192,14 +192,5 @@ fn locate_main_main(t: &Target, rules: DelveRules) -> (Option<MainMain>, Option<
             None,
             r.reason.map(|why| format!("[{}] {}", why.id, why.message)),
         ),
-    }
-}
-
-/// Whether two `main.main` answers bind at the same place (or both do not bind).
-fn same_place(a: Option<&MainMain>, b: Option<&MainMain>) -> bool {
-    match (a, b) {
-        (Some(x), Some(y)) => (&x.pc, &x.file, x.line) == (&y.pc, &y.file, y.line),
-        (None, None) => true,
-        _ => false,
     }
 }

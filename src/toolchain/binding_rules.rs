@@ -24,9 +24,7 @@ impl BindingRules {
             from: "--delve newest".into(),
         }
     }
-}
 
-impl BindingRules {
     /// What to tell a user when these are not the newest Delve's rules: `bound as Delve
     /// 1.20 binds: dlv on PATH: /usr/bin/dlv (1.20.2), which refuses go1.25 binaries
     /// unless run with --check-go-version=false; --delve newest for Delve 1.25+`.
