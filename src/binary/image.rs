@@ -461,9 +461,19 @@ impl Image {
         if !info.is_compressed() {
             return Ok(self.stored_section(index)?.unwrap_or(&[]));
         }
-        // The compressed bytes are read for inflating and not kept.
+        // The compressed bytes are read for inflating and not kept: zlib streams are
+        // inflated straight from the file, a block at a time.
         let cached =
             self.decompressed[index].get_or_init(|| match (&self.backing, info.file_range) {
+                (Backing::File { file, .. }, Some(range))
+                    if matches!(
+                        info.compression,
+                        Compression::ElfZlib | Compression::ZdebugZlib
+                    ) =>
+                {
+                    self.check_declared_size(info)?;
+                    inflate_file(file, info, range)
+                }
                 (Backing::File { file, .. }, Some(range)) => {
                     let raw = read_exact(file, range, || format!("section {}", info.name))?;
                     self.decompress(info, &raw)
@@ -484,7 +494,8 @@ impl Image {
         }
     }
 
-    fn decompress(&self, info: &SectionInfo, raw: &[u8]) -> std::result::Result<Vec<u8>, String> {
+    /// Refuses a declared decompressed size out of proportion to the file.
+    fn check_declared_size(&self, info: &SectionInfo) -> std::result::Result<(), String> {
         let cap = self
             .len
             .saturating_mul(DECOMPRESS_FACTOR)
@@ -498,25 +509,20 @@ impl Image {
                 self.len
             ));
         }
+        Ok(())
+    }
+
+    fn decompress(&self, info: &SectionInfo, raw: &[u8]) -> std::result::Result<Vec<u8>, String> {
+        self.check_declared_size(info)?;
         let stream = raw
             .get(info.compressed_offset as usize..)
             .ok_or_else(|| format!("section {}: compression header past its end", info.name))?;
         match info.compression {
             Compression::None => Ok(raw.to_vec()),
             Compression::ElfZlib | Compression::ZdebugZlib => {
-                let mut out = Vec::with_capacity(info.uncompressed_size as usize);
-                let mut z = flate2::Decompress::new(true);
-                z.decompress_vec(stream, &mut out, flate2::FlushDecompress::Finish)
-                    .map_err(|e| format!("section {}: corrupt zlib data: {e}", info.name))?;
-                if out.len() as u64 != info.uncompressed_size {
-                    return Err(format!(
-                        "section {}: decompressed to {} bytes, header says {}",
-                        info.name,
-                        out.len(),
-                        info.uncompressed_size
-                    ));
-                }
-                Ok(out)
+                let mut z = Inflater::new(info);
+                z.feed(stream)?;
+                z.finish()
             }
             Compression::ElfZstd => {
                 let c = object::CompressedData {
@@ -666,6 +672,92 @@ impl object::read::ReadCacheOps for BlockReader {
         }
         Ok(())
     }
+}
+
+/// A zlib stream inflated into a buffer of exactly the declared size, fed in pieces.
+struct Inflater<'i> {
+    info: &'i SectionInfo,
+    z: flate2::Decompress,
+    out: Vec<u8>,
+    done: bool,
+}
+
+impl<'i> Inflater<'i> {
+    fn new(info: &'i SectionInfo) -> Inflater<'i> {
+        Inflater {
+            info,
+            z: flate2::Decompress::new(true),
+            out: super::hugepage::vec_with_capacity(info.uncompressed_size as usize),
+            done: false,
+        }
+    }
+
+    /// Inflates all of `input` (the stream's next bytes); bytes after the stream's end,
+    /// or beyond the declared size, are ignored.
+    fn feed(&mut self, mut input: &[u8]) -> std::result::Result<(), String> {
+        while !input.is_empty() && !self.done {
+            let (in0, out0) = (self.z.total_in(), self.z.total_out());
+            let status = self
+                .z
+                .decompress_vec(input, &mut self.out, flate2::FlushDecompress::None)
+                .map_err(|e| format!("section {}: corrupt zlib data: {e}", self.info.name))?;
+            let used = (self.z.total_in() - in0) as usize;
+            input = &input[used..];
+            self.done = status == flate2::Status::StreamEnd;
+            if used == 0 && self.z.total_out() == out0 {
+                // The declared size is reached: what the stream holds beyond it is not
+                // read (as when inflating in one call into a buffer of that size).
+                self.done = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// The inflated bytes; a stream that ended short of the declared size is an error.
+    fn finish(self) -> std::result::Result<Vec<u8>, String> {
+        if self.out.len() as u64 != self.info.uncompressed_size {
+            return Err(format!(
+                "section {}: decompressed to {} bytes, header says {}",
+                self.info.name,
+                self.out.len(),
+                self.info.uncompressed_size
+            ));
+        }
+        Ok(self.out)
+    }
+}
+
+/// Inflates a zlib-compressed section read from `file` in blocks (never the whole
+/// compressed section in memory at once). A short read is an error, as in [`read_exact`].
+fn inflate_file(
+    file: &std::fs::File,
+    info: &SectionInfo,
+    (off, size): (u64, u64),
+) -> std::result::Result<Vec<u8>, String> {
+    use std::os::unix::fs::FileExt;
+    const CHUNK: u64 = 256 << 10;
+    if info.compressed_offset > size {
+        return Err(format!(
+            "section {}: compression header past its end",
+            info.name
+        ));
+    }
+    let mut z = Inflater::new(info);
+    let mut buf = vec![0u8; CHUNK.min(size) as usize];
+    let mut at = info.compressed_offset;
+    while at < size && !z.done {
+        let n = CHUNK.min(size - at) as usize;
+        file.read_exact_at(&mut buf[..n], off + at).map_err(|e| {
+            format!(
+                "section {}: cannot read {n} bytes at file offset {:#x}: {e} (was the file changed while being read?)",
+                info.name,
+                off + at
+            )
+        })?;
+        z.feed(&buf[..n])?;
+        at += n as u64;
+    }
+    z.finish()
 }
 
 /// `data[off..off + size]`, when inside.

@@ -4,6 +4,7 @@ pub mod bytes;
 pub mod debugfile;
 pub mod debuginfod;
 pub mod error;
+pub mod hugepage;
 pub mod image;
 pub mod layout;
 pub mod packer;

@@ -308,9 +308,18 @@ impl<'a> LineIndex<'a> {
             next.saturating_sub(self.units[u as usize].offset)
         };
         units.sort_by_key(|&u| std::cmp::Reverse(size(u)));
-        units.par_iter().for_each(|&u| {
-            self.rows_of(u);
-            self.ranges_of(u);
+        // Rows and ranges are separate tasks: a unit far bigger than the others (Go's
+        // cmd/compile/internal/ssa) would otherwise keep one thread busy with both.
+        let tasks: Vec<(u32, bool)> = units
+            .iter()
+            .flat_map(|&u| [(u, true), (u, false)])
+            .collect();
+        tasks.par_iter().with_max_len(1).for_each(|&(u, rows)| {
+            if rows {
+                self.rows_of(u);
+            } else {
+                self.ranges_of(u);
+            }
         });
     }
 
@@ -344,11 +353,15 @@ impl<'a> LineIndex<'a> {
             return out;
         };
         // About one row per byte of line program at most: reserve once, no regrowth
-        // (untouched capacity costs nothing).
-        out.rows.reserve(program.header().raw_program_buf().len());
+        // (untouched capacity costs nothing; big ones are served by huge pages).
+        out.rows =
+            crate::binary::hugepage::vec_with_capacity(program.header().raw_program_buf().len());
         self.gimli_rows(program, &meta.fmap, &mut out.rows);
-        // Sequences are mostly in address order already: a stable sort finds the runs.
-        out.rows.sort_by_key(|r| r.addr);
+        // Sequences are mostly in address order already (Go's units are sorted as
+        // written): checking first saves a stable sort's scratch buffer.
+        if !out.rows.is_sorted_by_key(|r| r.addr) {
+            out.rows.sort_by_key(|r| r.addr);
+        }
         (out.by_file_line, out.file_groups) = by_file_line(&out.rows, &meta.fmap, self.files.len());
         out
     }

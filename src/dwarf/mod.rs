@@ -200,50 +200,69 @@ pub(crate) fn attr_string<'a>(
         .map(|s| String::from_utf8_lossy(s.slice()).into_owned())
 }
 
-/// Reads the root DIE of every unit.
+/// Reads the root DIE of every unit: the headers in order (each says where the next
+/// starts), the root DIEs in parallel.
 pub fn summarize(dwarf: &Dwarf<'_>) -> Result<Summary, DwarfError> {
-    let mut units = Vec::new();
-    let mut version = 0;
+    let mut headers = Vec::new();
     let mut iter = dwarf.units();
     while let Some(header) = iter.next().map_err(DwarfError::at(".debug_info"))? {
-        let offset = header.offset().0;
-        let unit = dwarf
-            .unit(header)
-            .map_err(DwarfError::at(format!(".debug_info unit at {offset:#x}")))?;
-        version = version.max(unit.header.version());
-        let mut entries = unit.entries();
-        let Some(root) = entries.next_dfs()? else {
-            continue;
-        };
-        let get = |a| root.attr_value(a);
-        let name = get(gimli::DW_AT_name)
-            .and_then(|v| attr_string(dwarf, &unit, v))
-            .unwrap_or_default();
-        let producer = get(gimli::DW_AT_producer).and_then(|v| attr_string(dwarf, &unit, v));
-        let comp_dir = get(gimli::DW_AT_comp_dir).and_then(|v| attr_string(dwarf, &unit, v));
-        let language = match get(gimli::DW_AT_language) {
-            Some(gimli::AttributeValue::Language(l)) => Some(l.0),
-            Some(v) => v.udata_value().map(|x| x as u16),
-            None => None,
-        };
-        units.push(Unit {
-            flags: producer
-                .as_deref()
-                .map(ProducerFlags::parse)
-                .unwrap_or_default(),
-            name,
-            producer,
-            version: unit.header.version(),
-            comp_dir,
-            language,
-            offset,
-        });
+        headers.push(header);
     }
+    let version = headers.iter().map(|h| h.version()).max().unwrap_or(0);
+    let roots: Vec<Result<Option<Unit>, DwarfError>> = headers
+        .into_par_iter()
+        .map(|header| root_unit(dwarf, header))
+        .collect();
+    // The first error in unit order, as a sequential read would report it.
+    let units: Vec<Unit> = roots
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
     let go_version = units.iter().filter(|u| u.is_go()).map(|u| u.version).max();
     Ok(Summary {
         version: go_version.unwrap_or(version),
         units,
     })
+}
+
+/// One unit's root DIE as a [`Unit`]; `None` when the unit has no DIE.
+fn root_unit<'a>(
+    dwarf: &Dwarf<'a>,
+    header: gimli::UnitHeader<Reader<'a>>,
+) -> Result<Option<Unit>, DwarfError> {
+    let offset = header.offset().0;
+    let unit = dwarf
+        .unit(header)
+        .map_err(DwarfError::at(format!(".debug_info unit at {offset:#x}")))?;
+    let mut entries = unit.entries();
+    let Some(root) = entries.next_dfs()? else {
+        return Ok(None);
+    };
+    let get = |a| root.attr_value(a);
+    let name = get(gimli::DW_AT_name)
+        .and_then(|v| attr_string(dwarf, &unit, v))
+        .unwrap_or_default();
+    let producer = get(gimli::DW_AT_producer).and_then(|v| attr_string(dwarf, &unit, v));
+    let comp_dir = get(gimli::DW_AT_comp_dir).and_then(|v| attr_string(dwarf, &unit, v));
+    let language = match get(gimli::DW_AT_language) {
+        Some(gimli::AttributeValue::Language(l)) => Some(l.0),
+        Some(v) => v.udata_value().map(|x| x as u16),
+        None => None,
+    };
+    Ok(Some(Unit {
+        flags: producer
+            .as_deref()
+            .map(ProducerFlags::parse)
+            .unwrap_or_default(),
+        name,
+        producer,
+        version: unit.header.version(),
+        comp_dir,
+        language,
+        offset,
+    }))
 }
 
 /// Where a function-name breakpoint lands.
