@@ -19,6 +19,7 @@ mod delve_rpc;
 mod doctor;
 mod env;
 mod env_verdicts;
+mod explain_verified;
 mod fix_proofs;
 mod hygiene;
 mod json_errors;

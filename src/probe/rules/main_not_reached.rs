@@ -23,6 +23,15 @@ Fix
   with the arguments it needs (debugdoctor probe BIN --break main.main -- ARGS); make
   sure the binary on disk is the one being debugged.
 
+Verified with
+  Delve 1.27.1 on a Go 1.25.5 build and Delve 1.20.2 on a Go 1.19.8 build (-N -l) of a
+  program that calls os.Exit(3) in init: `dlv exec`, break main.main, continue: the
+  breakpoint is set, then "Process N has exited with status 3"; `check --probe` and
+  `probe --break main.main` report this finding, "not hit before exit: the process
+  exited with status 3". With a panic in init instead, both Delves stop at their
+  unrecovered-panic breakpoint in runtime.fatalpanic, not at main.main, and the probe
+  reports "exited with status 2" (tests/it/explain_verified.rs).
+
 How to verify by hand
   dlv exec ./app -- ARGS, then: break main.main, continue
 "#,

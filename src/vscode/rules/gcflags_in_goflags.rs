@@ -22,6 +22,14 @@ Why it breaks debugging
 Fix
   Remove -gcflags from GOFLAGS; Delve already disables optimisations and inlining.
 
+Verified with
+  Delve 1.27.1 with Go 1.25.5 and Delve 1.20.2 with Go 1.19.8 (dlv dap, driven as
+  vscode-go drives it, mode debug on the hello workspace, GOTOOLCHAIN=local). env
+  GOFLAGS "-gcflags=all=-N -l": the launch fails ("Build error: Check the debug console
+  for details."; the console shows "Build Error: go build -o ... -gcflags all=-N -l ..."
+  and "go: parsing $GOFLAGS: unknown flag -l"). "-gcflags=all=-N" (one field): main.main
+  and main.go:26 bind and stop, as without GOFLAGS (tests/it/explain_verified.rs).
+
 How to verify by hand
   GOFLAGS='<value>' go build ./...
 "#,

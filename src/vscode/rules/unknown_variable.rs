@@ -22,6 +22,16 @@ Why it breaks debugging
 Fix
   Use a defined variable, e.g. ${workspaceFolder} (not ${workspaceDir}).
 
+Verified with
+  Delve 1.27.1 with Go 1.25.5 and Delve 1.20.2 with Go 1.19.8 (dlv dap, driven as
+  vscode-go drives it, mode debug on the hello workspace), sent "${workspaceDir}" as VS
+  Code leaves it. As "program": the build fails ("Build Error: go build ...
+  ${workspaceDir}" with "malformed import path "${workspaceDir}": invalid char '$'").
+  As "cwd": the build succeeds and the launch fails with "could not launch process:
+  fork/exec BIN: no such file or directory", naming the binary, not the missing
+  directory (tests/it/explain_verified.rs). Whether vscode-go stops such a program path
+  before Delve sees it is not measured here.
+
 How to verify by hand
   https://code.visualstudio.com/docs/reference/variables-reference
 "#,
