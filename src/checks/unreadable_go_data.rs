@@ -21,8 +21,8 @@ Why it breaks debugging
   open debug info", or the zlib error when the DWARF is in a separate debug file); Delve
   1.27.1 warns "no debug info found" and works from the pclntab alone, as for a stripped
   binary: main.main binds, file:line breakpoints and locals do not; with the DWARF in a
-  damaged debug file not even main.main binds. A damaged line table can
-  crash Delve itself. The pclntab is read by the Go runtime: with its header magic gone
+  damaged debug file not even main.main binds. A damaged line table can crash Delve
+  itself. The pclntab is read by the Go runtime: with its header magic gone
   the program dies at start-up ("runtime: pcHeader: magic= 0x0 ..."), before main.main,
   with or without a debugger; a wrong function count in its header is read by neither
   Delve nor the runtime. Corrupt build info does not matter to Delve; it costs
@@ -44,7 +44,8 @@ Verified with
   flipped in the zlib data of .debug_info: 1.20.2 fails with "could not open debug
   info"; 1.27.1 binds and stops at main.main, but main.go:26 fails with "could not find
   file ..., binary is stripped" and locals with "no debug information present in
-  binary". The same in .debug_line: both panic ("integer divide by zero"). The same in the .debug_info of a separate debug file found by build-id
+  binary". The same in .debug_line: both panic ("integer divide by zero"). The same
+  in the .debug_info of a separate debug file found by build-id
   (debug-info-directories): 1.20.2 fails with "zlib: invalid checksum"; 1.27.1 starts,
   `break main.main` fails with `location "main.main" not found` and the program runs to
   its end (tests/it/explain_verified.rs).
