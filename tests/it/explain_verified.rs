@@ -694,3 +694,46 @@ fn dd601_program_ends_in_init() {
         ],
     );
 }
+
+/// Rules whose fix could not be tried against Delve on any machine the tests run on.
+const NO_DELVE_MEASUREMENT: &[(&str, &str)] = &[(
+    "DD106",
+    "no packed Go binary can be made here (upx is not packaged for Debian 12 and no \
+     reachable registry ships it); the rule's text says so",
+)];
+
+/// Issue 18 item 3: every rule's `explain` has a "Verified with" section, and it names
+/// the Delve version(s) it was measured with (1.20.x and/or 1.25+), except the rules
+/// listed in [`NO_DELVE_MEASUREMENT`], whose section says why not.
+#[test]
+fn every_explain_names_the_delve_it_was_verified_with() {
+    let version = regex::Regex::new(r"Delve 1\.(2[0-9])").unwrap();
+    let mut missing = Vec::new();
+    for rule in debugdoctor::registry::RULES {
+        let id = rule.id.to_string();
+        let section: String = rule
+            .explain
+            .split("\nVerified with\n")
+            .nth(1)
+            .map(|rest| rest.split("\n\n").next().unwrap_or(""))
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let exempt = NO_DELVE_MEASUREMENT.iter().any(|(x, _)| *x == id);
+        match (section.is_empty(), version.is_match(&section), exempt) {
+            (true, _, _) => missing.push(format!("{id}: no \"Verified with\" section")),
+            (false, false, false) => {
+                missing.push(format!("{id}: names no Delve version: {section}"))
+            }
+            (false, true, true) => missing.push(format!(
+                "{id}: now names a Delve version; drop it from NO_DELVE_MEASUREMENT"
+            )),
+            _ => {}
+        }
+        if exempt {
+            assert!(section.contains("Not applied"), "{id}: {section}");
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
