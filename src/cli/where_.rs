@@ -140,7 +140,7 @@ pub fn run(args: Args, _ctx: &Context) -> u8 {
     // Asking the dlv its version (a process) overlaps with building the index.
     let (mut r, rules) = std::thread::scope(|s| {
         let rules = s.spawn(|| binding_rules::select(args.delve.as_deref()));
-        let r = Resolver::new(&target);
+        let r = Resolver::for_specs(&target, DelveRules::default(), &specs);
         let rules = rules
             .join()
             .unwrap_or_else(|_| Err("--delve: the version check failed".into()));

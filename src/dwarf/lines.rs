@@ -294,20 +294,7 @@ impl<'a> LineIndex<'a> {
     /// Decodes, in parallel, the rows and inlined-call ranges of every unit naming one
     /// of `files`, largest units first.
     pub fn prefetch_files(&self, files: &[u32]) {
-        let mut units: Vec<u32> = files
-            .iter()
-            .flat_map(|&f| self.units_of_file(f).iter().copied())
-            .collect();
-        units.sort_unstable();
-        units.dedup();
-        let size = |u: u32| {
-            let next = self
-                .units
-                .get(u as usize + 1)
-                .map_or(usize::MAX, |m| m.offset);
-            next.saturating_sub(self.units[u as usize].offset)
-        };
-        units.sort_by_key(|&u| std::cmp::Reverse(size(u)));
+        let units = units_for_files(&self.units, &self.file_units, files);
         // Rows and ranges are separate tasks: a unit far bigger than the others (Go's
         // cmd/compile/internal/ssa) would otherwise keep one thread busy with both.
         let tasks: Vec<(u32, bool)> = units
@@ -342,60 +329,9 @@ impl<'a> LineIndex<'a> {
     }
 
     fn decode_rows(&self, ui: u32) -> UnitRows {
-        let mut out = UnitRows::default();
-        let (Some(d), Some(meta)) = (&self.dwarf, self.units.get(ui as usize)) else {
-            return out;
-        };
-        let Some(unit) = super::open_unit_at(d, meta.offset) else {
-            return out;
-        };
-        let Some(program) = unit.line_program.clone() else {
-            return out;
-        };
-        // About one row per byte of line program at most: reserve once, no regrowth
-        // (untouched capacity costs nothing; big ones are served by huge pages).
-        out.rows =
-            crate::binary::hugepage::vec_with_capacity(program.header().raw_program_buf().len());
-        self.gimli_rows(program, &meta.fmap, &mut out.rows);
-        // Sequences are mostly in address order already (Go's units are sorted as
-        // written): checking first saves a stable sort's scratch buffer.
-        if !out.rows.is_sorted_by_key(|r| r.addr) {
-            out.rows.sort_by_key(|r| r.addr);
-        }
-        (out.by_file_line, out.file_groups) = by_file_line(&out.rows, &meta.fmap, self.files.len());
-        out
-    }
-
-    /// The rows of a line program as gimli's `LineRows` yields them (up to its first
-    /// error), end_sequence rows and rows of unnamed files left out.
-    fn gimli_rows(
-        &self,
-        program: gimli::IncompleteLineProgram<Reader<'a>>,
-        fmap: &[u32],
-        rows: &mut Vec<Packed>,
-    ) {
-        let mut it = program.rows();
-        while let Ok(Some((_, row))) = it.next_row() {
-            if row.end_sequence() {
-                continue;
-            }
-            let file = usize::try_from(row.file_index())
-                .ok()
-                .and_then(|k| fmap.get(k).copied())
-                .unwrap_or(NO_FILE);
-            if file == NO_FILE {
-                continue;
-            }
-            let line = row
-                .line()
-                .map_or(0, |l| l.get().min(u64::from(LINE_MASK)) as u32);
-            rows.push(Packed {
-                addr: row.address(),
-                file,
-                line_flags: line
-                    | if row.is_stmt() { IS_STMT } else { 0 }
-                    | if row.prologue_end() { PROLOGUE_END } else { 0 },
-            });
+        match (&self.dwarf, self.units.get(ui as usize)) {
+            (Some(d), Some(meta)) => decode_rows(d, meta, self.files.len()),
+            _ => UnitRows::default(),
         }
     }
 
@@ -488,10 +424,21 @@ impl<'a> LineIndex<'a> {
     /// order so results are deterministic. Errors in one unit skip that unit. Each step
     /// below is one pass (parallel per unit where it can be).
     pub fn build(d: Dwarf<'a>, summary: &Summary) -> LineIndex<'a> {
-        let mut parts: Vec<UnitPart<'a>> = summary
+        LineIndex::build_decoding(d, summary, |_| Vec::new())
+    }
+
+    /// [`build`](Self::build), and meanwhile (while the DIEs are walked) the rows of the
+    /// units naming the files `pick` chooses from the file list: those `FILE:LINE` specs
+    /// will need. Without this they are decoded only after the walk.
+    pub fn build_decoding(
+        d: Dwarf<'a>,
+        summary: &Summary,
+        pick: impl FnOnce(&[String]) -> Vec<u32>,
+    ) -> LineIndex<'a> {
+        let tables: Vec<Vec<Option<String>>> = summary
             .units
             .par_iter()
-            .map(|su| unit_part(&d, su))
+            .map(|su| unit_files(&d, su))
             .collect();
         let mut ix = LineIndex {
             unit_optimized: summary.units.iter().map(|u| u.flags.optimized()).collect(),
@@ -500,9 +447,8 @@ impl<'a> LineIndex<'a> {
             unit_ranges: summary.units.iter().map(|_| OnceLock::new()).collect(),
             ..Default::default()
         };
-        let fmaps = ix.merge_files(&mut parts);
-        let locals = name_functions(&mut parts, &fmaps);
-        ix.units = summary
+        let fmaps = ix.merge_files(tables);
+        let units: Vec<UnitMeta> = summary
             .units
             .iter()
             .zip(fmaps)
@@ -511,45 +457,70 @@ impl<'a> LineIndex<'a> {
                 fmap,
             })
             .collect();
-        ix.unit_inl = parts
+        let early = units_for_files(&units, &ix.file_units, &pick(&ix.files));
+        let nfiles = ix.files.len();
+        let ((), rows) = rayon::join(
+            || ix.read_functions(&d, summary, &units),
+            || {
+                early
+                    .par_iter()
+                    .with_max_len(1)
+                    .map(|&u| (u, decode_rows(&d, &units[u as usize], nfiles)))
+                    .collect::<Vec<_>>()
+            },
+        );
+        for (u, r) in rows {
+            let _ = ix.unit_rows[u as usize].set(r);
+        }
+        ix.units = units;
+        ix.dwarf = Some(d);
+        ix
+    }
+
+    /// Functions and inlined calls from every unit's DIEs.
+    fn read_functions(&mut self, d: &Dwarf<'a>, summary: &Summary, units: &[UnitMeta]) {
+        let mut parts: Vec<UnitPart<'a>> = summary
+            .units
+            .par_iter()
+            .map(|su| unit_part(d, su))
+            .collect();
+        let locals = name_functions(&mut parts, units);
+        self.unit_inl = parts
             .iter_mut()
             .map(|p| UnitInl {
                 recs: std::mem::take(&mut p.inl),
                 complete: p.complete,
             })
             .collect();
-        let globals = ix.assign_function_ids(&locals);
+        let globals = self.assign_function_ids(&locals);
         let mut calls = unit_outputs(&mut parts, &globals);
         drop(globals);
         drop(parts);
-        ix.place_bodies(&calls);
-        ix.group_inlined(&calls);
+        self.place_bodies(&calls);
+        self.group_inlined(&calls);
         calls.par_iter_mut().for_each(|o| {
             o.bodies = Vec::new();
             // Stable: the first inlined call at a PC names it.
             o.inlined.sort_by_key(|x| x.0);
             o.inlined.dedup_by_key(|x| x.0);
         });
-        ix.bodies.sort_unstable();
-        ix.calls = calls;
-        ix.dwarf = Some(d);
-        ix
+        self.bodies.sort_unstable();
+        self.calls = calls;
     }
 
     /// Files: distinct paths, sorted; each unit's table mapped onto them (returned, one
     /// map per unit), and the units that name each file.
-    fn merge_files(&mut self, parts: &mut [UnitPart<'a>]) -> Vec<Vec<u32>> {
-        let mut all: Vec<&str> = parts
+    fn merge_files(&mut self, tables: Vec<Vec<Option<String>>>) -> Vec<Vec<u32>> {
+        let mut all: Vec<&str> = tables
             .iter()
-            .flat_map(|p| p.files.iter().flatten().map(String::as_str))
+            .flat_map(|t| t.iter().flatten().map(String::as_str))
             .collect();
         all.par_sort_unstable();
         all.dedup();
-        let fmaps: Vec<Vec<u32>> = parts
+        let fmaps: Vec<Vec<u32>> = tables
             .par_iter()
-            .map(|p| {
-                p.files
-                    .iter()
+            .map(|t| {
+                t.iter()
                     .map(|f| match f {
                         Some(f) => all.binary_search(&f.as_str()).map_or(NO_FILE, |i| i as u32),
                         None => NO_FILE,
@@ -559,9 +530,7 @@ impl<'a> LineIndex<'a> {
             .collect();
         self.files = all.iter().map(|s| s.to_string()).collect();
         drop(all);
-        for p in parts.iter_mut() {
-            p.files = Vec::new();
-        }
+        drop(tables);
         self.file_units = vec![Vec::new(); self.files.len()];
         for (ui, fmap) in fmaps.iter().enumerate() {
             let mut mine: Vec<u32> = fmap.iter().copied().filter(|&g| g != NO_FILE).collect();
@@ -645,7 +614,7 @@ impl<'a> LineIndex<'a> {
 /// Names through abstract origins, in parallel: per unit, each sub's function name as an
 /// index into the unit's distinct names (first-appearance order), and call files mapped
 /// to global file ids.
-fn name_functions<'a>(parts: &mut [UnitPart<'a>], fmaps: &[Vec<u32>]) -> Vec<UnitNames<'a>> {
+fn name_functions<'a>(parts: &mut [UnitPart<'a>], units: &[UnitMeta]) -> Vec<UnitNames<'a>> {
     // Named DIEs are sorted by offset (units are in offset order, DIEs in DFS order,
     // which is offset order).
     let named: Vec<(usize, &'a [u8])> =
@@ -658,8 +627,8 @@ fn name_functions<'a>(parts: &mut [UnitPart<'a>], fmaps: &[Vec<u32>]) -> Vec<Uni
     };
     parts
         .par_iter_mut()
-        .zip(fmaps)
-        .map(|(p, fmap)| {
+        .zip(units)
+        .map(|(p, UnitMeta { fmap, .. })| {
             let mut u = UnitNames::default();
             let mut by_name: FxHashMap<&'a [u8], u32> = FxHashMap::default();
             // Inlined calls repeat their origins: offsets hash faster than names.
@@ -747,8 +716,6 @@ struct UnitOut {
 /// until the merge maps them to global file ids.
 #[derive(Default)]
 struct UnitPart<'a> {
-    /// The line table's files by file index (`None` for unnamed or index 0 before DWARF 5).
-    files: Vec<Option<String>>,
     subs: Vec<Sub<'a>>,
     /// (offset, name) of every named subprogram or inlined subroutine, in DIE order.
     named: Vec<(usize, &'a [u8])>,
@@ -850,26 +817,108 @@ struct SubAttrs<'a> {
     trampoline: bool,
 }
 
+/// The unit's line-table files by file index (`None` for unnamed ones, and index 0
+/// before DWARF 5).
+fn unit_files(d: &Dwarf<'_>, su: &super::Unit) -> Vec<Option<String>> {
+    let mut files = Vec::new();
+    let Some(unit) = super::open_unit(d, su) else {
+        return files;
+    };
+    if let Some(program) = unit.line_program.as_ref() {
+        let header = program.header();
+        if header.version() < 5 {
+            files.push(None);
+        }
+        for f in header.file_names() {
+            files.push(super::file_path(d, &unit, header, f));
+        }
+    }
+    files
+}
+
 fn unit_part<'a>(d: &Dwarf<'a>, su: &super::Unit) -> UnitPart<'a> {
     let mut out = UnitPart::default();
     let Some(unit) = super::open_unit(d, su) else {
         return out;
     };
-    if let Some(program) = unit.line_program.as_ref() {
-        let header = program.header();
-        if header.version() < 5 {
-            out.files.push(None);
-        }
-        for f in header.file_names() {
-            out.files.push(super::file_path(d, &unit, header, f));
-        }
-    }
     out.complete = walk_dies(d, &unit, Walk::Index, &mut out);
     // Units are read in parallel and all kept until the merge: do not keep the
     // doubling slack of their vectors too (it set the peak memory of `where`).
     out.subs.shrink_to_fit();
     out.named.shrink_to_fit();
     out.inl.shrink_to_fit();
+    out
+}
+
+/// The rows of one unit's line program, sorted and indexed by (file, line).
+fn decode_rows(d: &Dwarf<'_>, meta: &UnitMeta, nfiles: usize) -> UnitRows {
+    let mut out = UnitRows::default();
+    let Some(unit) = super::open_unit_at(d, meta.offset) else {
+        return out;
+    };
+    let Some(program) = unit.line_program.clone() else {
+        return out;
+    };
+    // About one row per byte of line program at most: reserve once, no regrowth
+    // (untouched capacity costs nothing; big ones are served by huge pages).
+    out.rows = crate::binary::hugepage::vec_with_capacity(program.header().raw_program_buf().len());
+    gimli_rows(program, &meta.fmap, &mut out.rows);
+    // Sequences are mostly in address order already (Go's units are sorted as
+    // written): checking first saves a stable sort's scratch buffer.
+    if !out.rows.is_sorted_by_key(|r| r.addr) {
+        out.rows.sort_by_key(|r| r.addr);
+    }
+    (out.by_file_line, out.file_groups) = by_file_line(&out.rows, &meta.fmap, nfiles);
+    out
+}
+
+/// The rows of a line program as gimli's `LineRows` yields them (up to its first
+/// error), end_sequence rows and rows of unnamed files left out.
+fn gimli_rows(
+    program: gimli::IncompleteLineProgram<Reader<'_>>,
+    fmap: &[u32],
+    rows: &mut Vec<Packed>,
+) {
+    let mut it = program.rows();
+    while let Ok(Some((_, row))) = it.next_row() {
+        if row.end_sequence() {
+            continue;
+        }
+        let file = usize::try_from(row.file_index())
+            .ok()
+            .and_then(|k| fmap.get(k).copied())
+            .unwrap_or(NO_FILE);
+        if file == NO_FILE {
+            continue;
+        }
+        let line = row
+            .line()
+            .map_or(0, |l| l.get().min(u64::from(LINE_MASK)) as u32);
+        rows.push(Packed {
+            addr: row.address(),
+            file,
+            line_flags: line
+                | if row.is_stmt() { IS_STMT } else { 0 }
+                | if row.prologue_end() { PROLOGUE_END } else { 0 },
+        });
+    }
+}
+
+/// The units naming any of `files`, each once, largest first.
+fn units_for_files(units: &[UnitMeta], file_units: &[Vec<u32>], files: &[u32]) -> Vec<u32> {
+    let mut out: Vec<u32> = files
+        .iter()
+        .filter_map(|&f| file_units.get(f as usize))
+        .flatten()
+        .copied()
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    let size = |u: u32| {
+        let next = units.get(u as usize + 1).map_or(usize::MAX, |m| m.offset);
+        next.saturating_sub(units[u as usize].offset)
+    };
+    out.sort_by_key(|&u| std::cmp::Reverse(size(u)));
     out
 }
 

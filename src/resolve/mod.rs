@@ -117,6 +117,45 @@ fn unbound(spec: &str, rule: &crate::diagnostic::Rule, msg: String) -> Resolutio
     }
 }
 
+/// The files each distinct `FILE` of the `FILE:LINE` specs matches among `files`.
+fn spec_files<S: AsRef<str> + Sync>(
+    specs: &[S],
+    files: &[String],
+    windows: bool,
+) -> Vec<(String, Vec<u32>)> {
+    use rayon::prelude::*;
+    let mut bases: Vec<String> = specs
+        .par_iter()
+        .filter(|s| s.as_ref().len() <= MAX_SPEC_LEN)
+        .filter_map(|s| match locspec::parse(s.as_ref()) {
+            Ok(LocSpec::Normal {
+                base,
+                line: Some(_),
+            }) => Some(base),
+            _ => None,
+        })
+        .collect();
+    bases.sort_unstable();
+    bases.dedup();
+    bases
+        .into_par_iter()
+        .map(|base| {
+            let m = matching_files(&base, files, windows);
+            (base, m)
+        })
+        .collect()
+}
+
+/// The ids of the `files` that `base` names (Delve's partial-path match).
+fn matching_files(base: &str, files: &[String], windows: bool) -> Vec<u32> {
+    files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| locspec::partial_path_match(base, f, windows))
+        .map(|(i, _)| i as u32)
+        .collect()
+}
+
 impl<'t> Resolver<'t> {
     /// A resolver with the newest Delve's rules.
     pub fn new(target: &'t Target) -> Resolver<'t> {
@@ -124,16 +163,42 @@ impl<'t> Resolver<'t> {
     }
 
     pub fn with_rules(target: &'t Target, rules: DelveRules) -> Resolver<'t> {
+        Resolver::for_specs(target, rules, &[] as &[&str])
+    }
+
+    /// A resolver that is about to resolve `specs`: the line tables their `FILE:LINE`
+    /// specs need are decoded while the index is built (on a big binary most of a
+    /// batch's time is those two), not after.
+    pub fn for_specs<S: AsRef<str> + Sync>(
+        target: &'t Target,
+        rules: DelveRules,
+        specs: &[S],
+    ) -> Resolver<'t> {
+        let windows = target.goos() == "windows";
+        let mut matched: Vec<(String, Vec<u32>)> = Vec::new();
         let (index, has_dwarf) = match (target.gimli(), target.dwarf()) {
-            (Some(d), Some(s)) => (LineIndex::build(d, s), true),
+            (Some(d), Some(s)) => (
+                LineIndex::build_decoding(d, s, |files| {
+                    matched = spec_files(specs, files, windows);
+                    matched
+                        .iter()
+                        .filter(|(_, m)| m.len() == 1)
+                        .map(|(_, m)| m[0])
+                        .collect()
+                }),
+                true,
+            ),
             _ => (LineIndex::default(), false),
         };
-        let windows = target.goos() == "windows";
         let test_binary = index.function_by_name("testing.MainStart").is_some()
             || index.function_by_name("main.main").is_some()
                 && index.files.iter().any(|f| f.ends_with("_testmain.go"));
+        let file_matches = Memo::default();
+        for (base, m) in matched {
+            file_matches.get_or(base.as_str(), || m);
+        }
         Resolver {
-            file_matches: Memo::default(),
+            file_matches,
             breakable_lines: Memo::default(),
             candidate_lines: Memo::default(),
             closest: Memo::default(),
@@ -431,13 +496,7 @@ impl<'t> Resolver<'t> {
     }
 
     fn match_files(&self, base: &str) -> Vec<u32> {
-        self.index
-            .files
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| locspec::partial_path_match(base, f, self.windows))
-            .map(|(i, _)| i as u32)
-            .collect()
+        matching_files(base, &self.index.files, self.windows)
     }
 
     fn bound(&self, spec: &str, pcs: Vec<u64>) -> Resolution {
