@@ -100,6 +100,9 @@ pub struct Resolver<'t> {
     names127: OnceLock<Names127>,
     /// Function names by trigram, for hints on a miss. Built on the first miss.
     name_index: OnceLock<closest::NameIndex>,
+    /// Distinct base names of the files: (the file a base is cut from, where the base
+    /// starts in it, every file with that base), in file order.
+    file_bases: OnceLock<Vec<(u32, usize, Vec<u32>)>>,
 }
 
 fn unbound(spec: &str, rule: &crate::diagnostic::Rule, msg: String) -> Resolution {
@@ -203,6 +206,7 @@ impl<'t> Resolver<'t> {
             candidate_lines: Memo::default(),
             closest: Memo::default(),
             name_index: OnceLock::new(),
+            file_bases: OnceLock::new(),
             names127: OnceLock::new(),
             target,
             index,
@@ -887,21 +891,48 @@ impl<'t> Resolver<'t> {
         self.closest.get_or(name, || {
             // Most files cannot score above the threshold: a character count says so
             // without scoring them.
+            // Each distinct base name is scored once (packages repeat doc.go, util.go...).
             let bound = closest::JaroBound::new(name);
-            let mut close: Vec<(f64, &String)> = self
-                .index
-                .files
+            let files = &self.index.files;
+            let mut close: Vec<(f64, u32)> = self
+                .file_bases()
                 .iter()
-                .filter_map(|f| {
-                    let base = f.rsplit('/').next().unwrap_or(f);
+                .filter_map(|(f, at, all)| {
+                    let base = &files[*f as usize][*at..];
                     bound
                         .may_exceed(base, 0.8)
-                        .then(|| (strsim::jaro_winkler(name, base), f))
+                        .then(|| (strsim::jaro_winkler(name, base), all))
                 })
                 .filter(|x| x.0 > 0.8)
+                .flat_map(|(score, all)| all.iter().map(move |&f| (score, f)))
                 .collect();
-            close.sort_by(|a, b| b.0.total_cmp(&a.0));
-            close.iter().take(3).map(|x| x.1.clone()).collect()
+            // Best first; files in file order among equal scores.
+            close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            close
+                .iter()
+                .take(3)
+                .map(|x| files[x.1 as usize].clone())
+                .collect()
+        })
+    }
+
+    fn file_bases(&self) -> &[(u32, usize, Vec<u32>)] {
+        self.file_bases.get_or_init(|| {
+            let mut at: FxHashMap<&str, usize> = FxHashMap::default();
+            let mut out: Vec<(u32, usize, Vec<u32>)> = Vec::new();
+            for (i, f) in self.index.files.iter().enumerate() {
+                let start = f.rfind('/').map_or(0, |k| k + 1);
+                match at.entry(&f[start..]) {
+                    std::collections::hash_map::Entry::Occupied(e) => {
+                        out[*e.get()].2.push(i as u32)
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(out.len());
+                        out.push((i as u32, start, vec![i as u32]));
+                    }
+                }
+            }
+            out
         })
     }
 
