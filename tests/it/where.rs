@@ -445,3 +445,45 @@ fn a_devel_delves_version_is_asked_once() {
     assert!(run().ends_with("(1.27.10)"));
     assert_eq!(runs(), 2);
 }
+
+/// A batch resolved by a resolver that decoded its files' line tables while its index
+/// was built (`Resolver::for_specs`, what `where` does) answers exactly as one that
+/// decodes on first use, spec by spec: every line of every main-package file plus
+/// function specs, on DWARF 4 and 5, optimised and not.
+#[test]
+fn early_decoding_changes_no_answer() {
+    use debugdoctor::resolve::{DelveRules, Resolver};
+    let mut compared = 0;
+    for (go, program, variant) in [
+        ("1.25.5", "closures", "default"),
+        ("1.25.5", "closures", "noopt"),
+        ("1.27.3", "generics", "default"),
+        ("1.25.5", "inline", "default"),
+        ("1.25.5", "rangefunc", "noopt"),
+        ("1.27.3", "methods", "default"),
+        ("1.21.13", "hello", "default"),
+        ("1.19.8", "hello", "noopt"),
+    ] {
+        let b = bin(go, program, variant);
+        let target = debugdoctor::Target::open(&b).unwrap();
+        let lazy = Resolver::new(&target);
+        let dir = format!("/{program}/");
+        let mut specs: Vec<String> = vec!["main.main".into(), "main.nosuch".into()];
+        for f in lazy.index.files.iter().filter(|f| f.contains(&dir)) {
+            specs.extend((0..=160).map(|l| format!("{f}:{l}")));
+        }
+        specs.push(format!("{program}/nosuch.go:3"));
+        assert!(
+            specs.len() > 160,
+            "{go} {program} {variant}: no files under {dir}"
+        );
+        let early = Resolver::for_specs(&target, DelveRules::default(), &specs);
+        let one_by_one: Vec<_> = specs.iter().map(|s| lazy.resolve(s)).collect();
+        let batch = early.resolve_all(&specs);
+        let a = serde_json::to_value(&one_by_one).unwrap();
+        let b = serde_json::to_value(&batch).unwrap();
+        assert_eq!(a, b, "go{go} {program}/{variant}");
+        compared += specs.len();
+    }
+    assert!(compared > 1000, "{compared}");
+}
