@@ -26,16 +26,6 @@ pub(crate) fn dlv120() -> PathBuf {
     common::require_tool("/usr/bin/dlv").to_path_buf()
 }
 
-fn node_modules() -> PathBuf {
-    let p = common::repo_root().join(".cache/npm/node_modules");
-    assert!(
-        p.join("@vscode/debugadapter-testsupport").exists(),
-        "{}: @vscode/debugadapter-testsupport missing: run scripts/toolchains",
-        p.display()
-    );
-    p
-}
-
 /// A directory of ours under target/ (never the shared cache).
 fn work_dir(name: &str) -> PathBuf {
     let target = Path::new(env!("CARGO_BIN_EXE_debugdoctor"))
@@ -93,20 +83,7 @@ pub(crate) fn session(dir: &Path, dlv: &Path, proxy: bool, mut sc: Value) -> Val
     }
     let file = dir.join(if proxy { "proxy.json" } else { "direct.json" });
     std::fs::write(&file, sc.to_string()).unwrap();
-    let out = Command::new("node")
-        .arg(common::repo_root().join("tests/dap/session.js"))
-        .arg(&file)
-        .env("NODE_PATH", node_modules())
-        .current_dir(dir)
-        .output()
-        .expect("node");
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let v = common::dap_session(&file, dir, &[]);
     assert!(
         v.get("fatal").is_none(),
         "{}: {}",

@@ -415,29 +415,7 @@ fn dap_launch(name: &str, dlv: &Path, go: &str, extra: Value) -> Session {
     });
     let file = dir.join("scenario.json");
     std::fs::write(&file, sc.to_string()).unwrap();
-    let node_modules = common::repo_root().join(".cache/npm/node_modules");
-    assert!(
-        node_modules
-            .join("@vscode/debugadapter-testsupport")
-            .exists(),
-        "{}: run scripts/toolchains",
-        node_modules.display()
-    );
-    let out = Command::new("node")
-        .arg(common::repo_root().join("tests/dap/session.js"))
-        .arg(&file)
-        .env("NODE_PATH", node_modules)
-        .env_remove("GOFLAGS")
-        .current_dir(&dir)
-        .output()
-        .expect("node");
-    let result: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let result = common::dap_session(&file, &dir, &["GOFLAGS"]);
     // The launch response is in the log once tee has written it.
     let deadline = Instant::now() + Duration::from_secs(10);
     let text = loop {

@@ -270,3 +270,33 @@ pub fn deny_ptrace() -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// Runs the DAP client tests/dap/session.js on the scenario `file` (in `dir`, with the
+/// npm packages scripts/toolchains installs, and without the `unset` environment
+/// variables) and returns the document it prints.
+pub fn dap_session(file: &Path, dir: &Path, unset: &[&str]) -> Value {
+    let node_modules = repo_root().join(".cache/npm/node_modules");
+    assert!(
+        node_modules
+            .join("@vscode/debugadapter-testsupport")
+            .exists(),
+        "{}: @vscode/debugadapter-testsupport missing: run scripts/toolchains",
+        node_modules.display()
+    );
+    let mut cmd = Command::new("node");
+    cmd.arg(repo_root().join("tests/dap/session.js"))
+        .arg(file)
+        .env("NODE_PATH", node_modules)
+        .current_dir(dir);
+    for k in unset {
+        cmd.env_remove(k);
+    }
+    let out = cmd.output().expect("node");
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
