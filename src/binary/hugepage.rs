@@ -1,6 +1,6 @@
 //! Large buffers (inflated DWARF sections, decoded line rows) are written once, start to
 //! end, right after they are allocated: with 4 KiB pages that is one page fault per
-//! 4 KiB (a third of `where`'s time on a big binary was the kernel's). Asking for
+//! 4 KiB (a fifth of `where`'s CPU time on a big binary went to such faults). Asking for
 //! transparent huge pages on such a buffer makes it one fault per 2 MiB. Advice only:
 //! a kernel without THP, or one set to `never`, ignores it.
 

@@ -8,6 +8,9 @@
 //! `FILE:LINE` spec only decodes the units whose file table names `FILE`, and a PC only
 //! the unit of the function holding it. The address ranges of inlined calls (which split
 //! a line's PCs between inlined copies) are likewise read per unit when first needed.
+//! The file tables are read before the DIE walk, so a caller that already knows its
+//! specs (`where`) has the units they need decoded during the walk instead of after it
+//! ([`LineIndex::build_decoding`]).
 //!
 //! Units' code does not interleave, so a PC's row is found in its function's unit; a PC
 //! outside every function falls back to searching all units.
