@@ -18,14 +18,13 @@ What it does
 
 Why it breaks debugging
   It depends on the part. Corrupt DWARF: Delve 1.20.2 refuses the binary ("could not
-  open debug info", or the zlib error when the DWARF is in a separate debug file); Delve
-  1.27.1 warns "no debug info found" and works from the pclntab alone, as for a stripped
-  binary: main.main binds, file:line breakpoints and locals do not; with the DWARF in a
-  damaged debug file not even main.main binds. A damaged line table can crash Delve
-  itself. The pclntab is read by the Go runtime: with its header magic gone
-  the program dies at start-up ("runtime: pcHeader: magic= 0x0 ..."), before main.main,
-  with or without a debugger; a wrong function count in its header is read by neither
-  Delve nor the runtime. Corrupt build info does not matter to Delve; it costs
+  open debug info", or the inflater's error when the DWARF is in a separate debug
+  file); Delve 1.27.1 warns "no debug info found" and works from the pclntab alone, as
+  for a stripped binary: main.main binds, file:line breakpoints and locals do not; with
+  the DWARF in a damaged debug file not even main.main binds. The pclntab is read by
+  the Go runtime: with its header magic gone the program dies at start-up ("runtime:
+  pcHeader: magic= 0x0 ..."), before main.main, with or without a debugger; a wrong
+  function count in its header is read by neither Delve nor the runtime. Corrupt build info does not matter to Delve; it costs
   `go version -m` ("not a Go executable") and the findings that depend on build
   settings. The usual causes are a truncated download or copy, a packer or post-link
   tool that rewrote the file, or a disk error. This is not the same as "not a Go
@@ -40,15 +39,15 @@ Verified with
   build (dlv exec, break main.main, continue), each copy raising this finding. Build
   info pointer size 3: both bind and stop at main.main. pclntab function count 2^60:
   both bind and stop at main.main. pclntab magic zeroed: both bind main.main, and the
-  program stops in runtime.throw ("runtime: pcHeader: magic= 0x0") instead. 64 bytes
-  flipped in the zlib data of .debug_info: 1.20.2 fails with "could not open debug
-  info"; 1.27.1 binds and stops at main.main, but main.go:26 fails with "could not find
-  file ..., binary is stripped" and locals with "no debug information present in
-  binary". The same in .debug_line: both panic ("integer divide by zero"). The same
-  in the .debug_info of a separate debug file found by build-id
-  (debug-info-directories): 1.20.2 fails with "zlib: invalid checksum"; 1.27.1 starts,
-  `break main.main` fails with `location "main.main" not found` and the program runs to
-  its end (tests/it/explain_verified.rs).
+  program stops in runtime.throw ("runtime: pcHeader: magic= 0x0") instead. The zlib
+  data of .debug_info made impossible to inflate (its first block given the reserved
+  type): 1.20.2 fails with "could not open debug info"; 1.27.1 binds and stops at
+  main.main, but main.go:26 fails with "could not find file ..., binary is stripped"
+  and locals with "no debug information present in binary". The same in .debug_line:
+  the same as for .debug_info. The same in the .debug_info of a separate debug file
+  found by build-id (debug-info-directories): 1.20.2 fails with "flate: corrupt input
+  before offset 1"; 1.27.1 starts, `break main.main` fails with `location "main.main"
+  not found` and the program runs to its end (tests/it/explain_verified.rs).
 
 How to verify by hand
   go version -m app            (fails on corrupt build info)
