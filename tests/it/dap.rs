@@ -47,15 +47,6 @@ fn proxy_as_dlv(dir: &Path) -> PathBuf {
     link
 }
 
-/// The absolute path the binary records for a source file ending in `suffix`.
-fn source_in(binary: &Path, suffix: &str) -> String {
-    let t = debugdoctor::Target::open(binary).unwrap();
-    let r = debugdoctor::resolve::Resolver::new(&t);
-    let f = r.files_matching(suffix);
-    assert_eq!(f.len(), 1, "{suffix} in {}", binary.display());
-    r.index.files[f[0] as usize].clone()
-}
-
 fn go_env(go: &str, dir: &Path) -> Value {
     let bin = common::go_tool(go).parent().unwrap().to_path_buf();
     json!({
@@ -238,7 +229,7 @@ fn exec_scenario(binary: &Path, files: Value, dir: &Path) -> Value {
 fn dap_exec_optimised_binary_127() {
     let dir = work_dir("exec127");
     let bin = common::fixture("1.25.5", "hello", "default").path;
-    let main = source_in(&bin, "hello/main.go");
+    let main = common::source_in(&bin, "hello/main.go");
     let elsewhere = "/nonexistent/checkout/hello/main.go";
     let files = json!([{"path": main, "lines": [21, 24, 12]}, {"path": elsewhere, "lines": [26]}]);
     let sc = exec_scenario(&bin, files, &dir);
@@ -398,7 +389,7 @@ fn test_mode(name: &str, dlv: &Path, go: &str) {
 fn dap_exec_delve_120() {
     let dir = work_dir("exec120");
     let bin = common::fixture("1.19.8", "hello", "default").path;
-    let main = source_in(&bin, "hello/main.go");
+    let main = common::source_in(&bin, "hello/main.go");
     let sc = exec_scenario(&bin, json!([{"path": main, "lines": [21, 24]}]), &dir);
     let proxied = direct_and_proxied(&dir, &dlv120(), sc);
     let m = proxied["breakpoints"][0][1]["message"].as_str().unwrap();
@@ -412,7 +403,7 @@ fn dap_refuses_another_user() {
     let dir = work_dir("intruder");
     let _ = std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o755));
     let bin = common::fixture("1.25.5", "hello", "noopt").path;
-    let main = source_in(&bin, "hello/main.go");
+    let main = common::source_in(&bin, "hello/main.go");
     let mut sc = exec_scenario(&bin, json!([{"path": main, "lines": [21]}]), &dir);
     sc["intruder"] = json!(true);
     let proxied = session(&dir, &dlv127(), true, sc);
@@ -791,7 +782,7 @@ fn dap_attach_120() {
 fn attach(name: &str, dlv: &Path, go: &str) {
     let dir = work_dir(name);
     let bin = common::fixture(go, "hello", "default").path;
-    let main = source_in(&bin, "hello/main.go");
+    let main = common::source_in(&bin, "hello/main.go");
     let mut target = Command::new(&bin)
         .arg("sleep")
         .stdout(Stdio::null())
@@ -889,7 +880,7 @@ fn dap_listen_address_in_use() {
 fn dap_follow_exec_breakpoint_event_127() {
     let dir = work_dir("followexec127");
     let child = common::fixture("1.25.5", "hello", "noopt").path;
-    let child_main = source_in(&child, "hello/main.go");
+    let child_main = common::source_in(&child, "hello/main.go");
     let src = dir.join("parent");
     std::fs::create_dir_all(&src).unwrap();
     std::fs::write(src.join("go.mod"), "module example.com/parent\n\ngo 1.21\n").unwrap();

@@ -106,15 +106,6 @@ fn stopped_in(out: &str, fun: &str) -> bool {
     })
 }
 
-/// The absolute path the binary records for a file ending in `suffix`.
-fn source_in(binary: &Path, suffix: &str) -> String {
-    let t = debugdoctor::Target::open(binary).unwrap();
-    let r = debugdoctor::resolve::Resolver::new(&t);
-    let f = r.files_matching(suffix);
-    assert_eq!(f.len(), 1, "{suffix} in {}", binary.display());
-    r.index.files[f[0] as usize].clone()
-}
-
 fn write_exec(path: &Path, bytes: &[u8]) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::write(path, bytes).unwrap();
@@ -161,7 +152,7 @@ fn dd110_corrupt_parts_under_delve() {
         let d = scratch(&format!("dd110-{go}"));
         let fixture = common::fixture(go, "hello", "default").path;
         let whole = std::fs::read(&fixture).unwrap();
-        let main_go = source_in(&fixture, "hello/main.go");
+        let main_go = common::source_in(&fixture, "hello/main.go");
         let script = format!("break main.main\nbreak {main_go}:26\ncontinue\nlocals\nexit\n");
         let xdg = d.join("xdg");
         let copy = |name: &str, edit: &dyn Fn(&mut Vec<u8>)| -> PathBuf {

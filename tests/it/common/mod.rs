@@ -300,3 +300,12 @@ pub fn dap_session(file: &Path, dir: &Path, unset: &[&str]) -> Value {
         )
     })
 }
+
+/// The absolute path `binary` records for a source file ending in `suffix` (exactly one).
+pub fn source_in(binary: &Path, suffix: &str) -> String {
+    let t = debugdoctor::Target::open(binary).unwrap();
+    let r = debugdoctor::resolve::Resolver::new(&t);
+    let f = r.files_matching(suffix);
+    assert_eq!(f.len(), 1, "{suffix} in {}", binary.display());
+    r.index.files[f[0] as usize].clone()
+}
