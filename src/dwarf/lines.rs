@@ -1130,10 +1130,6 @@ fn sub_entry<'a>(
         }
     };
     let low = a.low.and_then(|v| d.attr_address(unit, v).ok().flatten());
-    let list = || {
-        a.ranges
-            .and_then(|v| d.attr_ranges_offset(unit, v).ok().flatten())
-    };
     let picked = match low {
         Some(low) => {
             let high = high_pc(d, unit, low, a.high);
@@ -1150,7 +1146,9 @@ fn sub_entry<'a>(
             Some((low, high))
         }
         None => {
-            let list = list();
+            let list = a
+                .ranges
+                .and_then(|v| d.attr_ranges_offset(unit, v).ok().flatten());
             if let (true, false, Some(id), Some(l)) = (inlined, ranges, off, list) {
                 out.inl.push(InlRec {
                     id,

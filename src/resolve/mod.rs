@@ -100,9 +100,9 @@ pub struct Resolver<'t> {
     names127: OnceLock<Names127>,
     /// Function names by trigram, for hints on a miss. Built on the first miss.
     name_index: OnceLock<closest::NameIndex>,
-    /// Distinct base names of the files: (the file a base is cut from, where the base
-    /// starts in it, every file with that base), in file order.
-    file_bases: OnceLock<Vec<(u32, usize, Vec<u32>)>>,
+    /// Distinct base names of the files: (where the base starts in the first of its
+    /// files, every file with that base), in file order.
+    file_bases: OnceLock<Vec<(usize, Vec<u32>)>>,
 }
 
 fn unbound(spec: &str, rule: &crate::diagnostic::Rule, msg: String) -> Resolution {
@@ -129,14 +129,7 @@ fn spec_files<S: AsRef<str> + Sync>(
     use rayon::prelude::*;
     let mut bases: Vec<String> = specs
         .par_iter()
-        .filter(|s| s.as_ref().len() <= MAX_SPEC_LEN)
-        .filter_map(|s| match locspec::parse(s.as_ref()) {
-            Ok(LocSpec::Normal {
-                base,
-                line: Some(_),
-            }) => Some(base),
-            _ => None,
-        })
+        .filter_map(|s| line_spec_file(s.as_ref()))
         .collect();
     bases.sort_unstable();
     bases.dedup();
@@ -147,6 +140,30 @@ fn spec_files<S: AsRef<str> + Sync>(
             (base, m)
         })
         .collect()
+}
+
+/// The FILE of a `FILE:LINE` spec, parsed as [`Resolver::resolve`] parses it; `None` for
+/// any other spec, and for one too long to resolve.
+fn line_spec_file(spec: &str) -> Option<String> {
+    if spec.len() > MAX_SPEC_LEN {
+        return None;
+    }
+    match locspec::parse(spec) {
+        Ok(LocSpec::Normal {
+            base,
+            line: Some(_),
+        }) => Some(base),
+        _ => None,
+    }
+}
+
+/// The files whose line tables are worth decoding ahead, from what each spec's FILE
+/// matched: a FILE naming exactly one file (an ambiguous one binds nothing), each once.
+fn unambiguous_files<'m>(matches: impl Iterator<Item = &'m [u32]>) -> Vec<u32> {
+    let mut files: Vec<u32> = matches.filter(|m| m.len() == 1).map(|m| m[0]).collect();
+    files.sort_unstable();
+    files.dedup();
+    files
 }
 
 /// The ids of the `files` that `base` names (Delve's partial-path match).
@@ -183,11 +200,7 @@ impl<'t> Resolver<'t> {
             (Some(d), Some(s)) => (
                 LineIndex::build_decoding(d, s, |files| {
                     matched = spec_files(specs, files, windows);
-                    matched
-                        .iter()
-                        .filter(|(_, m)| m.len() == 1)
-                        .map(|(_, m)| m[0])
-                        .collect()
+                    unambiguous_files(matched.iter().map(|(_, m)| m.as_slice()))
                 }),
                 true,
             ),
@@ -566,20 +579,12 @@ impl<'t> Resolver<'t> {
         // Decode the line tables the FILE:LINE specs need first, all together: spread
         // over the threads by size instead of specs waiting on each other's units.
         if self.has_dwarf && specs.len() > 1 {
-            let mut files: Vec<u32> = specs
+            let matched: Vec<Vec<u32>> = specs
                 .par_iter()
-                .filter_map(|s| match locspec::parse(s.as_ref()) {
-                    Ok(LocSpec::Normal {
-                        base,
-                        line: Some(_),
-                    }) => Some(self.file_candidates(&base)),
-                    _ => None,
-                })
-                .filter(|f| f.len() == 1)
-                .flatten()
+                .filter_map(|s| line_spec_file(s.as_ref()))
+                .map(|base| self.file_candidates(&base))
                 .collect();
-            files.sort_unstable();
-            files.dedup();
+            let files = unambiguous_files(matched.iter().map(Vec::as_slice));
             // The function names tables, which most specs consult (a FILE:LINE spec may
             // name a function too), are built meanwhile instead of after.
             let names = specs.iter().any(|s| self.needs_names127(s.as_ref()));
@@ -889,16 +894,16 @@ impl<'t> Resolver<'t> {
     /// Up to three files whose base name is closest to `name` (cached per name).
     fn closest_files(&self, name: &str) -> Arc<[String]> {
         self.closest.get_or(name, || {
-            // Most files cannot score above the threshold: a character count says so
+            // Each distinct base name is scored once (packages repeat doc.go, util.go...),
+            // and most cannot score above the threshold: a character count says so
             // without scoring them.
-            // Each distinct base name is scored once (packages repeat doc.go, util.go...).
             let bound = closest::JaroBound::new(name);
             let files = &self.index.files;
             let mut close: Vec<(f64, u32)> = self
                 .file_bases()
                 .iter()
-                .filter_map(|(f, at, all)| {
-                    let base = &files[*f as usize][*at..];
+                .filter_map(|(at, all)| {
+                    let base = &files[all[0] as usize][*at..];
                     bound
                         .may_exceed(base, 0.8)
                         .then(|| (strsim::jaro_winkler(name, base), all))
@@ -916,19 +921,19 @@ impl<'t> Resolver<'t> {
         })
     }
 
-    fn file_bases(&self) -> &[(u32, usize, Vec<u32>)] {
+    fn file_bases(&self) -> &[(usize, Vec<u32>)] {
         self.file_bases.get_or_init(|| {
             let mut at: FxHashMap<&str, usize> = FxHashMap::default();
-            let mut out: Vec<(u32, usize, Vec<u32>)> = Vec::new();
+            let mut out: Vec<(usize, Vec<u32>)> = Vec::new();
             for (i, f) in self.index.files.iter().enumerate() {
                 let start = f.rfind('/').map_or(0, |k| k + 1);
                 match at.entry(&f[start..]) {
                     std::collections::hash_map::Entry::Occupied(e) => {
-                        out[*e.get()].2.push(i as u32)
+                        out[*e.get()].1.push(i as u32)
                     }
                     std::collections::hash_map::Entry::Vacant(e) => {
                         e.insert(out.len());
-                        out.push((i as u32, start, vec![i as u32]));
+                        out.push((start, vec![i as u32]));
                     }
                 }
             }
