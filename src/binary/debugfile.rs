@@ -63,14 +63,18 @@ pub fn search(image: &Image, debug_dirs: &[PathBuf]) -> DebugFileSearch {
             let Some(p) = build_id_path(root, id) else {
                 break;
             };
-            let user = debug_dirs.contains(root);
-            if let (true, Some(parent)) = (user, p.parent().and_then(Path::parent)) {
-                let delve_layout = p.strip_prefix(parent).map(|rel| root.join(rel)).ok();
-                paths.push(p);
-                paths.extend(delve_layout);
+            // ROOT/.build-id/ab/cdef.debug, then, for a directory the user named,
+            // ROOT/ab/cdef.debug.
+            let delve_layout = if debug_dirs.contains(root) {
+                p.parent()
+                    .and_then(Path::parent)
+                    .and_then(|build_id| p.strip_prefix(build_id).ok())
+                    .map(|rel| root.join(rel))
             } else {
-                paths.push(p);
-            }
+                None
+            };
+            paths.push(p);
+            paths.extend(delve_layout);
         }
         for p in paths {
             result.tried.push(p.clone());
