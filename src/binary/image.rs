@@ -123,6 +123,10 @@ pub struct Image {
     /// Everything read from the headers.
     meta: Parsed,
     decompressed: Vec<OnceLock<std::result::Result<Vec<u8>, String>>>,
+    /// The static symbol table's count and known names, scanned on first use: only
+    /// `check` and the pclntab search of a binary without a `.gopclntab` ask, and on a
+    /// big Go binary the scan is a millisecond that `where` need not wait for.
+    symbols: OnceLock<SymbolScan>,
 }
 
 /// What parsing the headers yields, whatever holds the bytes.
@@ -139,9 +143,7 @@ struct Parsed {
     relative_address_base: u64,
     build_id: Option<Vec<u8>>,
     debuglink: Option<(String, u32)>,
-    symbol_count: usize,
     dynamic_symbol_count: usize,
-    known_symbols: Vec<(&'static str, u64, u64)>,
 }
 
 impl std::fmt::Debug for Image {
@@ -248,6 +250,7 @@ impl Image {
             head,
             decompressed: meta.sections.iter().map(|_| OnceLock::new()).collect(),
             meta,
+            symbols: OnceLock::new(),
         }
     }
 
@@ -317,7 +320,24 @@ impl Image {
     }
     /// Number of named entries in the static symbol table (0 when stripped with `-s`).
     pub fn symbol_count(&self) -> usize {
-        self.meta.symbol_count
+        self.symbols().count
+    }
+
+    /// The symbol table scanned (once). The headers parsed at open are parsed again; a
+    /// file that changed since reads as having no symbols.
+    fn symbols(&self) -> &SymbolScan {
+        fn scan<'d, R: object::ReadRef<'d>>(data: R) -> SymbolScan {
+            object::File::parse(data)
+                .map(|f| scan_symbols(&f))
+                .unwrap_or_default()
+        }
+        self.symbols.get_or_init(|| match &self.backing {
+            Backing::Memory(data) => scan(&data[..]),
+            Backing::File { file, .. } => match file.try_clone() {
+                Ok(f) => scan(&object::ReadCache::new(BlockReader::new(f, self.len))),
+                Err(_) => SymbolScan::default(),
+            },
+        })
     }
     pub fn dynamic_symbol_count(&self) -> usize {
         self.meta.dynamic_symbol_count
@@ -520,6 +540,9 @@ impl Image {
         match info.compression {
             Compression::None => Ok(raw.to_vec()),
             Compression::ElfZlib | Compression::ZdebugZlib => {
+                if let Some(out) = inflate_whole(info, stream) {
+                    return Ok(out);
+                }
                 let mut z = Inflater::new(info);
                 z.feed(stream)?;
                 z.finish()
@@ -566,8 +589,8 @@ impl Image {
     pub fn symbol(&self, name: &str) -> Option<(u64, u64)> {
         if KNOWN_SYMBOLS.contains(&name) {
             return self
-                .meta
-                .known_symbols
+                .symbols()
+                .known
                 .iter()
                 .find(|k| k.0 == name)
                 .map(|k| (k.1, k.2));
@@ -727,6 +750,54 @@ impl<'i> Inflater<'i> {
     }
 }
 
+/// A whole zlib stream inflated in one call, when it inflates to exactly the declared
+/// size; `None` otherwise (a corrupt, short or long stream), for [`Inflater`] to report
+/// what is wrong as it always has.
+fn inflate_whole(info: &SectionInfo, stream: &[u8]) -> Option<Vec<u8>> {
+    let n = one_shot_size(info, stream.len())?;
+    let mut out: Vec<u8> = super::hugepage::vec_with_capacity(n);
+    out.resize(n, 0);
+    inflate_into(stream, &mut out).then_some(out)
+}
+
+/// Inflating in one call needs the whole declared size zeroed first; streaming touches
+/// only what the stream really holds. So a declared size out of proportion to the
+/// compressed one (DWARF inflates 2 to 4 times; a damaged or hostile header can declare
+/// gigabytes) is left to [`Inflater`]: the declared size, when at most 32 times `c`.
+fn one_shot_size(info: &SectionInfo, c: usize) -> Option<usize> {
+    let n = usize::try_from(info.uncompressed_size).ok()?;
+    (n <= c.saturating_mul(32)).then_some(n)
+}
+
+/// Whether `stream` inflates to exactly `out.len()` bytes (into `out`).
+fn inflate_into(stream: &[u8], out: &mut [u8]) -> bool {
+    libdeflater::Decompressor::new().zlib_decompress(stream, out) == Ok(out.len())
+}
+
+/// [`inflate_whole`] on the stream read from the file, read into the same buffer just
+/// past where the section inflates to (one allocation instead of two; the tail is let go
+/// afterwards); `None` on any failure.
+fn read_and_inflate(
+    file: &std::fs::File,
+    info: &SectionInfo,
+    (off, size): (u64, u64),
+) -> Option<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    let c = usize::try_from(size - info.compressed_offset).ok()?;
+    let n = one_shot_size(info, c)?;
+    let mut buf: Vec<u8> = super::hugepage::vec_with_capacity(n.checked_add(c)?);
+    buf.resize(n + c, 0);
+    let (out, stream) = buf.split_at_mut(n);
+    file.read_exact_at(stream, off + info.compressed_offset)
+        .ok()?;
+    if !inflate_into(stream, out) {
+        return None;
+    }
+    buf.truncate(n);
+    buf.shrink_to_fit();
+    Some(buf)
+}
+
 /// Inflates a zlib-compressed section read from `file` in blocks (never the whole
 /// compressed section in memory at once). A short read is an error, as in [`read_exact`].
 fn inflate_file(
@@ -741,6 +812,12 @@ fn inflate_file(
             "section {}: compression header past its end",
             info.name
         ));
+    }
+    // The whole stream read at once and inflated in one call (libdeflate: a third less
+    // CPU than streaming); any failure, read or inflate, takes the block-by-block path
+    // below, whose errors are the ones reported.
+    if let Some(out) = read_and_inflate(file, info, (off, size)) {
+        return Ok(out);
     }
     let mut z = Inflater::new(info);
     let mut buf = vec![0u8; CHUNK.min(size) as usize];
@@ -852,10 +929,6 @@ fn parse<'d, R: object::ReadRef<'d>>(
         .ok()
         .flatten()
         .map(|(name, crc)| (String::from_utf8_lossy(name).into_owned(), crc));
-    let SymbolScan {
-        count: symbol_count,
-        known: known_symbols,
-    } = scan_symbols(&file);
     Ok(Parsed {
         format,
         architecture: file.architecture(),
@@ -869,9 +942,7 @@ fn parse<'d, R: object::ReadRef<'d>>(
         relative_address_base: file.relative_address_base(),
         build_id,
         debuglink,
-        symbol_count,
         dynamic_symbol_count: file.dynamic_symbols().count(),
-        known_symbols,
     })
 }
 

@@ -115,7 +115,7 @@ pub fn load(image: &Image) -> Result<Dwarf<'_>, DwarfError> {
     // Inflate the sections gimli will touch in parallel (the dominant cost on big
     // binaries), and never the location lists: debugdoctor reads no variable locations,
     // and they are a quarter of Go's DWARF.
-    let wanted: Vec<usize> = LOADED
+    let mut wanted: Vec<usize> = LOADED
         .iter()
         .filter_map(|&id| {
             section_names(id)
@@ -123,8 +123,16 @@ pub fn load(image: &Image) -> Result<Dwarf<'_>, DwarfError> {
                 .find_map(|n| image.section_index(n))
         })
         .collect();
-    wanted.par_iter().for_each(|&i| {
-        let _ = image.section_bytes(i);
+    // Largest first, each thread taking the next when it is done: the two biggest
+    // (.debug_info, .debug_line) start at once and the rest fill in behind the first to
+    // finish.
+    wanted.sort_by_key(|&i| std::cmp::Reverse(image.sections()[i].size));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = rayon::current_num_threads().min(wanted.len());
+    (0..workers).into_par_iter().with_max_len(1).for_each(|_| {
+        while let Some(&i) = wanted.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+            let _ = image.section_bytes(i);
+        }
     });
     let mut first_err = None;
     let dwarf = gimli::Dwarf::load(|id| -> Result<Reader<'_>, gimli::Error> {
@@ -139,10 +147,14 @@ pub fn load(image: &Image) -> Result<Dwarf<'_>, DwarfError> {
             }
         }
     })?;
-    match first_err {
-        Some(e) => Err(DwarfError::Section(e)),
-        None => Ok(dwarf),
-    }
+    let mut dwarf = match first_err {
+        Some(e) => return Err(DwarfError::Section(e)),
+        None => dwarf,
+    };
+    // Go's units share one abbreviation table: parsed once here instead of each time a
+    // unit is opened (every unit is opened several times).
+    dwarf.populate_abbreviations_cache(gimli::AbbreviationsCacheStrategy::All);
+    Ok(dwarf)
 }
 
 /// One compile unit: for Go, one package (its name is the import path).
