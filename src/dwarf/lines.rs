@@ -94,16 +94,15 @@ impl Packed {
 struct UnitRows {
     /// Every row of every sequence (end_sequence rows excluded), sorted by address.
     rows: Vec<Packed>,
-    /// `line << 32 | index into rows`, grouped by file, each group sorted: the rows in
-    /// (file, line, address) order, searched without reading `rows`.
-    by_file_line: Vec<u64>,
+    /// Indices into `rows`, grouped by file, each group in (line, address) order.
+    by_file_line: Vec<u32>,
     /// (file, start, end) of each file's group in `by_file_line`, sorted by file.
     file_groups: Vec<(u32, u32, u32)>,
 }
 
 impl UnitRows {
-    /// Keys of the rows of `file`, sorted by line.
-    fn file_keys(&self, file: u32) -> &[u64] {
+    /// Indices of the rows of `file`, by line.
+    fn file_keys(&self, file: u32) -> &[u32] {
         match self.file_groups.binary_search_by_key(&file, |g| g.0) {
             Ok(i) => {
                 let (_, a, b) = self.file_groups[i];
@@ -113,12 +112,12 @@ impl UnitRows {
         }
     }
 
-    /// Keys of the rows of exactly `file:line`, by address.
-    fn line_range(&self, file: u32, line: u32) -> &[u64] {
+    /// Indices of the rows of exactly `file:line`, by address.
+    fn line_range(&self, file: u32, line: u32) -> &[u32] {
         let keys = self.file_keys(file);
-        let line = u64::from(line);
-        let lo = keys.partition_point(|k| k >> 32 < line);
-        let hi = lo + keys[lo..].partition_point(|k| k >> 32 <= line);
+        let line_of = |&k: &u32| self.rows[k as usize].line();
+        let lo = keys.partition_point(|k| line_of(k) < line);
+        let hi = lo + keys[lo..].partition_point(|k| line_of(k) <= line);
         &keys[lo..hi]
     }
 }
@@ -271,7 +270,7 @@ impl<'a> LineIndex<'a> {
             let (Some(d), Some(meta)) = (&self.dwarf, self.units.get(unit as usize)) else {
                 return Vec::new();
             };
-            let mut v = match self.unit_inl.get(unit as usize) {
+            let v = match self.unit_inl.get(unit as usize) {
                 Some(inl) if inl.complete => expand_inl(d, meta.offset, &inl.recs),
                 _ => {
                     let mut out = UnitPart::default();
@@ -281,11 +280,7 @@ impl<'a> LineIndex<'a> {
                     out.ranges
                 }
             };
-            for (i, r) in v.iter_mut().enumerate() {
-                r.seq = i as u32;
-            }
-            v.sort_unstable_by_key(|r| (r.lo, r.seq));
-            v
+            in_address_order(v)
         })
     }
 
@@ -402,7 +397,7 @@ impl<'a> LineIndex<'a> {
         for &u in units {
             let ur = self.rows_of(u);
             v.extend(ur.line_range(file, line).iter().map(|&k| {
-                let r = &ur.rows[k as u32 as usize];
+                let r = &ur.rows[k as usize];
                 (r.addr, r.line_flags & IS_STMT != 0)
             }));
         }
@@ -416,7 +411,11 @@ impl<'a> LineIndex<'a> {
         let mut v = Vec::new();
         for &u in units {
             let ur = self.rows_of(u);
-            v.extend(ur.file_keys(file).iter().map(|&k| (k >> 32) as u32));
+            v.extend(
+                ur.file_keys(file)
+                    .iter()
+                    .map(|&k| ur.rows[k as usize].line()),
+            );
         }
         v.sort_unstable();
         v.dedup();
@@ -514,25 +513,45 @@ impl<'a> LineIndex<'a> {
     /// Files: distinct paths, sorted; each unit's table mapped onto them (returned, one
     /// map per unit), and the units that name each file.
     fn merge_files(&mut self, tables: Vec<Vec<Option<String>>>) -> Vec<Vec<u32>> {
-        let mut all: Vec<&str> = tables
+        // Each distinct path numbered as first seen (units repeat most of their files),
+        // then the numbers mapped to the paths' sorted order.
+        let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut distinct: Vec<&str> = Vec::new();
+        let first: Vec<Vec<u32>> = tables
             .iter()
-            .flat_map(|t| t.iter().flatten().map(String::as_str))
-            .collect();
-        all.par_sort_unstable();
-        all.dedup();
-        let fmaps: Vec<Vec<u32>> = tables
-            .par_iter()
             .map(|t| {
                 t.iter()
                     .map(|f| match f {
-                        Some(f) => all.binary_search(&f.as_str()).map_or(NO_FILE, |i| i as u32),
+                        Some(f) => *seen.entry(f.as_str()).or_insert_with(|| {
+                            distinct.push(f.as_str());
+                            distinct.len() as u32 - 1
+                        }),
                         None => NO_FILE,
                     })
                     .collect()
             })
             .collect();
-        self.files = all.iter().map(|s| s.to_string()).collect();
-        drop(all);
+        let mut order: Vec<u32> = (0..distinct.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| distinct[i as usize]);
+        let mut rank = vec![0u32; distinct.len()];
+        for (r, &i) in order.iter().enumerate() {
+            rank[i as usize] = r as u32;
+        }
+        let fmaps: Vec<Vec<u32>> = first
+            .into_iter()
+            .map(|mut m| {
+                for g in m.iter_mut().filter(|g| **g != NO_FILE) {
+                    *g = rank[*g as usize];
+                }
+                m
+            })
+            .collect();
+        self.files = order
+            .iter()
+            .map(|&i| distinct[i as usize].to_string())
+            .collect();
+        drop(seen);
+        drop(distinct);
         drop(tables);
         self.file_units = vec![Vec::new(); self.files.len()];
         for (ui, fmap) in fmaps.iter().enumerate() {
@@ -747,6 +766,16 @@ struct UnitInl {
     complete: bool,
 }
 
+/// A unit's inlined-call ranges (in reading order) numbered in that order and sorted
+/// by (address, number).
+fn in_address_order(mut v: Vec<InlRange>) -> Vec<InlRange> {
+    for (i, r) in v.iter_mut().enumerate() {
+        r.seq = i as u32;
+    }
+    v.sort_unstable_by_key(|r| (r.lo, r.seq));
+    v
+}
+
 /// Every range of the recorded inlined calls of the unit at `offset`, in reading order:
 /// what [`Walk::Ranges`] collects, without walking the DIEs again.
 fn expand_inl<'a>(d: &Dwarf<'a>, offset: usize, recs: &[InlRec]) -> Vec<InlRange> {
@@ -928,16 +957,17 @@ fn units_for_files(units: &[UnitMeta], file_units: &[Vec<u32>], files: &[u32]) -
 thread_local! {
     /// Global file id → rank among one unit's files (`u32::MAX` between uses).
     static FILE_RANK: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// [`by_file_line`]'s scratch: row indices in line order.
+    static BY_LINE: std::cell::Cell<Vec<u32>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// Lines above this are ordered by comparison instead of counting.
 const COUNTED_LINES: u32 = 1 << 20;
 
-/// Keys `line << 32 | index` of `rows` ordered by (file, line, index), and each file's
-/// (file, start, end) in them, files being the unit's own (`fmap`'s global ids, in
-/// order). Two stable counting sorts, by line then by file, over indices already in
-/// order: no comparisons.
-fn by_file_line(rows: &[Packed], fmap: &[u32], files: usize) -> (Vec<u64>, Vec<(u32, u32, u32)>) {
+/// Indices of `rows` ordered by (file, line, index), and each file's (file, start, end)
+/// in them, files being the unit's own (`fmap`'s global ids, in order). Two stable
+/// counting sorts, by line then by file, over indices already in order: no comparisons.
+fn by_file_line(rows: &[Packed], fmap: &[u32], files: usize) -> (Vec<u32>, Vec<(u32, u32, u32)>) {
     let mut mine: Vec<u32> = fmap
         .iter()
         .copied()
@@ -969,8 +999,11 @@ fn by_file_line(rows: &[Packed], fmap: &[u32], files: usize) -> (Vec<u64>, Vec<(
         for i in 1..start.len() {
             start[i] += start[i - 1];
         }
-        // Indices by line (stable), or all of them when lines are too large to count.
-        let by_line: Vec<u32> = if max_line < COUNTED_LINES {
+        // Indices by line (stable), or all of them when lines are too large to count;
+        // in a buffer the thread keeps (fresh memory costs a page fault per 4 KiB).
+        let mut by_line = BY_LINE.take();
+        by_line.clear();
+        if max_line < COUNTED_LINES {
             let mut at = vec![0u32; max_line as usize + 2];
             for r in rows {
                 at[r.line() as usize + 1] += 1;
@@ -978,23 +1011,22 @@ fn by_file_line(rows: &[Packed], fmap: &[u32], files: usize) -> (Vec<u64>, Vec<(
             for i in 1..at.len() {
                 at[i] += at[i - 1];
             }
-            let mut v = vec![0u32; rows.len()];
+            by_line.resize(rows.len(), 0);
             for (i, r) in rows.iter().enumerate() {
                 let slot = &mut at[r.line() as usize];
-                v[*slot as usize] = i as u32;
+                by_line[*slot as usize] = i as u32;
                 *slot += 1;
             }
-            v
         } else {
-            (0..rows.len() as u32).collect()
-        };
-        let mut keys = vec![0u64; start[n] as usize];
+            by_line.extend(0..rows.len() as u32);
+        }
+        let mut keys = vec![0u32; start[n] as usize];
         let mut fill = start.clone();
         for &i in &by_line {
             let r = &rows[i as usize];
             if let Some(k) = rank_of(r) {
                 let slot = &mut fill[k as usize];
-                keys[*slot as usize] = u64::from(r.line()) << 32 | u64::from(i);
+                keys[*slot as usize] = i;
                 *slot += 1;
             }
         }
@@ -1002,7 +1034,8 @@ fn by_file_line(rows: &[Packed], fmap: &[u32], files: usize) -> (Vec<u64>, Vec<(
         for (k, w) in start.windows(2).enumerate() {
             if w[0] < w[1] {
                 if max_line >= COUNTED_LINES {
-                    keys[w[0] as usize..w[1] as usize].sort_unstable();
+                    keys[w[0] as usize..w[1] as usize]
+                        .sort_unstable_by_key(|&i| (rows[i as usize].line(), i));
                 }
                 groups.push((mine[k], w[0], w[1]));
             }
@@ -1010,6 +1043,7 @@ fn by_file_line(rows: &[Packed], fmap: &[u32], files: usize) -> (Vec<u64>, Vec<(
         for &g in &mine {
             rank[g as usize] = u32::MAX;
         }
+        BY_LINE.set(by_line);
         (keys, groups)
     })
 }
