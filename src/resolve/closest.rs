@@ -69,12 +69,65 @@ impl NameIndex {
             .into_iter()
             .map(|(i, _)| i as usize)
             .filter_map(|i| {
-                let s = strsim::jaro_winkler(query, name(i)?);
+                let s = jaro_winkler(query, name(i)?);
                 (s > threshold).then_some((s, i))
             })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.into_iter().take(n).map(|(_, i)| i).collect()
+    }
+}
+
+/// `strsim::jaro_winkler(a, b)`, bit for bit: on ASCII strings (file and function names)
+/// the same matches, transpositions and floating-point operations in the same order,
+/// computed on bytes over each character's match window only (strsim rescans `b` from
+/// its start for every character of `a`, allocates, and decodes UTF-8); anything else
+/// is strsim's.
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    const MAX: usize = 256;
+    if !a.is_ascii() || !b.is_ascii() || a.len() > MAX || b.len() > MAX {
+        return strsim::jaro_winkler(a, b);
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (al, bl) = (a.len(), b.len());
+    if al == 0 && bl == 0 {
+        return 1.0;
+    } else if al == 0 || bl == 0 {
+        return 0.0;
+    }
+    let range = (al.max(bl) / 2).saturating_sub(1);
+    let (mut af, mut bf) = ([false; MAX], [false; MAX]);
+    let mut matches = 0usize;
+    for (i, &x) in a.iter().enumerate() {
+        for j in i.saturating_sub(range)..bl.min(i + range + 1) {
+            if x == b[j] && !bf[j] {
+                af[i] = true;
+                bf[j] = true;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut bs = (0..bl).filter(|&j| bf[j]).map(|j| b[j]);
+    for (i, &x) in a.iter().enumerate() {
+        if af[i] && bs.next() != Some(x) {
+            transpositions += 1;
+        }
+    }
+    transpositions /= 2;
+    let sim = ((matches as f64 / al as f64)
+        + (matches as f64 / bl as f64)
+        + ((matches - transpositions) as f64 / matches as f64))
+        / 3.0;
+    if sim > 0.7 {
+        let prefix = a.iter().take(4).zip(b).take_while(|(x, y)| x == y).count();
+        sim + 0.1 * prefix as f64 * (1.0 - sim)
+    } else {
+        sim
     }
 }
 
@@ -152,6 +205,55 @@ mod tests {
         assert_eq!(got.first().map(|&i| names[i]), Some("main.greet"));
         assert!(ix.closest(name, "zzzzzz", 0.85, 3).is_empty());
         assert!(ix.closest(name, &"x".repeat(1000), 0.85, 3).is_empty());
+    }
+
+    #[test]
+    fn jaro_winkler_is_strsims_bit_for_bit() {
+        // Names alike and unlike, of every length up to 12 over a small alphabet (so
+        // that matches, windows and transpositions vary), and real file names.
+        let mut words: Vec<String> = [
+            "",
+            "a",
+            "main.go",
+            "mian.go",
+            "doc.go",
+            "mkbuiltin.go",
+            "builtin.go",
+            "types.go",
+            "typecheck.go",
+            "AMD64Ops.go",
+            "rewriteAMD64.go",
+            "asm_amd64.s",
+            "öঙ香.go",
+            "main.(*T).String",
+            "main.(*T).Strnig",
+            "cmd/compile/internal/ssa",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..400 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 13) as usize;
+            words.push(
+                (0..len)
+                    .map(|k| b"abcab.go"[((state >> (3 * k)) % 8) as usize] as char)
+                    .collect(),
+            );
+        }
+        words.push("x".repeat(300));
+        for a in &words {
+            for b in &words {
+                let (ours, theirs) = (jaro_winkler(a, b), strsim::jaro_winkler(a, b));
+                assert_eq!(
+                    ours.to_bits(),
+                    theirs.to_bits(),
+                    "{a:?} {b:?}: {ours} {theirs}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ pub mod rules;
 
 use std::sync::{Arc, OnceLock};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use crate::diagnostic::RuleId;
@@ -103,6 +103,10 @@ pub struct Resolver<'t> {
     /// Distinct base names of the files: (where the base starts in the first of its
     /// files, every file with that base), in file order.
     file_bases: OnceLock<Vec<(usize, Vec<u32>)>>,
+    /// The files by last path component, for matching a spec's FILE.
+    file_index: OnceLock<FileIndex>,
+    /// Hashes of the names' last dot-separated components (see `may_name_function`).
+    name_tails: OnceLock<FxHashSet<u64>>,
 }
 
 fn unbound(spec: &str, rule: &crate::diagnostic::Rule, msg: String) -> Resolution {
@@ -124,6 +128,7 @@ fn unbound(spec: &str, rule: &crate::diagnostic::Rule, msg: String) -> Resolutio
 fn spec_files<S: AsRef<str> + Sync>(
     specs: &[S],
     files: &[String],
+    by_last: &FileIndex,
     windows: bool,
 ) -> Vec<(String, Vec<u32>)> {
     use rayon::prelude::*;
@@ -136,7 +141,7 @@ fn spec_files<S: AsRef<str> + Sync>(
     bases
         .into_par_iter()
         .map(|base| {
-            let m = matching_files(&base, files, windows);
+            let m = matching_files(&base, files, by_last, windows);
             (base, m)
         })
         .collect()
@@ -166,13 +171,43 @@ fn unambiguous_files<'m>(matches: impl Iterator<Item = &'m [u32]>) -> Vec<u32> {
     files
 }
 
-/// The ids of the `files` that `base` names (Delve's partial-path match).
-fn matching_files(base: &str, files: &[String], windows: bool) -> Vec<u32> {
-    files
+/// File ids by the last component of their path as Delve's partial-path match compares
+/// paths (lower case, `\\` as `/`, on Windows).
+type FileIndex = FxHashMap<String, Vec<u32>>;
+
+/// The last `/`-separated component of `path` as [`locspec::partial_path_match`] compares it.
+fn last_component(path: &str, windows: bool) -> std::borrow::Cow<'_, str> {
+    let last = |p: &str| p.rfind('/').map_or(0, |k| k + 1);
+    if windows {
+        let p = path.to_lowercase().replace('\\', "/");
+        p[last(&p)..].to_string().into()
+    } else {
+        path[last(path)..].into()
+    }
+}
+
+fn file_index(files: &[String], windows: bool) -> FileIndex {
+    let mut by_last = FileIndex::default();
+    for (i, f) in files.iter().enumerate() {
+        by_last
+            .entry(last_component(f, windows).into_owned())
+            .or_default()
+            .push(i as u32);
+    }
+    by_last
+}
+
+/// The ids of the `files` that `base` names (Delve's partial-path match). A path that
+/// `base` names ends in `base`'s last component, so only the files `by_last` lists
+/// under it are compared, not every file.
+fn matching_files(base: &str, files: &[String], by_last: &FileIndex, windows: bool) -> Vec<u32> {
+    by_last
+        .get(last_component(base, windows).as_ref())
+        .map(Vec::as_slice)
+        .unwrap_or_default()
         .iter()
-        .enumerate()
-        .filter(|(_, f)| locspec::partial_path_match(base, f, windows))
-        .map(|(i, _)| i as u32)
+        .copied()
+        .filter(|&i| locspec::partial_path_match(base, &files[i as usize], windows))
         .collect()
 }
 
@@ -196,10 +231,12 @@ impl<'t> Resolver<'t> {
     ) -> Resolver<'t> {
         let windows = target.goos() == "windows";
         let mut matched: Vec<(String, Vec<u32>)> = Vec::new();
+        let by_last = OnceLock::new();
         let (index, has_dwarf) = match (target.gimli(), target.dwarf()) {
             (Some(d), Some(s)) => (
                 LineIndex::build_decoding(d, s, |files| {
-                    matched = spec_files(specs, files, windows);
+                    let by_last = by_last.get_or_init(|| file_index(files, windows));
+                    matched = spec_files(specs, files, by_last, windows);
                     unambiguous_files(matched.iter().map(|(_, m)| m.as_slice()))
                 }),
                 true,
@@ -220,6 +257,8 @@ impl<'t> Resolver<'t> {
             closest: Memo::default(),
             name_index: OnceLock::new(),
             file_bases: OnceLock::new(),
+            file_index: by_last,
+            name_tails: OnceLock::new(),
             names127: OnceLock::new(),
             target,
             index,
@@ -449,13 +488,38 @@ impl<'t> Resolver<'t> {
         if self.rules == DelveRules::V1_20 && base.contains('[') {
             return false;
         }
-        if locspec::parse_func_spec(&base).is_none() {
+        let Some(fs) = locspec::parse_func_spec(&base) else {
             return false;
-        }
+        };
         match self.index.function_by_name(&base) {
             Some(i) => base.contains('[') || self.delve_name(i) != base,
-            None => true,
+            None => self.may_name_function(&fs.base),
         }
+    }
+
+    /// Whether some function's base name (as either Delve splits names) may be `base`.
+    /// A base is the part of a name after one of its dots, to the end (or the whole
+    /// name), so it ends in the name's last dot-separated component; a generic name is
+    /// also matched without its type arguments, whose last component is added too. A
+    /// `false` is certain; a `true` (or a hash collision) only means looking. It spares
+    /// building the name tables for `FILE:LINE` specs: no function's base is `go`.
+    fn may_name_function(&self, base: &str) -> bool {
+        use std::hash::BuildHasher;
+        let tail = |s: &str| -> u64 {
+            rustc_hash::FxBuildHasher.hash_one(&s[s.rfind('.').map_or(0, |i| i + 1)..])
+        };
+        self.name_tails
+            .get_or_init(|| {
+                let mut tails = FxHashSet::default();
+                for f in &self.index.functions {
+                    tails.insert(tail(&f.name));
+                    if f.name.contains('[') {
+                        tails.insert(tail(&locspec::name_without_type_params(&f.name)));
+                    }
+                }
+                tails
+            })
+            .contains(&tail(base))
     }
 
     /// Delve 1.27's `findFuncCandidates`: generic names first, then every function whose
@@ -472,6 +536,9 @@ impl<'t> Resolver<'t> {
             if !spec.contains('[') && self.delve_name(i) == spec {
                 return vec![vec![i]];
             }
+        }
+        if !self.may_name_function(&fs.base) {
+            return Vec::new();
         }
         let n = self.names127();
         let parse = self.name_parser();
@@ -513,7 +580,11 @@ impl<'t> Resolver<'t> {
     }
 
     fn match_files(&self, base: &str) -> Vec<u32> {
-        matching_files(base, &self.index.files, self.windows)
+        let files = &self.index.files;
+        let by_last = self
+            .file_index
+            .get_or_init(|| file_index(files, self.windows));
+        matching_files(base, files, by_last, self.windows)
     }
 
     fn bound(&self, spec: &str, pcs: Vec<u64>) -> Resolution {
@@ -587,10 +658,13 @@ impl<'t> Resolver<'t> {
             let files = unambiguous_files(matched.iter().map(Vec::as_slice));
             // The function names tables, which most specs consult (a FILE:LINE spec may
             // name a function too), are built meanwhile instead of after.
-            let names = specs.iter().any(|s| self.needs_names127(s.as_ref()));
             rayon::join(
                 || self.index.prefetch_files(&files),
-                || names.then(|| self.names127()),
+                || {
+                    if specs.iter().any(|s| self.needs_names127(s.as_ref())) {
+                        self.names127();
+                    }
+                },
             );
         }
         specs.par_iter().map(|s| self.resolve(s.as_ref())).collect()
@@ -906,7 +980,7 @@ impl<'t> Resolver<'t> {
                     let base = &files[all[0] as usize][*at..];
                     bound
                         .may_exceed(base, 0.8)
-                        .then(|| (strsim::jaro_winkler(name, base), all))
+                        .then(|| (closest::jaro_winkler(name, base), all))
                 })
                 .filter(|x| x.0 > 0.8)
                 .flat_map(|(score, all)| all.iter().map(move |&f| (score, f)))
@@ -1055,6 +1129,61 @@ mod tests {
         assert_eq!(g1.addresses[0].line, 26);
         let f = r.index.file_id(&l21.addresses[0].file).unwrap();
         assert!(r.breakable(f).contains(&35));
+    }
+
+    /// The file index finds exactly the files a scan of every file with Delve's
+    /// partial-path match finds: every suffix of every path of a real binary, in other
+    /// case and with `\\` for Windows, and names no file has.
+    #[test]
+    fn file_index_matches_what_a_scan_matches() {
+        let t = fixture(".cache/fixtures/go1.25.5/cgo/default/cgo");
+        let r = Resolver::new(&t);
+        let files = &r.index.files;
+        assert!(files.len() > 100, "{} files", files.len());
+        let mut bases: Vec<String> = vec!["".into(), "/".into(), "x/".into(), "nosuch.go".into()];
+        for f in files {
+            for (i, _) in f.match_indices('/') {
+                bases.push(f[i + 1..].to_string());
+                bases.push(f[i..].to_string());
+            }
+            bases.push(f.clone());
+            bases.push(f.to_uppercase().replace('/', "\\"));
+        }
+        for windows in [false, true] {
+            let by_last = file_index(files, windows);
+            for b in &bases {
+                let scan: Vec<u32> = (0..files.len() as u32)
+                    .filter(|&i| locspec::partial_path_match(b, &files[i as usize], windows))
+                    .collect();
+                assert_eq!(
+                    matching_files(b, files, &by_last, windows),
+                    scan,
+                    "{b:?} windows={windows}"
+                );
+            }
+        }
+    }
+
+    /// `may_name_function` never says no to a base some function has, as either Delve
+    /// splits names (generic instantiations, closures, methods, C functions).
+    #[test]
+    fn may_name_function_misses_no_base() {
+        for rel in [
+            ".cache/fixtures/go1.25.5/generics/default/generics",
+            ".cache/fixtures/go1.25.5/closures/default/closures",
+            ".cache/fixtures/go1.25.5/cgocallback/default/cgocallback",
+        ] {
+            let t = fixture(rel);
+            for rules in [DelveRules::V1_20, DelveRules::V1_27] {
+                let r = Resolver::with_rules(&t, rules);
+                let n = r.names127();
+                assert!(n.by_base.len() > 100, "{rel}");
+                for base in n.by_base.keys().chain(n.generic_by_base.keys()) {
+                    assert!(r.may_name_function(base), "{rel} {rules:?}: {base:?}");
+                }
+                assert!(!r.may_name_function("go"), "{rel}");
+            }
+        }
     }
 
     #[test]
