@@ -70,7 +70,25 @@ fn no_command(ctx: &cli::Context) -> u8 {
     cli::EXIT_USAGE
 }
 
+/// glibc's heaps grow 64 MiB at a time instead of 128 KiB (`M_TOP_PAD`). Each step of
+/// a thread's heap is an `mprotect`, which takes the lock of the address space that the
+/// other thread's page faults wait on: on cmd/compile a 1,000-spec `where` made 810 of
+/// them and now makes 15, and took 70 ms (125 ms of CPU) instead of 62 (111). Pages of
+/// the pad never touched cost nothing: peak RSS grew by 1-2 MB. Nothing elsewhere.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn grow_heaps_in_large_steps() {
+    // SAFETY: mallopt only sets a tuning parameter of glibc's allocator, and this runs
+    // first in main, before any other thread exists.
+    unsafe {
+        nix::libc::mallopt(nix::libc::M_TOP_PAD, 64 << 20);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn grow_heaps_in_large_steps() {}
+
 fn main() -> ExitCode {
+    grow_heaps_in_large_steps();
     // Under the name `dlv` (a symlink or copy for vscode-go's `go.alternateTools`), and for
     // `dap`, the arguments are Delve's: clap does not see them.
     #[cfg(target_os = "linux")]
