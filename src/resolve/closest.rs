@@ -196,6 +196,33 @@ impl JaroBound {
 mod tests {
     use super::*;
 
+    /// Names alike and unlike: file and function names, non-ASCII, empty.
+    const SAMPLE_NAMES: &[&str] = &[
+        "",
+        "a",
+        "main.go",
+        "mian.go",
+        "doc.go",
+        "mkbuiltin.go",
+        "builtin.go",
+        "types.go",
+        "typecheck.go",
+        "ssa.go",
+        "closure.go",
+        "öঙ香.go",
+        "testöঙ香test",
+        "testabctest",
+        "AMD64Ops.go",
+        "rewriteAMD64.go",
+        "x.s",
+        "asm_amd64.s",
+        "zz",
+        "gen.go",
+        "main.(*T).String",
+        "main.(*T).Strnig",
+        "cmd/compile/internal/ssa",
+    ];
+
     #[test]
     fn finds_near_names_only() {
         let names = ["main.main", "main.greet", "fmt.Println", "strconv.Itoa"];
@@ -209,28 +236,9 @@ mod tests {
 
     #[test]
     fn jaro_winkler_is_strsims_bit_for_bit() {
-        // Names alike and unlike, of every length up to 12 over a small alphabet (so
-        // that matches, windows and transpositions vary), and real file names.
-        let mut words: Vec<String> = [
-            "",
-            "a",
-            "main.go",
-            "mian.go",
-            "doc.go",
-            "mkbuiltin.go",
-            "builtin.go",
-            "types.go",
-            "typecheck.go",
-            "AMD64Ops.go",
-            "rewriteAMD64.go",
-            "asm_amd64.s",
-            "öঙ香.go",
-            "main.(*T).String",
-            "main.(*T).Strnig",
-            "cmd/compile/internal/ssa",
-        ]
-        .map(String::from)
-        .to_vec();
+        // The sample names, and every length up to 12 over a small alphabet (so that
+        // matches, windows and transpositions vary).
+        let mut words: Vec<String> = SAMPLE_NAMES.iter().map(|s| s.to_string()).collect();
         let mut state = 0x2545_f491_4f6c_dd1du64;
         for _ in 0..400 {
             state ^= state << 13;
@@ -258,28 +266,7 @@ mod tests {
 
     #[test]
     fn jaro_bound_never_drops_a_passing_candidate() {
-        let words = [
-            "",
-            "a",
-            "main.go",
-            "mian.go",
-            "doc.go",
-            "mkbuiltin.go",
-            "builtin.go",
-            "types.go",
-            "typecheck.go",
-            "ssa.go",
-            "closure.go",
-            "öঙ香.go",
-            "testöঙ香test",
-            "testabctest",
-            "AMD64Ops.go",
-            "rewriteAMD64.go",
-            "x.s",
-            "asm_amd64.s",
-            "zz",
-            "gen.go",
-        ];
+        let words = SAMPLE_NAMES;
         for a in words {
             let b = JaroBound::new(a);
             for c in words {
