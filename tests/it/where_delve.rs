@@ -132,6 +132,8 @@ fn where_agrees_with_delve() {
     let mut compared = 0;
     let mut bound = 0;
     let mut failures = Vec::new();
+    // (Go version, kind of spec) → (compared, agreed), for the closing notes.
+    let mut counts: BTreeMap<(String, &str), (usize, usize)> = BTreeMap::new();
     for fx in &fixtures {
         let target = debugdoctor::Target::open(&fx.path).unwrap();
         let r = Resolver::with_rules(&target, DelveRules::V1_20);
@@ -189,6 +191,24 @@ fn where_agrees_with_delve() {
             if d.is_some() {
                 bound += 1;
             }
+            let kind = if s.starts_with('*') {
+                "address"
+            } else if s.contains(".go:") {
+                "line"
+            } else if s
+                .rsplit_once(':')
+                .is_some_and(|(_, l)| l.bytes().all(|b| b.is_ascii_digit()))
+            {
+                "func:line"
+            } else if s.contains('.') {
+                "function"
+            } else {
+                "partial"
+            };
+            let go = fx.go.clone().unwrap_or_default();
+            let c = counts.entry((go, kind)).or_default();
+            c.0 += 1;
+            c.1 += usize::from(ours == d);
             if ours != d {
                 let key = format!("{} {s}", fx.label());
                 if !allow.contains(&key) {
@@ -201,6 +221,13 @@ fn where_agrees_with_delve() {
         "compared {compared} specs on {} binaries ({bound} bound by dlv)",
         fixtures.len()
     );
+    eprintln!(
+        "{:<8} {:<10} {:>9} {:>8}",
+        "go", "kind", "compared", "agreed"
+    );
+    for ((go, kind), (n, a)) in &counts {
+        eprintln!("{go:<8} {kind:<10} {n:>9} {a:>8}");
+    }
     assert!(
         failures.is_empty(),
         "{} disagreements:\n{}",
