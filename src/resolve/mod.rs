@@ -172,7 +172,7 @@ fn unambiguous_files<'m>(matches: impl Iterator<Item = &'m [u32]>) -> Vec<u32> {
 }
 
 /// File ids by the last component of their path as Delve's partial-path match compares
-/// paths (lower case, `\\` as `/`, on Windows).
+/// paths (lower case, `\` as `/`, on Windows).
 type FileIndex = FxHashMap<String, Vec<u32>>;
 
 /// The last `/`-separated component of `path` as [`locspec::partial_path_match`] compares it.
@@ -1133,7 +1133,7 @@ mod tests {
 
     /// The file index finds exactly the files a scan of every file with Delve's
     /// partial-path match finds: every suffix of every path of a real binary, in other
-    /// case and with `\\` for Windows, and names no file has.
+    /// case and with `\` for Windows, and names no file has.
     #[test]
     fn file_index_matches_what_a_scan_matches() {
         let t = fixture(".cache/fixtures/go1.25.5/cgo/default/cgo");
