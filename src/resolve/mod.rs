@@ -101,7 +101,7 @@ pub struct Resolver<'t> {
     /// Function names by trigram, for hints on a miss. Built on the first miss.
     name_index: OnceLock<closest::NameIndex>,
     /// Distinct base names of the files: (where the base starts in the first of its
-    /// files, every file with that base), in file order.
+    /// files, every file with that base), in no particular order.
     file_bases: OnceLock<Vec<(usize, Vec<u32>)>>,
     /// The files by last path component, for matching a spec's FILE.
     file_index: OnceLock<FileIndex>,
@@ -997,21 +997,16 @@ impl<'t> Resolver<'t> {
 
     fn file_bases(&self) -> &[(usize, Vec<u32>)] {
         self.file_bases.get_or_init(|| {
-            let mut at: FxHashMap<&str, usize> = FxHashMap::default();
-            let mut out: Vec<(usize, Vec<u32>)> = Vec::new();
-            for (i, f) in self.index.files.iter().enumerate() {
-                let start = f.rfind('/').map_or(0, |k| k + 1);
-                match at.entry(&f[start..]) {
-                    std::collections::hash_map::Entry::Occupied(e) => {
-                        out[*e.get()].1.push(i as u32)
-                    }
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(out.len());
-                        out.push((start, vec![i as u32]));
-                    }
-                }
-            }
-            out
+            // `file_index`'s groups without Windows' case folding: hints score names as
+            // written. Their order does not matter: `closest_files` sorts what it finds.
+            let files = &self.index.files;
+            file_index(files, false)
+                .into_values()
+                .map(|all| {
+                    let first = &files[all[0] as usize];
+                    (first.rfind('/').map_or(0, |k| k + 1), all)
+                })
+                .collect()
         })
     }
 
