@@ -73,7 +73,7 @@ fn no_command(ctx: &cli::Context) -> u8 {
 /// glibc's heaps grow 64 MiB at a time instead of 128 KiB (`M_TOP_PAD`). Each step of
 /// a thread's heap is an `mprotect`, which takes the lock of the address space that the
 /// other thread's page faults wait on: on cmd/compile a 1,000-spec `where` made 810 of
-/// them and now makes 15, and took 70 ms (125 ms of CPU) instead of 62 (111). Pages of
+/// them and now makes 15, and takes 62 ms (111 ms of CPU) instead of 70 (125). Pages of
 /// the pad never touched cost nothing: peak RSS grew by 1-2 MB. Nothing elsewhere.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn grow_heaps_in_large_steps() {

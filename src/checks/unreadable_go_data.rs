@@ -24,11 +24,12 @@ Why it breaks debugging
   the DWARF in a damaged debug file not even main.main binds. The pclntab is read by
   the Go runtime: with its header magic gone the program dies at start-up ("runtime:
   pcHeader: magic= 0x0 ..."), before main.main, with or without a debugger; a wrong
-  function count in its header is read by neither Delve nor the runtime. Corrupt build info does not matter to Delve; it costs
-  `go version -m` ("not a Go executable") and the findings that depend on build
-  settings. The usual causes are a truncated download or copy, a packer or post-link
-  tool that rewrote the file, or a disk error. This is not the same as "not a Go
-  binary" (DD107): the Go structures are there, damaged.
+  function count in its header is read by neither Delve nor the runtime. Corrupt build
+  info does not matter to Delve; it costs `go version -m` ("not a Go executable") and
+  the findings that depend on build settings. The usual causes are a truncated
+  download or copy, a packer or post-link tool that rewrote the file, or a disk error.
+  This is not the same as "not a Go binary" (DD107): the Go structures are there,
+  damaged.
 
 Fix
   Rebuild the binary, or copy it again and compare checksums with the original
